@@ -1,0 +1,181 @@
+"""Domain entities, enums and the pure rules over them (no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """A role a person holds; a person may hold several."""
+
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+    LEADER = "leader"
+    UNIT_HEAD = "unit_head"
+    OFFICIAL = "official"
+
+
+# The workbook's Chinese role names, as written in the 角色 column.
+ROLE_NAMES_ZH: dict[str, Role] = {
+    "管理员": Role.ADMIN,
+    "协调员": Role.COORDINATOR,
+    "领导": Role.LEADER,
+    "单位负责人": Role.UNIT_HEAD,
+    "责任人": Role.OFFICIAL,
+}
+
+
+class TaskKind(StrEnum):
+    """立行立改 / 限期整改 / 长期推进."""
+
+    IMMEDIATE = "immediate"
+    BOUNDED = "bounded"
+    LONG_TERM = "long_term"
+
+
+KIND_NAMES_ZH: dict[str, TaskKind] = {
+    "立行立改": TaskKind.IMMEDIATE,
+    "限期整改": TaskKind.BOUNDED,
+    "长期推进": TaskKind.LONG_TERM,
+}
+
+
+class TaskStatus(StrEnum):
+    """Where a task stands in the 整改—审核—销号 loop."""
+
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    PENDING_REVIEW = "pending_review"
+    CLOSED = "closed"
+
+
+class Light(StrEnum):
+    """红黄绿灯."""
+
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+
+
+class CampaignSource(StrEnum):
+    """What kind of round a campaign follows."""
+
+    INSPECTION = "inspection"
+    AUDIT = "audit"
+    SUPERVISION = "supervision"
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    """One row of the workbook's 人员 sheet, validated."""
+
+    row: int
+    name: str
+    unit: str | None
+    roles: frozenset[Role]
+    telegram_username: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRow:
+    """One row of the workbook's 整改任务 sheet, validated."""
+
+    row: int
+    number: str
+    category: str | None
+    problem: str
+    measure: str
+    unit: str
+    owner: str
+    lead: str | None
+    due_on: date | None
+    kind: TaskKind
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """Why one cell (or row) of a workbook was rejected."""
+
+    sheet: str
+    row: int | None
+    column: str | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Workbook:
+    """A parsed, internally consistent import workbook."""
+
+    people: tuple[PersonRow, ...]
+    tasks: tuple[TaskRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedProgress:
+    """What a progress message says, as far as the parser can tell."""
+
+    percent: int | None
+    done: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Someone who uses the bot; shared by all campaigns."""
+
+    id: int
+    name: str
+    unit_id: int | None
+    unit_name: str | None
+    roles: frozenset[Role]
+    telegram_user_id: int | None
+    telegram_username: str | None
+    phone: str | None
+    language: str | None
+    reachable: bool
+    active: bool
+
+    def has(self, *roles: Role) -> bool:
+        """Tell whether the person holds any of the roles."""
+        return any(r in self.roles for r in roles)
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    """One rectification round."""
+
+    id: int
+    name: str
+    source: CampaignSource
+    is_open: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TaskView:
+    """A task with the names a reader needs, as loaded for display and rules."""
+
+    id: int
+    campaign_id: int
+    number: str
+    problem_id: int
+    category: str | None
+    problem: str
+    measure: str
+    unit_id: int
+    unit_name: str
+    owner_id: int
+    owner_name: str
+    lead_id: int | None
+    lead_name: str | None
+    kind: TaskKind
+    due_on: date | None
+    status: TaskStatus
+    percent: int
+    created_at: datetime
+    last_update_at: datetime | None
+    last_update_text: str | None = None
+
+
+CLOSED_OR_WAITING = frozenset({TaskStatus.PENDING_REVIEW, TaskStatus.CLOSED})
