@@ -1,0 +1,60 @@
+"""register(app): the one ordered list of handlers."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.context import BotApp, BotContext
+from domain.texts import text
+from handlers import board, callbacks, errors, language, progress, start, tasks
+from handlers.common import caller, language_of, reply
+
+PRIVATE = filters.ChatType.PRIVATE
+REPORT_CONTENT = (
+    filters.TEXT | filters.PHOTO | filters.Document.ALL | filters.VIDEO | filters.AUDIO
+) & ~filters.COMMAND
+
+
+async def private_only(update: Update, context: BotContext) -> None:
+    """Tell a group that this command is for private chats."""
+    await reply(update, text("error.group_private", context.bot_data.settings.default_language))
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    """Answer a command the bot does not have."""
+    person = await caller(update, context)
+    await reply(update, text("error.unknown_command", language_of(person, context.bot_data)))
+
+
+async def unsupported(update: Update, context: BotContext) -> None:
+    """Answer stickers, voice notes and the like: ask for text or files."""
+    person = await caller(update, context)
+    await reply(update, text("error.unsupported_content", language_of(person, context.bot_data)))
+
+
+def register(app: BotApp) -> None:
+    """Add every handler in order: commands, buttons, edits, reports, then fallbacks."""
+    app.add_handlers(
+        [
+            # Binding and menus; /start with a code only in private, never in a group.
+            CommandHandler("start", start.start, PRIVATE),
+            CommandHandler("help", start.help_command),
+            CommandHandler("mytasks", tasks.my_tasks),
+            CommandHandler("board", board.board),
+            CommandHandler("language", language.language, PRIVATE),
+            CommandHandler(["start", "language"], private_only, ~PRIVATE),
+            CallbackQueryHandler(callbacks.on_callback),
+            # Edits before new messages: an edit is never a second report.
+            MessageHandler(
+                PRIVATE & filters.UpdateType.EDITED_MESSAGE & (filters.TEXT | filters.CAPTION),
+                progress.on_edit,
+            ),
+            MessageHandler(
+                PRIVATE & filters.UpdateType.MESSAGE & REPORT_CONTENT, progress.on_message
+            ),
+            MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & filters.COMMAND, unknown_command),
+            MessageHandler(PRIVATE & filters.UpdateType.MESSAGE, unsupported),
+        ]
+    )
+    app.add_error_handler(errors.on_error)

@@ -1,0 +1,182 @@
+"""The `rectibot` command line: run, db upgrade, import, template, invite."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from telegram import Bot, Update
+
+from bot.app import build_application
+from bot.clock import SystemClock
+from config.settings import ConfigError, Settings, load_settings
+from domain import accounts, importing
+from domain.errors import AmbiguousCampaign, PersonUnknown, WorkbookRejected
+from domain.model import CampaignSource
+from domain.ports import UnitOfWork
+from domain.workbook import InviteRow, read_workbook, write_invites, write_template
+from storage.database import make_engine, make_session_factory
+from storage.migrate import upgrade_sync
+from storage.uow import SqlUnitOfWork
+
+T = TypeVar("T")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run the subcommand; errors are one clear sentence."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        logging.basicConfig(
+            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+        return int(args.func(settings, args))
+    except ConfigError as exc:
+        print(f"rectibot: {exc}", file=sys.stderr)
+        return 2
+    except WorkbookRejected as exc:
+        print(f"rectibot: the workbook was not imported (nothing was written).\n{exc}", file=sys.stderr)
+        return 1
+    except PersonUnknown as exc:
+        candidates = exc.params.get("candidates") or []
+        hint = f" Did you mean: {', '.join(candidates)}?" if candidates else ""
+        print(f"rectibot: no single person matches {exc.params['name']!r}.{hint}", file=sys.stderr)
+        return 1
+    except AmbiguousCampaign as exc:
+        names = exc.params.get("open") or []
+        listed = ", ".join(names) if names else "none exists yet"
+        print(f"rectibot: name the campaign with --campaign NAME (open: {listed}).", file=sys.stderr)
+        return 1
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        print(f"rectibot: cannot read {exc.filename}: {exc.strerror}.", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rectibot", description=__doc__)
+    sub = parser.add_subparsers(dest="command")
+    parser.set_defaults(func=_run)
+    sub.add_parser("run", help="start the bot (long polling)").set_defaults(func=_run)
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="upgrade the schema to the latest version").set_defaults(
+        func=_db_upgrade
+    )
+    imp = sub.add_parser("import", help="import people and tasks from an .xlsx workbook")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--campaign", help="campaign name (created if new; default: the only open one)")
+    imp.add_argument(
+        "--source", choices=[s.value for s in CampaignSource], default="inspection",
+        help="kind of round for a new campaign",
+    )
+    imp.set_defaults(func=_import)
+    tpl = sub.add_parser("template", help="write an empty import template")
+    tpl.add_argument("-o", "--output", type=Path, default=Path("rectibot_template.xlsx"))
+    tpl.set_defaults(func=_template)
+    inv = sub.add_parser("invite", help="print a person's invite link, or write all of them")
+    who = inv.add_mutually_exclusive_group(required=True)
+    who.add_argument("name", nargs="?", help="the person's name (a unique part is enough)")
+    who.add_argument("--all", action="store_true", help="every active person not yet linked")
+    inv.add_argument("-o", "--output", type=Path, help="with --all: the .xlsx to write")
+    inv.set_defaults(func=_invite)
+    return parser
+
+
+def _run(settings: Settings, _args: argparse.Namespace) -> int:
+    settings.require_token()  # say what is missing before touching anything
+    upgrade_sync(settings.effective_database_url)
+    app = build_application(settings)
+    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
+    upgrade_sync(settings.effective_database_url)
+    print("rectibot: the database schema is up to date.")
+    return 0
+
+
+def _import(settings: Settings, args: argparse.Namespace) -> int:
+    workbook = read_workbook(args.file.read_bytes(), allow_admin=True)
+    summary = _with_uow(
+        settings,
+        lambda uow: importing.import_workbook(
+            uow=uow, clock=SystemClock(), workbook=workbook, campaign_name=args.campaign,
+            source=CampaignSource(args.source),
+        ),
+    )
+    print(
+        f"Imported into {summary.campaign!r}{' (new)' if summary.campaign_created else ''}: "
+        f"{summary.problems} problems, {summary.tasks_added} tasks added, "
+        f"{summary.tasks_updated} updated; {summary.people_added} people added, "
+        f"{summary.people_updated} updated."
+    )
+    return 0
+
+
+def _template(_settings: Settings, args: argparse.Namespace) -> int:
+    args.output.write_bytes(write_template())
+    print(f"Template written to {args.output}")
+    return 0
+
+
+def _invite(settings: Settings, args: argparse.Namespace) -> int:
+    username = asyncio.run(bot_username(settings))
+    days = settings.invite_valid_days
+    if not args.all:
+        invite = _with_uow(
+            settings,
+            lambda uow: accounts.issue_invite(
+                uow=uow, clock=SystemClock(), name=args.name, valid_days=days
+            ),
+        )
+        print(f"{invite.person.name}: {invite.link(username)}  (valid until {invite.expires_at:%Y-%m-%d})")
+        return 0
+    if args.output is None:
+        raise ConfigError("invite --all needs -o FILE.xlsx to write the links to.")
+    invites = _with_uow(
+        settings,
+        lambda uow: accounts.issue_all_invites(uow=uow, clock=SystemClock(), valid_days=days),
+    )
+    rows = [
+        InviteRow(
+            name=i.person.name, unit=i.person.unit_name,
+            roles="、".join(sorted(r.value for r in i.person.roles)),
+            link=i.link(username), expires_at=i.expires_at.astimezone(settings.tz).replace(tzinfo=None),
+        )
+        for i in invites
+    ]
+    args.output.write_bytes(write_invites(rows))
+    print(f"{len(rows)} invite links written to {args.output} (earlier links are revoked).")
+    return 0
+
+
+async def bot_username(settings: Settings) -> str:
+    """Return the bot's username: from settings, else asked of Telegram with the token."""
+    if settings.telegram_bot_username:
+        return settings.telegram_bot_username
+    if settings.telegram_bot_token is None:
+        raise ConfigError(
+            "Set TELEGRAM_BOT_USERNAME (or TELEGRAM_BOT_TOKEN, to ask Telegram) to build invite links."
+        )
+    api = settings.telegram_api_base_url
+    async with Bot(settings.require_token(), base_url=f"{api}/bot") as bot:
+        return str(bot.username)
+
+
+def _with_uow(settings: Settings, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+    upgrade_sync(settings.effective_database_url)
+
+    async def go() -> T:
+        engine = make_engine(settings.effective_database_url)
+        try:
+            return await work(SqlUnitOfWork(make_session_factory(engine)))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(go())

@@ -1,0 +1,62 @@
+"""Evidence files: download from Telegram into the data folder, hashed."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+from pathlib import Path
+
+from telegram import Bot
+from telegram.error import BadRequest
+
+from domain.ports import Attachment
+
+log = logging.getLogger(__name__)
+_UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+
+
+class TelegramFileFetcher:
+    """Fetch files through the Bot API; over `limit` bytes they are recorded by id only."""
+
+    def __init__(self, folder: Path, limit: int | None) -> None:
+        self.folder = folder
+        self.limit = limit  # None: a self-hosted Bot API server with no download limit
+
+    async def fetch(
+        self,
+        bot: Bot,
+        *,
+        file_id: str,
+        file_unique_id: str,
+        name: str,
+        mime_type: str | None,
+        size: int | None,
+    ) -> Attachment:
+        """Download and store the file, or return an unfetched record if it is too big."""
+        unfetched = Attachment(file_id, file_unique_id, name, mime_type, size, None, None)
+        if self.limit is not None and size is not None and size > self.limit:
+            return unfetched
+        try:
+            handle = await bot.get_file(file_id)
+            buffer = io.BytesIO()
+            await handle.download_to_memory(buffer)
+        except BadRequest as exc:
+            if "too big" in exc.message.lower():
+                return unfetched
+            raise
+        data = buffer.getvalue()
+        digest = hashlib.sha256(data).hexdigest()
+        path = self.folder / digest[:2] / f"{digest[:16]}_{safe_name(name)}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.write_bytes(data)
+        return Attachment(file_id, file_unique_id, name, mime_type, len(data), digest, str(path))
+
+
+def safe_name(name: str) -> str:
+    """Return a file name safe to use on disk (no paths, no odd characters)."""
+    base = Path(name.replace("\\", "/")).name
+    cleaned = _UNSAFE.sub("_", base).strip("._") or "file"
+    return cleaned[-100:]

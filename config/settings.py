@@ -1,0 +1,109 @@
+"""The one settings object, read from the environment and `.env`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org"
+
+
+class Settings(BaseSettings):
+    """Everything the bot can be configured with (see the README's table)."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = DEFAULT_API_BASE_URL
+    telegram_bot_username: str | None = None
+    database_url: str = ""
+    data_dir: Path = Path("data")
+    timezone: str = "Asia/Shanghai"
+    default_language: Literal["zh", "en"] = "zh"
+    admin_telegram_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    invite_valid_days: int = Field(default=14, ge=1, le=365)
+    report_merge_seconds: int = Field(default=60, ge=0, le=3600)
+    max_download_bytes: int = Field(default=20 * 1024 * 1024, ge=0)
+
+    @field_validator("admin_telegram_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",")]
+            return frozenset(int(p) for p in parts if p)
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("telegram_bot_username")
+    @classmethod
+    def _strip_at(cls, value: str | None) -> str | None:
+        return value.lstrip("@") or None if value else None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """Return the configured time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def effective_database_url(self) -> str:
+        """Return DATABASE_URL, or the default SQLite file under the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'rectibot.sqlite3').resolve()}"
+
+    @property
+    def uses_local_bot_api(self) -> bool:
+        """Tell whether a self-hosted Bot API server (no 20 MB download limit) is used."""
+        return self.telegram_api_base_url != DEFAULT_API_BASE_URL
+
+    def require_token(self) -> str:
+        """Return the bot token or raise a one-sentence ConfigError."""
+        if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value():
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN is not set: put it in .env or the environment "
+                "(get one from @BotFather, see README)."
+            )
+        token = self.telegram_bot_token.get_secret_value()
+        if ":" not in token:
+            raise ConfigError("TELEGRAM_BOT_TOKEN looks wrong: it should be like 123456:ABC-DEF…")
+        return token
+
+
+class ConfigError(Exception):
+    """A setting is missing or invalid; the message is one sentence naming it."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning validation errors into one clear ConfigError."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise ConfigError(f"Setting {name} is invalid: {first['msg']}.") from None
+    except ValueError as exc:  # e.g. a non-integer in ADMIN_TELEGRAM_IDS
+        raise ConfigError(f"A setting is invalid: {exc}.") from None

@@ -1,0 +1,25 @@
+"""Which chat commands each role may use (for /help and the per-chat command menu)."""
+
+from __future__ import annotations
+
+from domain.model import Person, Role
+
+EVERYONE = ("start", "help", "language")
+BOUND = ("mytasks",)
+BOARD_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER})
+
+
+def commands_for(person: Person | None) -> list[str]:
+    """Return the commands the person may use, in menu order."""
+    if person is None:
+        return list(EVERYONE)
+    names = ["mytasks"]
+    if person.has(*BOARD_ROLES):
+        names.append("board")
+    names += ["language", "help"]
+    return names
+
+
+def may_see_board(person: Person) -> bool:
+    """Tell whether the person may see the whole board."""
+    return person.has(*BOARD_ROLES)

@@ -1,0 +1,87 @@
+"""Domain exceptions; handlers turn them into friendly replies by their message key."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from domain.model import RowError
+
+
+class DomainError(Exception):
+    """A rule refused the request; `key` names the message shown to the user."""
+
+    key = "error.generic"
+
+    def __init__(self, **params: Any) -> None:
+        super().__init__(self.key, params)
+        self.params: dict[str, Any] = params
+
+
+class WorkbookRejected(DomainError):
+    """The workbook cannot be imported; nothing was written."""
+
+    key = "error.workbook_rejected"
+
+    def __init__(self, errors: Sequence[RowError]) -> None:
+        super().__init__(count=len(errors))
+        self.errors: list[RowError] = list(errors)
+
+    def __str__(self) -> str:
+        lines = [f"{len(self.errors)} error(s):"]
+        for e in self.errors:
+            where = e.sheet
+            if e.row is not None:
+                where += f" row {e.row}"
+            if e.column:
+                where += f" [{e.column}]"
+            lines.append(f"  {where}: {e.reason}")
+        return "\n".join(lines)
+
+
+class NotRegistered(DomainError):
+    """The Telegram account is not bound to any person."""
+
+    key = "error.not_registered"
+
+
+class InviteInvalid(DomainError):
+    """The invite code is unknown, used, revoked or expired."""
+
+    key = "error.invite_invalid"
+
+
+class PermissionDenied(DomainError):
+    """The caller's roles do not allow this."""
+
+    key = "error.permission_denied"
+
+
+class NotFound(DomainError):
+    """The named thing does not exist (or is not the caller's)."""
+
+    key = "error.not_found"
+
+
+class NoOpenTasks(DomainError):
+    """The caller has no open task to report on."""
+
+    key = "error.no_open_tasks"
+
+
+class InvalidState(DomainError):
+    """The task is not in a state that allows this."""
+
+    key = "error.invalid_state"
+
+
+class AmbiguousCampaign(DomainError):
+    """No campaign was named and there is not exactly one open campaign."""
+
+    key = "error.ambiguous_campaign"
+
+
+class PersonUnknown(DomainError):
+    """No person matches the given name."""
+
+    key = "error.person_unknown"

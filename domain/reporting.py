@@ -1,0 +1,400 @@
+"""Progress reports by plain chat message: attach, merge, correct, withdraw, ask for sign-off."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from domain.errors import InvalidState, NoOpenTasks, NotFound, PermissionDenied
+from domain.model import Person, Role, TaskStatus, TaskView
+from domain.ports import Attachment, Clock, Report, UnitOfWork
+from domain.progress_text import parse_progress
+
+MAX_REPORT_CHARS = 20_000  # the whole report, all parts; Telegram caps one message at 4096
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingMessage:
+    """A private chat message that may be (part of) a progress report."""
+
+    chat_id: int
+    message_id: int
+    text: str
+    reply_to_message_id: int | None = None
+    media_group_id: str | None = None
+    attachment: Attachment | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOutcome:
+    """What happened to a message: where it went and what the author must be told."""
+
+    report: Report
+    task: TaskView | None
+    choices: list[TaskView] = field(default_factory=list)
+    merged: bool = False
+    duplicate: bool = False
+    evidence_count: int = 0
+    new_attachment: Attachment | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SignoffRequest:
+    """A sign-off request and who should review it."""
+
+    task: TaskView
+    reviewers: list[Person]
+
+
+async def receive_message(
+    *, uow: UnitOfWork, clock: Clock, person: Person, message: IncomingMessage, merge_seconds: int
+) -> ReportOutcome:
+    """Record a message as progress: on the replied-to task, the sole open task, or ask which."""
+    async with uow:
+        now = clock.now()
+        known = await uow.reports.report_for_message(message.chat_id, message.message_id)
+        if known is not None:  # the same update delivered twice
+            seen = await _own_report(uow, person, known)
+            seen_task = await uow.tasks.view(seen.task_id) if seen.task_id else None
+            count = await uow.reports.evidence_count(seen.id)
+            return ReportOutcome(seen, seen_task, duplicate=True, evidence_count=count)
+        target = await _reply_target(uow, person, message)
+        candidate = await uow.reports.mergeable(
+            author_id=person.id,
+            chat_id=message.chat_id,
+            since=now - timedelta(seconds=merge_seconds),
+            media_group_id=message.media_group_id,
+        )
+        merged = candidate is not None and (
+            target is None or candidate.task_id in (None, target.id)
+        )
+        if candidate is None or not merged:
+            report, target = await _new_report(uow, person, message, target, now)
+        else:
+            report = candidate
+            if report.task_id is None and target is not None:
+                report.task_id = target.id
+        await uow.reports.add_part(
+            report_id=report.id,
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+            media_group_id=message.media_group_id,
+            text=message.text,
+            now=now,
+        )
+        report.last_part_at = now
+        await _reparse(uow, report)
+        if message.attachment is not None:
+            await uow.reports.add_evidence(report=report, attachment=message.attachment, now=now)
+        task = await _apply(uow, report, now) if report.task_id else None
+        await uow.reports.save(report)
+        choices = await _open_tasks(uow, person) if task is None else []
+        await uow.audit.record(
+            at=now,
+            actor_id=person.id,
+            action="report.merged" if merged else "report.received",
+            entity="report",
+            entity_id=report.id,
+            data={
+                "task_id": report.task_id,
+                "message_id": message.message_id,
+                "file": message.attachment.file_unique_id if message.attachment else None,
+            },
+        )
+        count = await uow.reports.evidence_count(report.id)
+        await uow.commit()
+        return ReportOutcome(
+            report,
+            task,
+            choices=choices,
+            merged=merged,
+            evidence_count=count,
+            new_attachment=message.attachment,
+        )
+
+
+async def edit_message(
+    *, uow: UnitOfWork, clock: Clock, person: Person, chat_id: int, message_id: int, text: str
+) -> ReportOutcome | None:
+    """Apply an edited chat message to the report it belongs to, if any."""
+    async with uow:
+        report_id = await uow.reports.report_for_message(chat_id, message_id)
+        if report_id is None:
+            return None
+        report = await _own_report(uow, person, report_id)
+        if report.withdrawn_at is not None:
+            return None
+        now = clock.now()
+        await uow.reports.set_part_text(chat_id, message_id, text)
+        await _reparse(uow, report)
+        task = await _apply(uow, report, now) if report.task_id else None
+        await uow.reports.save(report)
+        await uow.audit.record(
+            at=now,
+            actor_id=person.id,
+            action="report.edited",
+            entity="report",
+            entity_id=report.id,
+            data={"message_id": message_id},
+        )
+        count = await uow.reports.evidence_count(report.id)
+        await uow.commit()
+        return ReportOutcome(report, task, merged=True, evidence_count=count)
+
+
+async def assign_report(
+    *, uow: UnitOfWork, clock: Clock, person: Person, report_id: int, task_id: int
+) -> ReportOutcome:
+    """Attach a report the author had not yet placed to one of their tasks."""
+    async with uow:
+        report = await _own_report(uow, person, report_id)
+        if report.withdrawn_at is not None:
+            raise InvalidState(status="withdrawn")
+        task = await _own_task(uow, person, task_id)
+        if report.task_id is not None and report.task_id != task.id:
+            raise InvalidState(status="assigned")
+        now = clock.now()
+        report.task_id = task.id
+        updated = await _apply(uow, report, now)
+        await uow.reports.save(report)
+        await uow.audit.record(
+            at=now,
+            actor_id=person.id,
+            action="report.assigned",
+            entity="report",
+            entity_id=report.id,
+            data={"task_id": task.id},
+        )
+        count = await uow.reports.evidence_count(report.id)
+        await uow.commit()
+        return ReportOutcome(report, updated, evidence_count=count)
+
+
+async def set_report_percent(
+    *, uow: UnitOfWork, clock: Clock, person: Person, report_id: int, percent: int
+) -> TaskView:
+    """Correct the percent the bot understood from a report."""
+    if not 0 <= percent <= 100:
+        raise InvalidState(status=f"{percent}%")
+    async with uow:
+        report = await _own_report(uow, person, report_id)
+        if report.withdrawn_at is not None or report.task_id is None:
+            raise InvalidState(status="withdrawn" if report.withdrawn_at else "unassigned")
+        now = clock.now()
+        report.percent, report.done = percent, percent == 100
+        task = await _apply(uow, report, now)
+        await uow.reports.save(report)
+        await uow.audit.record(
+            at=now,
+            actor_id=person.id,
+            action="report.percent_corrected",
+            entity="report",
+            entity_id=report.id,
+            data={"task_id": report.task_id, "percent": percent},
+        )
+        await uow.commit()
+        return task
+
+
+async def withdraw_report(
+    *, uow: UnitOfWork, clock: Clock, person: Person, report_id: int
+) -> tuple[Report, TaskView | None]:
+    """Withdraw a report; if it was the task's latest, the task goes back to where it was."""
+    async with uow:
+        report = await _own_report(uow, person, report_id)
+        if report.withdrawn_at is not None:
+            raise InvalidState(status="withdrawn")
+        now = clock.now()
+        task: TaskView | None = None
+        if report.task_id is not None:
+            task = await uow.tasks.view(report.task_id)
+            assert task is not None
+            if task.status == TaskStatus.CLOSED:
+                raise InvalidState(status=task.status.value)
+            latest = await uow.reports.latest_for_task(task.id)
+            report.withdrawn_at = now
+            await uow.reports.save(report)
+            if latest is not None and latest.id == report.id:
+                previous = await uow.reports.latest_for_task(task.id)
+                await uow.tasks.set_progress(
+                    task.id,
+                    percent=report.previous_percent
+                    if report.previous_percent is not None
+                    else task.percent,
+                    status=report.previous_status or task.status,
+                    last_update_at=previous.last_part_at if previous else None,
+                )
+            task = await uow.tasks.view(task.id)
+        else:
+            report.withdrawn_at = now
+            await uow.reports.save(report)
+        await uow.audit.record(
+            at=now,
+            actor_id=person.id,
+            action="report.withdrawn",
+            entity="report",
+            entity_id=report.id,
+            data={"task_id": report.task_id},
+        )
+        await uow.commit()
+        return report, task
+
+
+async def request_signoff(
+    *, uow: UnitOfWork, clock: Clock, person: Person, task_id: int
+) -> SignoffRequest:
+    """Mark the task as done and waiting for the coordinators' review (审核销号)."""
+    async with uow:
+        task = await _own_task(uow, person, task_id)
+        if task.status in (TaskStatus.PENDING_REVIEW, TaskStatus.CLOSED):
+            raise InvalidState(status=task.status.value)
+        now = clock.now()
+        await uow.tasks.set_progress(
+            task.id, percent=100, status=TaskStatus.PENDING_REVIEW, last_update_at=now
+        )
+        await uow.audit.record(
+            at=now,
+            actor_id=person.id,
+            action="task.signoff_requested",
+            entity="task",
+            entity_id=task.id,
+            data={"previous_status": task.status.value},
+        )
+        reviewers = [
+            p
+            for p in await uow.people.with_role(Role.COORDINATOR)
+            if p.active and p.id != person.id
+        ]
+        updated = await uow.tasks.view(task.id)
+        assert updated is not None
+        await uow.commit()
+        return SignoffRequest(updated, reviewers)
+
+
+async def remember_ack(
+    *, uow: UnitOfWork, clock: Clock, report_id: int, chat_id: int, message_id: int
+) -> None:
+    """Keep the bot's acknowledgement: later parts edit it, and a reply to it reports again."""
+    async with uow:
+        report = await uow.reports.get(report_id)
+        if report is None:
+            return
+        report.ack_message_id = message_id
+        await uow.reports.save(report)
+        if report.task_id is not None:
+            await link_message_in(uow, clock, chat_id, message_id, report.task_id)
+        await uow.commit()
+
+
+async def link_message(
+    *, uow: UnitOfWork, clock: Clock, chat_id: int, message_id: int, task_id: int
+) -> None:
+    """Remember that a bot message is about a task, so replies to it report on that task."""
+    async with uow:
+        await link_message_in(uow, clock, chat_id, message_id, task_id)
+        await uow.commit()
+
+
+async def link_message_in(
+    uow: UnitOfWork, clock: Clock, chat_id: int, message_id: int, task_id: int
+) -> None:
+    """Link a message to a task inside an open unit of work."""
+    await uow.tasks.link_message(
+        chat_id=chat_id, message_id=message_id, task_id=task_id, now=clock.now()
+    )
+
+
+async def task_for_owner(*, uow: UnitOfWork, person: Person, task_id: int) -> TaskView:
+    """Return one of the person's own tasks (never someone else's)."""
+    async with uow:
+        return await _own_task(uow, person, task_id)
+
+
+async def _reply_target(
+    uow: UnitOfWork, person: Person, message: IncomingMessage
+) -> TaskView | None:
+    if message.reply_to_message_id is None:
+        return None
+    task_id = await uow.tasks.task_for_message(message.chat_id, message.reply_to_message_id)
+    if task_id is None:
+        return None
+    task = await _own_task(uow, person, task_id)
+    if task.status == TaskStatus.CLOSED:
+        raise InvalidState(status=task.status.value)
+    return task
+
+
+async def _new_report(
+    uow: UnitOfWork,
+    person: Person,
+    message: IncomingMessage,
+    target: TaskView | None,
+    now: datetime,
+) -> tuple[Report, TaskView | None]:
+    if target is None:
+        open_tasks = await _open_tasks(uow, person)
+        if not open_tasks:
+            raise NoOpenTasks()
+        if len(open_tasks) == 1:
+            target = open_tasks[0]
+    report = await uow.reports.add(
+        task_id=target.id if target else None,
+        author_id=person.id,
+        chat_id=message.chat_id,
+        message_id=message.message_id,
+        now=now,
+    )
+    return report, target
+
+
+async def _open_tasks(uow: UnitOfWork, person: Person) -> list[TaskView]:
+    return [t for t in await uow.tasks.views_for_owner(person.id) if t.status != TaskStatus.CLOSED]
+
+
+async def _reparse(uow: UnitOfWork, report: Report) -> None:
+    report.text = "\n".join(t for t in await uow.reports.part_texts(report.id) if t)
+    report.text = report.text[:MAX_REPORT_CHARS]
+    parsed = parse_progress(report.text)
+    report.percent = 100 if parsed.done else parsed.percent
+    report.done = parsed.done
+
+
+async def _apply(uow: UnitOfWork, report: Report, now: datetime) -> TaskView:
+    """Move the task by this report, computed from the task's state before the report."""
+    assert report.task_id is not None
+    task = await uow.tasks.view(report.task_id)
+    assert task is not None
+    if report.previous_status is None:
+        report.previous_percent, report.previous_status = task.percent, task.status
+    base_percent = report.previous_percent if report.previous_percent is not None else task.percent
+    status = task.status
+    if status == TaskStatus.OPEN:
+        status = TaskStatus.IN_PROGRESS
+    percent = report.percent if report.percent is not None else base_percent
+    await uow.tasks.set_progress(task.id, percent=percent, status=status, last_update_at=now)
+    await uow.reports.attach_evidence(report.id, task.id)
+    updated = await uow.tasks.view(task.id)
+    assert updated is not None
+    return updated
+
+
+async def _own_report(uow: UnitOfWork, person: Person, report_id: int) -> Report:
+    report = await uow.reports.get(report_id)
+    if report is None or report.author_id != person.id:
+        raise NotFound()
+    return report
+
+
+async def _own_task(uow: UnitOfWork, person: Person, task_id: int) -> TaskView:
+    task = await uow.tasks.view(task_id)
+    if task is None:
+        raise NotFound()
+    if task.owner_id != person.id:
+        raise PermissionDenied()
+    return task
+
+
+async def open_tasks_of(*, uow: UnitOfWork, person: Person) -> list[TaskView]:
+    """Return the person's tasks that are not yet signed off, in ledger order."""
+    async with uow:
+        return await _open_tasks(uow, person)

@@ -1,0 +1,228 @@
+"""Every text the bot says, in Chinese (default) and English; HTML with escaped parameters."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+LANGUAGES = ("zh", "en")
+
+
+class Html(str):
+    """A fragment that is already safe HTML and must not be escaped again."""
+
+    __slots__ = ()
+
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # Accounts
+    "start.welcome": (
+        "您好，{name}！您的账号已绑定。\n发送 /mytasks 查看您的整改任务，直接发送文字即可报送进展。"
+        "发送 /help 查看全部命令。",
+        "Hello, {name}! Your account is linked.\nSend /mytasks to see your rectification "
+        "tasks; just write a message to report progress. /help lists all commands.",
+    ),
+    "start.already": (
+        "您好，{name}！您的账号已绑定。发送 /help 查看可用命令。",
+        "Hello, {name}! Your account is already linked. Send /help for the commands.",
+    ),
+    "start.stranger": (
+        "您好！本机器人仅供整改工作相关人员使用。请向整改办（协调员）索取您的专属邀请链接。",
+        "Hello! This bot is for the people working on the rectification. "
+        "Please ask the coordinators for your personal invitation link.",
+    ),
+    "error.invite_invalid": (
+        "邀请链接无效、已使用或已过期。请向协调员索取新的邀请链接。",
+        "This invitation link is invalid, already used or expired. "
+        "Please ask the coordinators for a new one.",
+    ),
+    "error.not_registered": (
+        "抱歉，您尚未绑定账号。请通过协调员发给您的邀请链接开始使用。",
+        "Sorry, your account is not linked yet. Please open the invitation link "
+        "the coordinators sent you.",
+    ),
+    "error.permission_denied": (
+        "抱歉，您没有权限使用此功能。",
+        "Sorry, you are not allowed to do that.",
+    ),
+    "error.not_found": ("未找到该项目，或它不属于您。", "Not found, or not yours."),
+    "error.no_open_tasks": (
+        "您目前没有待整改的任务，本条消息未作为进展记录。",
+        "You have no open tasks, so this message was not recorded as progress.",
+    ),
+    "error.invalid_state": (
+        "该任务当前状态（{status}）不允许此操作。",
+        "The task's current state ({status}) does not allow this.",
+    ),
+    "error.ambiguous_campaign": (
+        "请指定整改轮次。",
+        "Please name the rectification round.",
+    ),
+    "error.person_unknown": ("未找到人员：{name}", "No such person: {name}"),
+    "error.generic": (
+        "抱歉，处理时出错，请稍后再试。",
+        "Sorry, something went wrong. Please try again later.",
+    ),
+    "error.callback_invalid": (
+        "该按钮已失效，请重新操作。",
+        "This button is no longer valid; please start again.",
+    ),
+    "error.group_private": (
+        "为保护个人信息，请在与机器人的私聊中使用此命令。",
+        "To protect personal information, please use this command in a private chat with me.",
+    ),
+    "error.unsupported_content": (
+        "请用文字报送进展，佐证材料请以照片或文件形式发送。",
+        "Please report progress as text, and send evidence as photos or files.",
+    ),
+    "error.unknown_command": (
+        "未知命令。发送 /help 查看可用命令。",
+        "Unknown command. Send /help for the commands.",
+    ),
+    # Help and menus
+    "help.header": ("<b>可用命令</b>", "<b>Commands</b>"),
+    "help.footer": (
+        "直接发送文字即报送进展；回复机器人关于某项任务的消息即报送该任务。发送照片或文件作为佐证材料。",
+        "Write a message to report progress; reply to a message about a task to report on "
+        "that task. Send photos or files as evidence.",
+    ),
+    "cmd.start": ("开始使用", "Start"),
+    "cmd.help": ("查看帮助", "Help"),
+    "cmd.mytasks": ("我的任务", "My tasks"),
+    "cmd.board": ("整改总体进度", "Overall board"),
+    "cmd.language": ("切换语言 / Language", "Language / 切换语言"),
+    # Tasks
+    "tasks.none": ("您目前没有待整改的任务。", "You have no open tasks."),
+    "tasks.header": ("<b>您的整改任务（{count}项）</b>", "<b>Your tasks ({count})</b>"),
+    "tasks.item": (
+        "{light} <b>{number}</b> {problem}\n措施：{measure}\n时限：{due} ｜ 状态：{status} ｜ 进度：{percent}%"
+        "\n最近进展：{last}",
+        "{light} <b>{number}</b> {problem}\nMeasure: {measure}\nDue: {due} | Status: {status} | "
+        "Progress: {percent}%\nLast update: {last}",
+    ),
+    "tasks.focus": (
+        "请<b>回复本消息</b>报送任务 <b>{number}</b> 的进展（可附照片或文件）：\n{measure}",
+        "<b>Reply to this message</b> to report on task <b>{number}</b> "
+        "(photos and files welcome):\n{measure}",
+    ),
+    "tasks.no_update": ("暂无", "none yet"),
+    "tasks.long_term": ("长期推进", "long-term"),
+    "status.open": ("未开始", "not started"),
+    "status.in_progress": ("整改中", "in progress"),
+    "status.pending_review": ("待审核销号", "awaiting sign-off"),
+    "status.closed": ("已销号", "signed off"),
+    "kind.immediate": ("立行立改", "immediate"),
+    "kind.bounded": ("限期整改", "time-bound"),
+    "kind.long_term": ("长期推进", "long-term"),
+    # Reports
+    "report.recorded": (
+        "已记录任务 <b>{number}</b> 的进展{percent_part}。\n“{excerpt}”{evidence_part}",
+        "Progress recorded on task <b>{number}</b>{percent_part}.\n“{excerpt}”{evidence_part}",
+    ),
+    "report.percent_part": ("，进度 {percent}%", ", {percent}% done"),
+    "report.no_percent_part": (
+        "（未识别到进度百分比，可点“更正进度”填写）",
+        " (no percentage found; tap “Set %” to add one)",
+    ),
+    "report.evidence_part": ("\n佐证材料：{count} 个文件", "\nEvidence: {count} file(s)"),
+    "report.done_hint": (
+        "\n看起来该任务已完成。如需审核销号，请点击“申请销号”。",
+        "\nIt looks done. Tap “Ask for sign-off” to send it for review.",
+    ),
+    "report.which_task": (
+        "这条进展是关于哪项任务？请选择：",
+        "Which task is this report about? Please choose:",
+    ),
+    "report.pick_percent": ("请选择当前进度：", "Choose the current progress:"),
+    "report.withdrawn": (
+        "已撤回该条进展（任务 <b>{number}</b>）。",
+        "Report withdrawn (task <b>{number}</b>).",
+    ),
+    "report.withdrawn_unassigned": ("已撤回该条进展。", "Report withdrawn."),
+    "report.already_withdrawn": ("该条进展已撤回。", "That report was already withdrawn."),
+    "report.file_too_big": (
+        "文件“{name}”超过 {limit} MB，机器人无法下载保存，已记录文件编号。如需存档，请压缩后重新发送或线下提交。",
+        "The file “{name}” is larger than {limit} MB, so the bot cannot download it; its id "
+        "was recorded. Please compress it and send it again, or hand it in offline.",
+    ),
+    "report.signoff_requested": (
+        "已提交任务 <b>{number}</b> 的销号申请，等待协调员审核。",
+        "Sign-off requested for task <b>{number}</b>; the coordinators will review it.",
+    ),
+    "report.signoff_notice": (
+        "📝 <b>销号申请</b>\n{owner}（{unit}）申请对任务 <b>{number}</b> 销号：\n{measure}\n最近进展：{last}",
+        "📝 <b>Sign-off request</b>\n{owner} ({unit}) asks to sign off task <b>{number}</b>:\n"
+        "{measure}\nLast report: {last}",
+    ),
+    "report.percent_set": (
+        "已将任务 <b>{number}</b> 的进度更正为 {percent}%。",
+        "Task <b>{number}</b> progress set to {percent}%.",
+    ),
+    "button.set_percent": ("更正进度", "Set %"),
+    "button.ask_signoff": ("申请销号", "Ask for sign-off"),
+    "button.withdraw": ("撤回", "Withdraw"),
+    # Language
+    "language.choose": ("请选择语言：", "Choose a language:"),
+    "language.set": ("已切换为中文。", "Language set to English."),
+    # Board
+    "board.title": ("<b>{campaign} 整改进度</b>", "<b>{campaign}: rectification board</b>"),
+    "board.sentence": (
+        "反馈的{problems_total}项问题已完成整改{problems_rectified}项，"
+        "整改措施{tasks_total}条已完成{tasks_closed}条。",
+        "Of the {problems_total} problems raised, {problems_rectified} are rectified; "
+        "{tasks_closed} of {tasks_total} measures are completed.",
+    ),
+    "board.lights": (
+        "🔴 {red}　🟡 {yellow}　🟢 {green}　逾期 {overdue} 条",
+        "🔴 {red}  🟡 {yellow}  🟢 {green}  overdue: {overdue}",
+    ),
+    "board.by_status": ("<b>按状态</b>", "<b>By status</b>"),
+    "board.by_kind": ("<b>按类型</b>（完成/总数）", "<b>By kind</b> (done/total)"),
+    "board.by_unit": (
+        "<b>按单位</b>（完成/总数，完成率，逾期）",
+        "<b>By unit</b> (done/total, rate, overdue)",
+    ),
+    "board.unit_line": (
+        "{unit}：{closed}/{total}，{rate}%，逾期 {overdue}　🔴{red} 🟡{yellow}",
+        "{unit}: {closed}/{total}, {rate}%, overdue {overdue}  🔴{red} 🟡{yellow}",
+    ),
+    "board.empty": ("当前没有整改任务。", "There are no tasks yet."),
+}
+
+
+def text(key: str, lang: str, /, **params: Any) -> str:
+    """Render a catalogue entry in `lang`, escaping every parameter that is not Html."""
+    zh, en = CATALOGUE[key]
+    template = en if lang == "en" else zh
+    safe = {
+        k: v if isinstance(v, Html) else html.escape(str(v), quote=False) for k, v in params.items()
+    }
+    return template.format(**safe)
+
+
+def split_message(body: str, limit: int = 4096) -> list[str]:
+    """Split a long message at line breaks so each part fits Telegram's limit."""
+    parts: list[str] = []
+    current = ""
+    for line in body.split("\n"):
+        while len(line) > limit:  # a single overlong line: cut it hard
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        parts.append(current)
+    return parts
+
+
+def excerpt(value: str, limit: int = 200) -> str:
+    """Shorten a user's text for an acknowledgement."""
+    flat = " ".join(value.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -1,0 +1,45 @@
+"""Route inline-button presses by their typed payload."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+
+from bot.context import BotContext
+from domain.texts import text
+from handlers import callback_data as cd
+from handlers import language, progress, tasks
+from handlers.common import language_of
+
+log = logging.getLogger(__name__)
+
+
+async def on_callback(update: Update, context: BotContext) -> None:
+    """Parse the payload and hand it to its handler; forged or stale data gets a polite no."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        payload = cd.parse(query.data)
+    except cd.CallbackInvalid as exc:
+        log.info("rejected callback data from %s: %s", query.from_user.id, exc)
+        await query.answer(
+            text("error.callback_invalid", language_of(None, context.bot_data)), show_alert=True
+        )
+        return
+    match payload:
+        case cd.FocusTask():
+            await query.answer()
+            await tasks.focus_task(update, context, payload)
+        case cd.PickTask():
+            await progress.pick_task(update, context, payload)
+        case cd.AskPercent():
+            await progress.ask_percent(update, context, payload)
+        case cd.SetPercent():
+            await progress.set_percent(update, context, payload)
+        case cd.AskSignoff():
+            await progress.ask_signoff(update, context, payload)
+        case cd.Withdraw():
+            await progress.withdraw(update, context, payload)
+        case cd.SetLanguage():
+            await language.set_language(update, context, payload)

@@ -1,0 +1,65 @@
+"""Helpers every handler uses: who is calling, in which language, and safe replies."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeChat, Chat, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+
+from bot.context import BotContext, Services
+from domain import accounts
+from domain.commands import commands_for
+from domain.model import Person
+from domain.texts import split_message, text
+
+log = logging.getLogger(__name__)
+
+
+async def caller(update: Update, context: BotContext) -> Person:
+    """Return the bound person behind the update (admins from settings are bound on sight)."""
+    services = context.bot_data
+    user = update.effective_user
+    assert user is not None
+    if user.id in services.admin_ids:
+        return await accounts.ensure_admin(
+            uow=services.uow(),
+            clock=services.clock,
+            telegram_user_id=user.id,
+            display_name=user.full_name,
+            username=user.username,
+        )
+    return await accounts.identify(uow=services.uow(), telegram_user_id=user.id)
+
+
+def language_of(person: Person | None, services: Services) -> str:
+    """Return the language to answer a person in."""
+    if person is not None and person.language:
+        return person.language
+    return services.settings.default_language
+
+
+def is_private(update: Update) -> bool:
+    """Tell whether the update comes from a private chat."""
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE
+
+
+async def reply(update: Update, body: str) -> None:
+    """Answer in the update's chat, split under Telegram's length limit."""
+    chat = update.effective_chat
+    assert chat is not None
+    for part in split_message(body):
+        await chat.send_message(part)
+
+
+async def set_menu(context: BotContext, chat: Chat | int, person: Person | None) -> None:
+    """Show the person's commands as this chat's menu; a failure here is not fatal."""
+    lang = language_of(person, context.bot_data)
+    commands = [BotCommand(name, text(f"cmd.{name}", lang)) for name in commands_for(person)]
+    chat_id = chat if isinstance(chat, int) else chat.id
+    try:
+        await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
+    except TelegramError as exc:
+        log.warning("could not set the command menu for chat %s: %s", chat_id, exc)

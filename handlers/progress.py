@@ -1,0 +1,258 @@
+"""Progress by plain message: text, photos and files; edits; the buttons under a report."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest, TelegramError
+
+from bot.context import BotContext, Services
+from domain import reporting
+from domain.model import Person, TaskView
+from domain.ports import Attachment
+from domain.reporting import IncomingMessage, ReportOutcome
+from domain.texts import excerpt, text
+from handlers.callback_data import AskPercent, AskSignoff, PickTask, SetPercent, Withdraw
+from handlers.common import caller, language_of
+from handlers.views import (
+    choice_keyboard,
+    percent_keyboard,
+    report_ack,
+    report_keyboard,
+)
+
+log = logging.getLogger(__name__)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+async def on_message(update: Update, context: BotContext) -> None:
+    """Record a private message (text, photo or document) as progress."""
+    services = context.bot_data
+    message = update.effective_message
+    assert message is not None
+    person = await caller(update, context)
+    lang = language_of(person, services)
+    attachment = await _attachment(message, context)
+    outcome = await reporting.receive_message(
+        uow=services.uow(),
+        clock=services.clock,
+        person=person,
+        message=IncomingMessage(
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+            text=message.text or message.caption or "",
+            reply_to_message_id=message.reply_to_message.message_id
+            if message.reply_to_message
+            else None,
+            media_group_id=message.media_group_id,
+            attachment=attachment,
+        ),
+        merge_seconds=services.settings.report_merge_seconds,
+    )
+    if outcome.duplicate:
+        return
+    await _show_outcome(message, context, outcome, lang)
+    if attachment is not None and not attachment.fetched:
+        limit_mb = services.settings.max_download_bytes // (1024 * 1024)
+        await message.reply_text(
+            text("report.file_too_big", lang, name=attachment.file_name, limit=limit_mb)
+        )
+
+
+async def on_edit(update: Update, context: BotContext) -> None:
+    """Apply an edited message to its report and refresh the acknowledgement."""
+    services = context.bot_data
+    message = update.edited_message
+    assert message is not None
+    person = await caller(update, context)
+    outcome = await reporting.edit_message(
+        uow=services.uow(),
+        clock=services.clock,
+        person=person,
+        chat_id=message.chat_id,
+        message_id=message.message_id,
+        text=message.text or message.caption or "",
+    )
+    if outcome is not None:
+        await _show_outcome(message, context, outcome, language_of(person, services))
+
+
+async def _show_outcome(
+    message: Message, context: BotContext, outcome: ReportOutcome, lang: str
+) -> None:
+    report = outcome.report
+    if outcome.task is None:
+        body = text("report.which_task", lang)
+        markup = choice_keyboard(report.id, outcome.choices)
+    else:
+        body = report_ack(report, outcome.task, outcome.evidence_count, lang)
+        markup = report_keyboard(report, outcome.task, lang)
+    if outcome.merged and report.ack_message_id is not None:
+        try:
+            await context.bot.edit_message_text(
+                body, chat_id=report.chat_id, message_id=report.ack_message_id, reply_markup=markup
+            )
+        except BadRequest as exc:
+            if "not modified" not in exc.message:
+                raise
+        return
+    sent = await message.reply_text(body, reply_markup=markup)
+    await reporting.remember_ack(
+        uow=context.bot_data.uow(),
+        clock=context.bot_data.clock,
+        report_id=report.id,
+        chat_id=sent.chat_id,
+        message_id=sent.message_id,
+    )
+
+
+async def _attachment(message: Message, context: BotContext) -> Attachment | None:
+    services: Services = context.bot_data
+    if message.photo:
+        photo = message.photo[-1]  # the largest size
+        return await services.files.fetch(
+            context.bot,
+            file_id=photo.file_id,
+            file_unique_id=photo.file_unique_id,
+            name=f"photo_{photo.file_unique_id}.jpg",
+            mime_type="image/jpeg",
+            size=photo.file_size,
+        )
+    media = message.document or message.video or message.audio
+    if media is None:
+        return None
+    return await services.files.fetch(
+        context.bot,
+        file_id=media.file_id,
+        file_unique_id=media.file_unique_id,
+        name=media.file_name or f"file_{media.file_unique_id}",
+        mime_type=media.mime_type,
+        size=media.file_size,
+    )
+
+
+async def pick_task(update: Update, context: BotContext, payload: PickTask) -> None:
+    """Place an unplaced report on the chosen task and turn the question into the ack."""
+    services = context.bot_data
+    person = await caller(update, context)
+    outcome = await reporting.assign_report(
+        uow=services.uow(),
+        clock=services.clock,
+        person=person,
+        report_id=payload.report_id,
+        task_id=payload.task_id,
+    )
+    assert outcome.task is not None
+    lang = language_of(person, services)
+    await _edit_query_message(
+        update,
+        report_ack(outcome.report, outcome.task, outcome.evidence_count, lang),
+        report_keyboard(outcome.report, outcome.task, lang),
+    )
+    query_message = update.callback_query.message if update.callback_query else None
+    if query_message is not None:
+        await reporting.remember_ack(
+            uow=services.uow(),
+            clock=services.clock,
+            report_id=outcome.report.id,
+            chat_id=query_message.chat.id,
+            message_id=query_message.message_id,
+        )
+
+
+async def ask_percent(update: Update, context: BotContext, payload: AskPercent) -> None:
+    """Replace the buttons with the percent choices."""
+    await caller(update, context)  # strangers get the refusal, not the buttons
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_reply_markup(percent_keyboard(payload.report_id))
+
+
+async def set_percent(update: Update, context: BotContext, payload: SetPercent) -> None:
+    """Store the corrected percent and confirm."""
+    services = context.bot_data
+    person = await caller(update, context)
+    task = await reporting.set_report_percent(
+        uow=services.uow(),
+        clock=services.clock,
+        person=person,
+        report_id=payload.report_id,
+        percent=payload.percent,
+    )
+    lang = language_of(person, services)
+    confirmation = text("report.percent_set", lang, number=task.number, percent=payload.percent)
+    await _answer(update, confirmation)
+    await _edit_query_message(update, confirmation, None)
+
+
+async def ask_signoff(update: Update, context: BotContext, payload: AskSignoff) -> None:
+    """Send the task for review and tell the coordinators."""
+    services = context.bot_data
+    person = await caller(update, context)
+    request = await reporting.request_signoff(
+        uow=services.uow(), clock=services.clock, person=person, task_id=payload.task_id
+    )
+    lang = language_of(person, services)
+    done = text("report.signoff_requested", lang, number=request.task.number)
+    await _answer(update, done)
+    await _edit_query_message(update, done, None)
+    for reviewer in request.reviewers:
+        await _notify(context, reviewer, request.task, person)
+
+
+async def _notify(context: BotContext, reviewer: Person, task: TaskView, owner: Person) -> None:
+    if reviewer.telegram_user_id is None or not reviewer.reachable:
+        return
+    lang = language_of(reviewer, context.bot_data)
+    body = text(
+        "report.signoff_notice",
+        lang,
+        owner=owner.name,
+        unit=task.unit_name,
+        number=task.number,
+        measure=excerpt(task.measure),
+        last=excerpt(task.last_update_text or "—"),
+    )
+    try:
+        await context.bot.send_message(reviewer.telegram_user_id, body)
+    except TelegramError as exc:  # one unreachable reviewer must not fail the request
+        log.warning("could not notify reviewer %s: %s", reviewer.id, exc)
+
+
+async def withdraw(update: Update, context: BotContext, payload: Withdraw) -> None:
+    """Withdraw a report and say so."""
+    services = context.bot_data
+    person = await caller(update, context)
+    _, task = await reporting.withdraw_report(
+        uow=services.uow(), clock=services.clock, person=person, report_id=payload.report_id
+    )
+    lang = language_of(person, services)
+    body = (
+        text("report.withdrawn", lang, number=task.number)
+        if task
+        else text("report.withdrawn_unassigned", lang)
+    )
+    await _answer(update, body)
+    await _edit_query_message(update, body, None)
+
+
+async def _answer(update: Update, body: str) -> None:
+    query = update.callback_query
+    if query is not None:
+        await query.answer(html.unescape(_TAGS.sub("", body))[:200])
+
+
+async def _edit_query_message(
+    update: Update, body: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    try:
+        await query.edit_message_text(body, reply_markup=markup)
+    except BadRequest as exc:
+        if "not modified" not in exc.message:
+            raise

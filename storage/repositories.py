@@ -1,0 +1,635 @@
+"""SQL implementations of the domain's repositories; they never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, delete, exists, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from domain.model import Campaign, CampaignSource, Person, Role, TaskKind, TaskStatus, TaskView
+from domain.ports import Attachment, InviteRecord, PlannedTask, Report
+from storage.tables import (
+    AuditEventRow,
+    CampaignRow,
+    EvidenceRow,
+    InviteRowT,
+    MessageLinkRow,
+    PersonRoleRow,
+    PersonRowT,
+    ProblemRow,
+    ProgressUpdateRow,
+    ReportPartRow,
+    TaskRowT,
+    UnitRow,
+)
+
+
+class _Repo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+
+class SqlPeople(_Repo):
+    """People, their roles and units."""
+
+    async def _load(self, stmt: Select[Any]) -> list[Person]:
+        rows = list((await self.session.scalars(stmt)).all())
+        if not rows:
+            return []
+        ids = [r.id for r in rows]
+        roles: dict[int, set[Role]] = {i: set() for i in ids}
+        for pid, role in await self.session.execute(
+            select(PersonRoleRow.person_id, PersonRoleRow.role).where(
+                PersonRoleRow.person_id.in_(ids)
+            )
+        ):
+            roles[pid].add(Role(role))
+        unit_ids = {r.unit_id for r in rows if r.unit_id is not None}
+        units: dict[int, str] = {}
+        if unit_ids:
+            units = dict(
+                (uid, name)
+                for uid, name in await self.session.execute(
+                    select(UnitRow.id, UnitRow.name).where(UnitRow.id.in_(unit_ids))
+                )
+            )
+        return [
+            Person(
+                id=r.id,
+                name=r.name,
+                unit_id=r.unit_id,
+                unit_name=units.get(r.unit_id) if r.unit_id else None,
+                roles=frozenset(roles[r.id]),
+                telegram_user_id=r.telegram_user_id,
+                telegram_username=r.telegram_username,
+                phone=r.phone,
+                language=r.language,
+                reachable=r.reachable,
+                active=r.active,
+            )
+            for r in rows
+        ]
+
+    async def _one(self, stmt: Select[Any]) -> Person | None:
+        found = await self._load(stmt)
+        return found[0] if found else None
+
+    async def get(self, person_id: int) -> Person | None:
+        return await self._one(select(PersonRowT).where(PersonRowT.id == person_id))
+
+    async def by_telegram_id(self, telegram_user_id: int) -> Person | None:
+        return await self._one(
+            select(PersonRowT).where(PersonRowT.telegram_user_id == telegram_user_id)
+        )
+
+    async def by_name(self, name: str) -> Person | None:
+        return await self._one(select(PersonRowT).where(PersonRowT.name == name))
+
+    async def search(self, fragment: str) -> list[Person]:
+        pattern = "%" + fragment.replace("%", "").replace("_", "") + "%"
+        return await self._load(
+            select(PersonRowT).where(PersonRowT.name.like(pattern)).order_by(PersonRowT.name)
+        )
+
+    async def with_role(self, role: Role) -> list[Person]:
+        return await self._load(
+            select(PersonRowT)
+            .where(
+                exists().where(
+                    and_(PersonRoleRow.person_id == PersonRowT.id, PersonRoleRow.role == role.value)
+                )
+            )
+            .order_by(PersonRowT.id)
+        )
+
+    async def active(self) -> list[Person]:
+        return await self._load(
+            select(PersonRowT).where(PersonRowT.active.is_(True)).order_by(PersonRowT.id)
+        )
+
+    async def unit_id(self, name: str) -> int:
+        found = await self.session.scalar(select(UnitRow.id).where(UnitRow.name == name))
+        if found is not None:
+            return found
+        row = UnitRow(name=name)
+        self.session.add(row)
+        await self.session.flush()
+        return row.id
+
+    async def add(
+        self,
+        *,
+        name: str,
+        unit_id: int | None,
+        roles: Iterable[Role],
+        phone: str | None,
+        telegram_username: str | None,
+        now: datetime,
+    ) -> Person:
+        row = PersonRowT(
+            name=name,
+            unit_id=unit_id,
+            phone=phone,
+            telegram_username=telegram_username,
+            reachable=True,
+            active=True,
+            created_at=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        self.session.add_all(PersonRoleRow(person_id=row.id, role=r.value) for r in set(roles))
+        await self.session.flush()
+        person = await self.get(row.id)
+        assert person is not None
+        return person
+
+    async def update(
+        self,
+        person_id: int,
+        *,
+        unit_id: int | None,
+        add_roles: Iterable[Role],
+        phone: str | None,
+        telegram_username: str | None,
+    ) -> None:
+        await self.session.execute(
+            update(PersonRowT)
+            .where(PersonRowT.id == person_id)
+            .values(unit_id=unit_id, phone=phone, telegram_username=telegram_username)
+        )
+        have = set(
+            await self.session.scalars(
+                select(PersonRoleRow.role).where(PersonRoleRow.person_id == person_id)
+            )
+        )
+        self.session.add_all(
+            PersonRoleRow(person_id=person_id, role=r.value)
+            for r in set(add_roles)
+            if r.value not in have
+        )
+        await self.session.flush()
+
+    async def bind(self, person_id: int, telegram_user_id: int, username: str | None) -> None:
+        values: dict[str, Any] = {"telegram_user_id": telegram_user_id, "reachable": True}
+        if username:
+            values["telegram_username"] = username
+        await self.session.execute(
+            update(PersonRowT).where(PersonRowT.id == person_id).values(**values)
+        )
+
+    async def unbind(self, telegram_user_id: int) -> None:
+        await self.session.execute(
+            update(PersonRowT)
+            .where(PersonRowT.telegram_user_id == telegram_user_id)
+            .values(telegram_user_id=None)
+        )
+        await self.session.flush()
+
+    async def set_language(self, person_id: int, language: str) -> None:
+        await self.session.execute(
+            update(PersonRowT).where(PersonRowT.id == person_id).values(language=language)
+        )
+
+
+class SqlInvites(_Repo):
+    """Invite codes (hashed)."""
+
+    async def add(
+        self, *, person_id: int, code_hash: str, now: datetime, expires_at: datetime
+    ) -> None:
+        self.session.add(
+            InviteRowT(
+                person_id=person_id, code_hash=code_hash, created_at=now, expires_at=expires_at
+            )
+        )
+        await self.session.flush()
+
+    async def revoke_open(self, person_id: int, now: datetime) -> int:
+        result = await self.session.execute(
+            update(InviteRowT)
+            .where(
+                InviteRowT.person_id == person_id,
+                InviteRowT.used_at.is_(None),
+                InviteRowT.revoked_at.is_(None),
+            )
+            .values(revoked_at=now)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def by_hash(self, code_hash: str) -> InviteRecord | None:
+        row = await self.session.scalar(select(InviteRowT).where(InviteRowT.code_hash == code_hash))
+        if row is None:
+            return None
+        return InviteRecord(
+            id=row.id,
+            person_id=row.person_id,
+            expires_at=row.expires_at,
+            used_at=row.used_at,
+            revoked_at=row.revoked_at,
+        )
+
+    async def mark_used(self, invite_id: int, now: datetime) -> None:
+        await self.session.execute(
+            update(InviteRowT).where(InviteRowT.id == invite_id).values(used_at=now)
+        )
+
+
+def _campaign(row: CampaignRow) -> Campaign:
+    return Campaign(
+        id=row.id, name=row.name, source=CampaignSource(row.source), is_open=row.is_open
+    )
+
+
+class SqlCampaigns(_Repo):
+    """Rectification rounds."""
+
+    async def by_name(self, name: str) -> Campaign | None:
+        row = await self.session.scalar(select(CampaignRow).where(CampaignRow.name == name))
+        return _campaign(row) if row else None
+
+    async def get(self, campaign_id: int) -> Campaign | None:
+        row = await self.session.get(CampaignRow, campaign_id)
+        return _campaign(row) if row else None
+
+    async def open_campaigns(self) -> list[Campaign]:
+        rows = await self.session.scalars(
+            select(CampaignRow).where(CampaignRow.is_open.is_(True)).order_by(CampaignRow.id)
+        )
+        return [_campaign(r) for r in rows]
+
+    async def add(self, *, name: str, source: CampaignSource, now: datetime) -> Campaign:
+        row = CampaignRow(name=name, source=source.value, is_open=True, created_at=now)
+        self.session.add(row)
+        await self.session.flush()
+        return _campaign(row)
+
+
+_Owner = aliased(PersonRowT)
+_Lead = aliased(PersonRowT)
+
+
+def _task_views() -> Select[Any]:
+    latest = (
+        select(ProgressUpdateRow.text)
+        .where(
+            ProgressUpdateRow.task_id == TaskRowT.id,
+            ProgressUpdateRow.withdrawn_at.is_(None),
+        )
+        .order_by(ProgressUpdateRow.last_part_at.desc(), ProgressUpdateRow.id.desc())
+        .limit(1)
+        .correlate(TaskRowT)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            TaskRowT,
+            ProblemRow.category,
+            ProblemRow.title,
+            UnitRow.name,
+            _Owner.name,
+            _Lead.name,
+            latest,
+        )
+        .join(ProblemRow, ProblemRow.id == TaskRowT.problem_id)
+        .join(UnitRow, UnitRow.id == TaskRowT.unit_id)
+        .join(_Owner, _Owner.id == TaskRowT.owner_id)
+        .outerjoin(_Lead, _Lead.id == TaskRowT.lead_id)
+    )
+
+
+def _view(row: Any) -> TaskView:
+    t, category, title, unit, owner, lead, last_text = row
+    return TaskView(
+        id=t.id,
+        campaign_id=t.campaign_id,
+        number=t.number,
+        problem_id=t.problem_id,
+        category=category,
+        problem=title,
+        measure=t.measure,
+        unit_id=t.unit_id,
+        unit_name=unit,
+        owner_id=t.owner_id,
+        owner_name=owner,
+        lead_id=t.lead_id,
+        lead_name=lead,
+        kind=TaskKind(t.kind),
+        due_on=t.due_on,
+        status=TaskStatus(t.status),
+        percent=t.percent,
+        created_at=t.created_at,
+        last_update_at=t.last_update_at,
+        last_update_text=last_text,
+    )
+
+
+class SqlTasks(_Repo):
+    """Problems, tasks and the bot messages linked to tasks."""
+
+    async def problem_id(
+        self, *, campaign_id: int, category: str | None, title: str, position: int
+    ) -> int:
+        found = await self.session.scalar(
+            select(ProblemRow.id).where(
+                ProblemRow.campaign_id == campaign_id,
+                ProblemRow.title == title,
+                ProblemRow.category.is_(None)
+                if category is None
+                else ProblemRow.category == category,
+            )
+        )
+        if found is not None:
+            return found
+        row = ProblemRow(campaign_id=campaign_id, category=category, title=title, position=position)
+        self.session.add(row)
+        await self.session.flush()
+        return row.id
+
+    async def id_by_number(self, campaign_id: int, number: str) -> int | None:
+        return await self.session.scalar(
+            select(TaskRowT.id).where(
+                TaskRowT.campaign_id == campaign_id, TaskRowT.number == number
+            )
+        )
+
+    async def add(self, *, campaign_id: int, plan: PlannedTask, now: datetime) -> int:
+        row = TaskRowT(
+            campaign_id=campaign_id,
+            status=TaskStatus.OPEN.value,
+            percent=0,
+            created_at=now,
+            **_plan_values(plan),
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return row.id
+
+    async def replan(self, task_id: int, plan: PlannedTask) -> None:
+        await self.session.execute(
+            update(TaskRowT).where(TaskRowT.id == task_id).values(**_plan_values(plan))
+        )
+
+    async def view(self, task_id: int) -> TaskView | None:
+        row = (await self.session.execute(_task_views().where(TaskRowT.id == task_id))).first()
+        return _view(row) if row else None
+
+    async def views_for_owner(self, owner_id: int) -> list[TaskView]:
+        stmt = (
+            _task_views()
+            .join(CampaignRow, CampaignRow.id == TaskRowT.campaign_id)
+            .where(TaskRowT.owner_id == owner_id, CampaignRow.is_open.is_(True))
+            .order_by(TaskRowT.campaign_id, TaskRowT.position)
+        )
+        return [_view(r) for r in await self.session.execute(stmt)]
+
+    async def views_for_campaign(self, campaign_id: int) -> list[TaskView]:
+        stmt = _task_views().where(TaskRowT.campaign_id == campaign_id).order_by(TaskRowT.position)
+        return [_view(r) for r in await self.session.execute(stmt)]
+
+    async def set_progress(
+        self,
+        task_id: int,
+        *,
+        percent: int,
+        status: TaskStatus,
+        last_update_at: datetime | None,
+    ) -> None:
+        await self.session.execute(
+            update(TaskRowT)
+            .where(TaskRowT.id == task_id)
+            .values(percent=percent, status=status.value, last_update_at=last_update_at)
+        )
+
+    async def link_message(
+        self, *, chat_id: int, message_id: int, task_id: int, now: datetime
+    ) -> None:
+        await self.session.execute(
+            delete(MessageLinkRow).where(
+                MessageLinkRow.chat_id == chat_id, MessageLinkRow.message_id == message_id
+            )
+        )
+        self.session.add(
+            MessageLinkRow(chat_id=chat_id, message_id=message_id, task_id=task_id, created_at=now)
+        )
+        await self.session.flush()
+
+    async def task_for_message(self, chat_id: int, message_id: int) -> int | None:
+        return await self.session.scalar(
+            select(MessageLinkRow.task_id).where(
+                MessageLinkRow.chat_id == chat_id, MessageLinkRow.message_id == message_id
+            )
+        )
+
+
+def _plan_values(plan: PlannedTask) -> dict[str, Any]:
+    return {
+        "number": plan.number,
+        "position": plan.position,
+        "problem_id": plan.problem_id,
+        "measure": plan.measure,
+        "unit_id": plan.unit_id,
+        "owner_id": plan.owner_id,
+        "lead_id": plan.lead_id,
+        "kind": plan.kind.value,
+        "due_on": plan.due_on,
+    }
+
+
+def _report(row: ProgressUpdateRow) -> Report:
+    return Report(
+        id=row.id,
+        task_id=row.task_id,
+        author_id=row.author_id,
+        text=row.text,
+        percent=row.percent,
+        done=row.done,
+        chat_id=row.chat_id,
+        message_id=row.message_id,
+        ack_message_id=row.ack_message_id,
+        created_at=row.created_at,
+        last_part_at=row.last_part_at,
+        withdrawn_at=row.withdrawn_at,
+        previous_percent=row.previous_percent,
+        previous_status=TaskStatus(row.previous_status) if row.previous_status else None,
+    )
+
+
+class SqlReports(_Repo):
+    """Progress reports, their message parts and evidence."""
+
+    async def add(
+        self, *, task_id: int | None, author_id: int, chat_id: int, message_id: int, now: datetime
+    ) -> Report:
+        row = ProgressUpdateRow(
+            task_id=task_id,
+            author_id=author_id,
+            text="",
+            done=False,
+            created_at=now,
+            last_part_at=now,
+            chat_id=chat_id,
+            message_id=message_id,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return _report(row)
+
+    async def get(self, report_id: int) -> Report | None:
+        row = await self.session.get(ProgressUpdateRow, report_id)
+        return _report(row) if row else None
+
+    async def save(self, report: Report) -> None:
+        await self.session.execute(
+            update(ProgressUpdateRow)
+            .where(ProgressUpdateRow.id == report.id)
+            .values(
+                task_id=report.task_id,
+                text=report.text,
+                percent=report.percent,
+                done=report.done,
+                ack_message_id=report.ack_message_id,
+                last_part_at=report.last_part_at,
+                withdrawn_at=report.withdrawn_at,
+                previous_percent=report.previous_percent,
+                previous_status=report.previous_status.value if report.previous_status else None,
+            )
+        )
+
+    async def report_for_message(self, chat_id: int, message_id: int) -> int | None:
+        return await self.session.scalar(
+            select(ReportPartRow.update_id).where(
+                ReportPartRow.chat_id == chat_id, ReportPartRow.message_id == message_id
+            )
+        )
+
+    async def add_part(
+        self,
+        *,
+        report_id: int,
+        chat_id: int,
+        message_id: int,
+        media_group_id: str | None,
+        text: str,
+        now: datetime,
+    ) -> None:
+        self.session.add(
+            ReportPartRow(
+                update_id=report_id,
+                chat_id=chat_id,
+                message_id=message_id,
+                media_group_id=media_group_id,
+                text=text,
+                created_at=now,
+            )
+        )
+        await self.session.flush()
+
+    async def set_part_text(self, chat_id: int, message_id: int, text: str) -> None:
+        await self.session.execute(
+            update(ReportPartRow)
+            .where(ReportPartRow.chat_id == chat_id, ReportPartRow.message_id == message_id)
+            .values(text=text)
+        )
+
+    async def part_texts(self, report_id: int) -> list[str]:
+        rows = await self.session.scalars(
+            select(ReportPartRow.text)
+            .where(ReportPartRow.update_id == report_id)
+            .order_by(ReportPartRow.message_id)
+        )
+        return list(rows)
+
+    async def mergeable(
+        self, *, author_id: int, chat_id: int, since: datetime, media_group_id: str | None
+    ) -> Report | None:
+        base = select(ProgressUpdateRow).where(
+            ProgressUpdateRow.author_id == author_id,
+            ProgressUpdateRow.chat_id == chat_id,
+            ProgressUpdateRow.withdrawn_at.is_(None),
+        )
+        if media_group_id is not None:
+            row = await self.session.scalar(
+                base.where(
+                    exists().where(
+                        ReportPartRow.update_id == ProgressUpdateRow.id,
+                        ReportPartRow.media_group_id == media_group_id,
+                    )
+                )
+            )
+            if row is not None:
+                return _report(row)
+        row = await self.session.scalar(
+            base.where(ProgressUpdateRow.last_part_at >= since)
+            .order_by(ProgressUpdateRow.last_part_at.desc(), ProgressUpdateRow.id.desc())
+            .limit(1)
+        )
+        return _report(row) if row else None
+
+    async def latest_for_task(self, task_id: int) -> Report | None:
+        row = await self.session.scalar(
+            select(ProgressUpdateRow)
+            .where(ProgressUpdateRow.task_id == task_id, ProgressUpdateRow.withdrawn_at.is_(None))
+            .order_by(ProgressUpdateRow.last_part_at.desc(), ProgressUpdateRow.id.desc())
+            .limit(1)
+        )
+        return _report(row) if row else None
+
+    async def add_evidence(self, *, report: Report, attachment: Attachment, now: datetime) -> None:
+        self.session.add(
+            EvidenceRow(
+                task_id=report.task_id,
+                update_id=report.id,
+                author_id=report.author_id,
+                file_id=attachment.file_id,
+                file_unique_id=attachment.file_unique_id,
+                file_name=attachment.file_name,
+                mime_type=attachment.mime_type,
+                size=attachment.size,
+                sha256=attachment.sha256,
+                stored_path=attachment.stored_path,
+                created_at=now,
+            )
+        )
+        await self.session.flush()
+
+    async def evidence_count(self, report_id: int) -> int:
+        count = await self.session.scalar(
+            select(func.count()).select_from(EvidenceRow).where(EvidenceRow.update_id == report_id)
+        )
+        return int(count or 0)
+
+    async def attach_evidence(self, report_id: int, task_id: int) -> None:
+        await self.session.execute(
+            update(EvidenceRow).where(EvidenceRow.update_id == report_id).values(task_id=task_id)
+        )
+
+
+class SqlAudit(_Repo):
+    """The append-only audit log."""
+
+    async def record(
+        self,
+        *,
+        at: datetime,
+        actor_id: int | None,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        data: dict[str, Any] | None = None,
+        actor_label: str | None = None,
+    ) -> None:
+        self.session.add(
+            AuditEventRow(
+                at=at,
+                actor_id=actor_id,
+                actor_label=actor_label,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                data=data or {},
+            )
+        )

@@ -1,0 +1,58 @@
+"""Unit of work: one session and transaction per update or job."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.repositories import (
+    SqlAudit,
+    SqlCampaigns,
+    SqlInvites,
+    SqlPeople,
+    SqlReports,
+    SqlTasks,
+)
+
+
+class SqlUnitOfWork:
+    """Open a session on enter; roll back on exit unless the service committed."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._factory = session_factory
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        session = self._factory()
+        self._session = session
+        self.people = SqlPeople(session)
+        self.invites = SqlInvites(session)
+        self.campaigns = SqlCampaigns(session)
+        self.tasks = SqlTasks(session)
+        self.reports = SqlReports(session)
+        self.audit = SqlAudit(session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._session is not None
+        try:
+            await self._session.rollback()
+        finally:
+            await self._session.close()
+            self._session = None
+
+    async def commit(self) -> None:
+        """Commit the work done so far."""
+        assert self._session is not None
+        await self._session.commit()
+
+    async def rollback(self) -> None:
+        """Discard the work done so far."""
+        assert self._session is not None
+        await self._session.rollback()
