@@ -1,0 +1,1 @@
+"""The rhythm: scheduled reminders, digests and the delivery outbox (issue 3)."""

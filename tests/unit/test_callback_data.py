@@ -1,0 +1,50 @@
+"""Callback payloads: short, versioned and validated."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers import callback_data as cd
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        cd.FocusTask(12),
+        cd.PickTask(10**12, 10**12),
+        cd.AskPercent(3),
+        cd.SetPercent(3, 100),
+        cd.AskSignoff(7),
+        cd.Withdraw(9),
+        cd.SetLanguage("en"),
+    ],
+)
+def test_every_payload_round_trips_within_64_bytes(payload: cd.Payload) -> None:
+    data = payload.encode()
+    assert len(data.encode()) <= 64
+    assert cd.parse(data) == payload
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        "",
+        "garbage",
+        "2:ft:1",  # another version
+        "1:zz:1",  # unknown kind
+        "1:ft",  # missing field
+        "1:ft:1:2",  # extra field
+        "1:ft:-1",
+        "1:ft:01",
+        "1:ft:1e3",
+        "1:ft:" + "9" * 40,
+        "1:sp:1:101",  # percent out of range
+        "1:lg:fr",
+        "1:lg:<b>",
+        "1:pk:1:x",
+    ],
+)
+def test_malformed_or_forged_data_is_rejected(data: str | None) -> None:
+    with pytest.raises(cd.CallbackInvalid):
+        cd.parse(data)

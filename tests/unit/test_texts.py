@@ -1,0 +1,32 @@
+"""The message catalogue and long-message splitting."""
+
+from __future__ import annotations
+
+from domain.texts import CATALOGUE, Html, split_message, text
+
+
+def test_user_strings_are_escaped_but_html_fragments_are_not() -> None:
+    rendered = text("start.welcome", "zh", name="<b>王</b> & 李")
+    assert "&lt;b&gt;王&lt;/b&gt; &amp; 李" in rendered
+    assert text("report.recorded", "en", number="1", percent_part=Html("<i>x</i>"), excerpt="e",
+                evidence_part="").count("<i>x</i>") == 1
+
+
+def test_every_entry_has_the_same_placeholders_in_both_languages() -> None:
+    import string
+
+    for key, (zh, en) in CATALOGUE.items():
+        names = {f[1] for f in string.Formatter().parse(zh) if f[1]}
+        assert names == {f[1] for f in string.Formatter().parse(en) if f[1]}, key
+
+
+def test_long_messages_split_at_line_breaks_under_the_limit() -> None:
+    body = "\n".join(f"第{i}行 " + "字" * 50 for i in range(300))
+    parts = split_message(body, 4096)
+    assert all(len(p) <= 4096 for p in parts)
+    assert "\n".join(parts) == body
+
+
+def test_a_single_overlong_line_is_cut() -> None:
+    parts = split_message("x" * 10000, 4096)
+    assert [len(p) for p in parts] == [4096, 4096, 1808]
