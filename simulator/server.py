@@ -1,0 +1,234 @@
+"""The HTTP face of the simulator and the :class:`BotApiSimulator` entry point."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from simulator.faults import Faults
+from simulator.methods import ApiError, BotApiMethods, Params, UploadedFile
+from simulator.state import JSON, ChatRecord, SentMessage, SimState
+from simulator.users import SimChat, SimUser
+
+_MAX_UPLOAD = 64 * 1024 * 1024  # above Telegram's 50 MB bot upload limit
+
+
+async def read_params(request: web.Request) -> Params:
+    """Merge query string and a JSON, urlencoded or multipart body into :class:`Params`."""
+    params = Params(dict(request.query))
+    if request.content_type == "application/json":
+        body = await request.json() if request.can_read_body else {}
+        if not isinstance(body, dict):
+            raise ApiError(400, "Bad Request: request body must be a JSON object")
+        params.values.update(body)
+    elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        for key, value in (await request.post()).items():
+            if isinstance(value, web.FileField):
+                data = value.file.read()
+                params.files[key] = UploadedFile(value.filename, value.content_type, data)
+            else:
+                params.values[key] = value.decode() if isinstance(value, bytes) else value
+    return params
+
+
+def _answer(status: int, body: JSON) -> web.Response:
+    return web.json_response(body, status=status)
+
+
+class BotApiSimulator:
+    """A local Telegram Bot API server with simulated users, for tests and demos."""
+
+    def __init__(
+        self,
+        token: str = "123456:TEST-TOKEN",
+        bot_username: str = "rectibot_test_bot",
+        download_limit: int = 20 * 1024 * 1024,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.state = SimState(token, bot_username, download_limit)
+        self.faults = Faults()
+        self._methods = BotApiMethods(self.state)
+        self._host, self._port = host, port
+        self._runner: web.AppRunner | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Serve on ``host`` (a free port unless one was given)."""
+        app = web.Application(client_max_size=_MAX_UPLOAD)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
+        # Long polls are released on stop, so shutdown never has to wait long.
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        self._methods.stopping = False
+        await web.TCPSite(self._runner, self._host, self._port).start()
+        self._port = int(self._runner.addresses[0][1])
+
+    async def stop(self) -> None:
+        """Release pending long polls and shut the server down."""
+        self._methods.stopping = True
+        self.state.pulse.fire()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> BotApiSimulator:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """Return the URL to pass to PTB's ``base_url`` (PTB appends the token)."""
+        return f"http://{self._host}:{self._port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        """Return the URL to pass to PTB's ``base_file_url`` (PTB appends the token)."""
+        return f"http://{self._host}:{self._port}/file/bot"
+
+    # -- world building ------------------------------------------------------------------
+
+    def user(
+        self,
+        first_name: str = "Test",
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = None,
+        *,
+        user_id: int | None = None,
+    ) -> SimUser:
+        """Create a user who has started the bot (its private chat id is the user id)."""
+        user_id = user_id if user_id is not None else self.state.new_user_id()
+        user: JSON = {"id": user_id, "is_bot": False, "first_name": first_name}
+        optional = {"last_name": last_name, "username": username, "language_code": language_code}
+        user.update({key: value for key, value in optional.items() if value is not None})
+        self.state.users[user_id] = user
+        self.state.chats[user_id] = ChatRecord(
+            user_id, "private", username=username, first_name=first_name, last_name=last_name
+        )
+        return SimUser(self.state, user_id)
+
+    def group(
+        self,
+        title: str = "Test group",
+        members: Iterable[SimUser] = (),
+        *,
+        supergroup: bool = False,
+    ) -> SimChat:
+        """Create a group (or supergroup) the bot is a member of."""
+        chat_id = self.state.new_group_id(supergroup)
+        kind = "supergroup" if supergroup else "group"
+        self.state.chats[chat_id] = ChatRecord(chat_id, kind, title=title)
+        chat = SimChat(self.state, chat_id)
+        for member in members:
+            chat.add_member(member)
+        return chat
+
+    # -- observations --------------------------------------------------------------------
+
+    @property
+    def bot_user(self) -> JSON:
+        """Return the bot's own User object (what getMe answers)."""
+        return self.state.bot_user
+
+    @property
+    def sent(self) -> list[SentMessage]:
+        """Return every message the bot sent, in all chats."""
+        return self.state.sent
+
+    @property
+    def calls(self) -> list[tuple[str, JSON]]:
+        """Return (method, params) for every API call received; uploads appear as files."""
+        return self.state.calls
+
+    @property
+    def errors(self) -> list[tuple[str, JSON, str]]:
+        """Return (method, params, description) for every call answered with an error."""
+        return self.state.errors
+
+    @property
+    def commands(self) -> dict[tuple[Any, ...], list[tuple[str, str]]]:
+        """Return commands by scope key, e.g. ("default",), ("chat", id), ("default", "zh")."""
+        return self.state.commands
+
+    @property
+    def pending_updates(self) -> list[JSON]:
+        """Return updates the bot has not confirmed yet."""
+        return self.state.updates
+
+    def calls_to(self, method: str) -> list[JSON]:
+        """Return the params of every call to ``method``."""
+        return [params for name, params in self.state.calls if name == method]
+
+    async def wait_until(
+        self,
+        predicate: Callable[[], bool],
+        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline argument reads better in tests
+    ) -> None:
+        """Wait until ``predicate()`` holds after some simulator change; raise TimeoutError."""
+        if not await self.state.pulse.wait_for(predicate, timeout):
+            raise TimeoutError(f"condition still false after {timeout}s")
+
+    # -- HTTP ----------------------------------------------------------------------------
+
+    async def _handle_api(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.state.token:
+            return _answer(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+        requested = request.match_info["method"]
+        method = self._methods.canonical(requested) or requested
+        try:
+            params = await read_params(request)
+        except ApiError as err:
+            return _answer(err.code, err.payload())
+        except ValueError:
+            return _answer(400, ApiError(400, "Bad Request: can't parse request").payload())
+        self.state.calls.append((method, {**params.values, **params.files}))
+        self.state.pulse.fire()
+        try:
+            result = await self._dispatch(method, params)
+        except (KeyError, TypeError, AttributeError, ValueError) as err:
+            # Malformed nested objects (e.g. a keyboard that is not a list of rows) end up
+            # here; Telegram would refuse them too, so answer 400 rather than crash.
+            error = ApiError(400, f"Bad Request: malformed request: {err!r}")
+        except ApiError as err:
+            error = err
+        else:
+            return _answer(200, {"ok": True, "result": result})
+        self.state.errors.append((method, params.values, error.description))
+        self.state.pulse.fire()
+        return _answer(error.code, error.payload())
+
+    async def _dispatch(self, method: str, params: Params) -> Any:
+        handler = self._methods.handlers.get(method)
+        if handler is None:
+            raise ApiError(404, "Not Found")
+        rule = self.faults.take(method, params.values)
+        if rule is not None and rule.delay > 0:
+            await self.state.pulse.wait_for(lambda: self._methods.stopping, rule.delay)
+        elif rule is not None:
+            body = rule.payload()
+            raise ApiError(rule.error_code, rule.description, body.get("parameters"))
+        return await handler(params)
+
+    async def _handle_file(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.state.token:
+            return _answer(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+        record = self.state.file_by_path(request.match_info["path"])
+        if record is None or record.file_size > self.state.download_limit:
+            return _answer(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+        content_type = record.mime_type or "application/octet-stream"
+        return web.Response(body=record.content(), content_type=content_type)
