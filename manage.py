@@ -30,7 +30,7 @@ def _run(*cmd: str | Path) -> None:
 
 def ensure_env(lock: str) -> None:
     """Create .venv and install the lockfile (and the project) unless already done."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file runs before any venv exists
         sys.exit("rectibot needs Python 3.11 or newer.")
     lockfile = ROOT / lock
     stamp = VENV / f".installed-{lock}"
@@ -42,10 +42,21 @@ def ensure_env(lock: str) -> None:
         print(f"Creating {VENV} ...", flush=True)
         venv.create(VENV, with_pip=True)
     print(f"Installing {lock} ...", flush=True)
-    _run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "--require-hashes", "--no-deps", "-r", lockfile)
-    _run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "--no-deps", "-e", ".")
+    _run(
+        PY,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--require-hashes",
+        "--no-deps",
+        "-r",
+        lockfile,
+    )
+    _run(
+        PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "-e", "."
+    )
     stamp.write_text(digest)
 
 
@@ -66,8 +77,11 @@ def main(argv: list[str]) -> int:
             [str(PY), "-m", "mypy", "."],
             [str(BIN / "lint-imports")],
         ):
-            print("$", " ".join(Path(step[0]).name if i == 0 else s for i, s in enumerate(step)),
-                  flush=True)
+            print(
+                "$",
+                " ".join(Path(step[0]).name if i == 0 else s for i, s in enumerate(step)),
+                flush=True,
+            )
             code = subprocess.call(step, cwd=ROOT)
             if code:
                 return code
@@ -75,8 +89,16 @@ def main(argv: list[str]) -> int:
     if command == "lock":
         ensure_env("requirements-dev.lock")
         _run(PY, "-m", "pip", "install", "--quiet", "uv")
-        common = ["pip", "compile", "pyproject.toml", "--universal", "--python-version", "3.11",
-                  "--generate-hashes", "--quiet"]
+        common = [
+            "pip",
+            "compile",
+            "pyproject.toml",
+            "--universal",
+            "--python-version",
+            "3.11",
+            "--generate-hashes",
+            "--quiet",
+        ]
         _run(BIN / "uv", *common, "-o", "requirements.lock")
         _run(BIN / "uv", *common, "--extra", "dev", "-o", "requirements-dev.lock")
         return 0

@@ -9,8 +9,8 @@ from typing import cast
 from sqlalchemy.engine import make_url
 from telegram import BotCommand, BotCommandScopeDefault
 from telegram.constants import ParseMode
-from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.ext import Application as PtbApplication
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
 from bot.clock import SystemClock
 from bot.context import BotApp, Services

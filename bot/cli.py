@@ -40,7 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"rectibot: {exc}", file=sys.stderr)
         return 2
     except WorkbookRejected as exc:
-        print(f"rectibot: the workbook was not imported (nothing was written).\n{exc}", file=sys.stderr)
+        print(
+            f"rectibot: the workbook was not imported (nothing was written).\n{exc}",
+            file=sys.stderr,
+        )
         return 1
     except PersonUnknown as exc:
         candidates = exc.params.get("candidates") or []
@@ -50,7 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AmbiguousCampaign as exc:
         names = exc.params.get("open") or []
         listed = ", ".join(names) if names else "none exists yet"
-        print(f"rectibot: name the campaign with --campaign NAME (open: {listed}).", file=sys.stderr)
+        print(
+            f"rectibot: name the campaign with --campaign NAME (open: {listed}).", file=sys.stderr
+        )
         return 1
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         print(f"rectibot: cannot read {exc.filename}: {exc.strerror}.", file=sys.stderr)
@@ -69,9 +74,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp = sub.add_parser("import", help="import people and tasks from an .xlsx workbook")
     imp.add_argument("file", type=Path)
-    imp.add_argument("--campaign", help="campaign name (created if new; default: the only open one)")
     imp.add_argument(
-        "--source", choices=[s.value for s in CampaignSource], default="inspection",
+        "--campaign", help="campaign name (created if new; default: the only open one)"
+    )
+    imp.add_argument(
+        "--source",
+        choices=[s.value for s in CampaignSource],
+        default="inspection",
         help="kind of round for a new campaign",
     )
     imp.set_defaults(func=_import)
@@ -106,7 +115,10 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     summary = _with_uow(
         settings,
         lambda uow: importing.import_workbook(
-            uow=uow, clock=SystemClock(), workbook=workbook, campaign_name=args.campaign,
+            uow=uow,
+            clock=SystemClock(),
+            workbook=workbook,
+            campaign_name=args.campaign,
             source=CampaignSource(args.source),
         ),
     )
@@ -135,7 +147,9 @@ def _invite(settings: Settings, args: argparse.Namespace) -> int:
                 uow=uow, clock=SystemClock(), name=args.name, valid_days=days
             ),
         )
-        print(f"{invite.person.name}: {invite.link(username)}  (valid until {invite.expires_at:%Y-%m-%d})")
+        print(
+            f"{invite.person.name}: {invite.link(username)}  (valid until {invite.expires_at:%Y-%m-%d})"
+        )
         return 0
     if args.output is None:
         raise ConfigError("invite --all needs -o FILE.xlsx to write the links to.")
@@ -145,9 +159,11 @@ def _invite(settings: Settings, args: argparse.Namespace) -> int:
     )
     rows = [
         InviteRow(
-            name=i.person.name, unit=i.person.unit_name,
+            name=i.person.name,
+            unit=i.person.unit_name,
             roles="、".join(sorted(r.value for r in i.person.roles)),
-            link=i.link(username), expires_at=i.expires_at.astimezone(settings.tz).replace(tzinfo=None),
+            link=i.link(username),
+            expires_at=i.expires_at.astimezone(settings.tz).replace(tzinfo=None),
         )
         for i in invites
     ]

@@ -29,7 +29,6 @@ async def on_callback(update: Update, context: BotContext) -> None:
         return
     match payload:
         case cd.FocusTask():
-            await query.answer()
             await tasks.focus_task(update, context, payload)
         case cd.PickTask():
             await progress.pick_task(update, context, payload)

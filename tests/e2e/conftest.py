@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest_asyncio
-from sqlalchemy import Select
+from sqlalchemy.sql import Executable
 from telegram import Update
 
 from bot.app import Wiring, build_application
@@ -38,7 +38,9 @@ class World:
     async def import_putuo(self, data: bytes) -> None:
         """Load the Putuo workbook as a coordinator would with `rectibot import`."""
         await importing.import_workbook(
-            uow=self.uow(), clock=self.clock, workbook=read_workbook(data, allow_admin=True),
+            uow=self.uow(),
+            clock=self.clock,
+            workbook=read_workbook(data, allow_admin=True),
             campaign_name="普陀区巡视整改",
         )
 
@@ -49,9 +51,9 @@ class World:
         )
         return invite.code
 
-    async def join(self, name: str, **user: str) -> SimUser:
+    async def join(self, name: str, username: str | None = None) -> SimUser:
         """Create a simulated user who opens the person's invite link."""
-        sim_user = self.sim.user(first_name=user.pop("first_name", name), **user)
+        sim_user = self.sim.user(first_name=name, username=username)
         await sim_user.command("start", await self.invite_code(name))
         welcome = await sim_user.next_message()
         assert name in welcome.text, welcome.text
@@ -61,8 +63,8 @@ class World:
 def settings_for(database_url: str, data_dir: Path, **extra: object) -> Settings:
     """Settings for a test bot, ignoring any .env in the working directory."""
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        telegram_bot_token=TOKEN,  # type: ignore[arg-type]
+        _env_file=None,
+        telegram_bot_token=TOKEN,
         database_url=database_url,
         data_dir=data_dir,
         admin_telegram_ids=frozenset({ADMIN_ID}),
@@ -112,7 +114,7 @@ async def world(database_url: str, tmp_path: Path, clock: ManualClock) -> AsyncI
         await stop_world(started)
 
 
-async def rows(world: World, statement: Select[Any]) -> list[tuple[Any, ...]]:
+async def rows(world: World, statement: Executable) -> list[tuple[Any, ...]]:
     """Run a read-only query on the bot's database and return plain tuples."""
     async with world.uow() as uow:
         session = uow.reports.session  # type: ignore[attr-defined]

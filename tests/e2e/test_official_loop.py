@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from datetime import timedelta
 from pathlib import Path
@@ -57,7 +58,8 @@ async def test_officials_report_progress_and_the_coordinator_sees_the_board_chan
     evidence = await rows(world, select(EvidenceRow.stored_path, EvidenceRow.sha256))
     assert len(evidence) == 1
     path, sha256 = evidence[0]
-    assert hashlib.sha256(Path(path).read_bytes()).hexdigest() == sha256
+    data = await asyncio.to_thread(Path(path).read_bytes)
+    assert hashlib.sha256(data).hexdigest() == sha256
 
     # The second official has several tasks: the bot asks which one, then records it.
     await li.send("整改完成百分之八十")

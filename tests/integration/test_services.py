@@ -19,7 +19,7 @@ from domain.errors import (
     WorkbookRejected,
 )
 from domain.lights import LightPolicy
-from domain.model import PersonRow, Role, TaskKind, TaskRow, TaskStatus, Workbook
+from domain.model import CampaignSource, PersonRow, Role, TaskKind, TaskRow, TaskStatus, Workbook
 from domain.ports import UnitOfWork
 from domain.reporting import IncomingMessage
 from domain.workbook import read_workbook
@@ -38,19 +38,52 @@ def small_workbook(*, owner_of_second: str = "王建国") -> Workbook:
         PersonRow(5, "孙振邦", "区领导小组", frozenset({Role.LEADER})),
     )
     tasks = (
-        TaskRow(2, "1.1", "类别一", "问题甲", "措施一", "区发展改革委", "王建国", "孙振邦",
-                date(2026, 12, 31), TaskKind.BOUNDED),
-        TaskRow(3, "1.2", "类别一", "问题甲", "措施二", "区发展改革委", owner_of_second, "孙振邦",
-                date(2027, 1, 29), TaskKind.BOUNDED),
-        TaskRow(4, "2.1", "类别一", "问题乙", "措施三", "区发展改革委", "李晓燕", None, None,
-                TaskKind.LONG_TERM),
+        TaskRow(
+            2,
+            "1.1",
+            "类别一",
+            "问题甲",
+            "措施一",
+            "区发展改革委",
+            "王建国",
+            "孙振邦",
+            date(2026, 12, 31),
+            TaskKind.BOUNDED,
+        ),
+        TaskRow(
+            3,
+            "1.2",
+            "类别一",
+            "问题甲",
+            "措施二",
+            "区发展改革委",
+            owner_of_second,
+            "孙振邦",
+            date(2027, 1, 29),
+            TaskKind.BOUNDED,
+        ),
+        TaskRow(
+            4,
+            "2.1",
+            "类别一",
+            "问题乙",
+            "措施三",
+            "区发展改革委",
+            "李晓燕",
+            None,
+            None,
+            TaskKind.LONG_TERM,
+        ),
     )
     return Workbook(people=people, tasks=tasks)
 
 
 async def seed(uow_factory: Factory, clock: ManualClock, workbook: Workbook | None = None) -> None:
     await importing.import_workbook(
-        uow=uow_factory(), clock=clock, workbook=workbook or small_workbook(), campaign_name="第一轮"
+        uow=uow_factory(),
+        clock=clock,
+        workbook=workbook or small_workbook(),
+        campaign_name="第一轮",
     )
 
 
@@ -96,9 +129,7 @@ async def test_reimport_updates_plans_and_keeps_progress(
     assert (summary.tasks_added, summary.tasks_updated) == (0, 3)
     async with uow_factory() as uow:
         tasks = await uow.tasks.views_for_owner(official.id)
-    assert [(t.number, t.percent, t.status) for t in tasks] == [
-        ("2.1", 60, TaskStatus.IN_PROGRESS)
-    ]
+    assert [(t.number, t.percent, t.status) for t in tasks] == [("2.1", 60, TaskStatus.IN_PROGRESS)]
 
 
 async def test_unknown_owner_rejects_the_whole_workbook_and_writes_nothing(
@@ -118,7 +149,9 @@ async def test_invite_binds_once_and_a_new_invite_revokes_the_old(
 ) -> None:
     await seed(uow_factory, clock)
     first = await accounts.issue_invite(uow=uow_factory(), clock=clock, name="王建", valid_days=14)
-    second = await accounts.issue_invite(uow=uow_factory(), clock=clock, name="王建国", valid_days=14)
+    second = await accounts.issue_invite(
+        uow=uow_factory(), clock=clock, name="王建国", valid_days=14
+    )
     with pytest.raises(InviteInvalid):
         await accounts.bind_account(
             uow=uow_factory(), clock=clock, code=first.code, telegram_user_id=7, username=None
@@ -149,7 +182,10 @@ async def test_report_from_an_official_with_one_task_goes_to_that_task(
     await seed(uow_factory, clock)
     official = await person(uow_factory, "李晓燕")
     outcome = await reporting.receive_message(
-        uow=uow_factory(), clock=clock, person=official, message=msg(1, "已完成八成"),
+        uow=uow_factory(),
+        clock=clock,
+        person=official,
+        message=msg(1, "已完成八成"),
         merge_seconds=60,
     )
     assert outcome.task is not None
@@ -163,13 +199,19 @@ async def test_report_from_an_official_with_several_tasks_asks_which_then_applie
     await seed(uow_factory, clock)
     official = await person(uow_factory, "王建国")
     outcome = await reporting.receive_message(
-        uow=uow_factory(), clock=clock, person=official, message=msg(1, "完成一半"),
+        uow=uow_factory(),
+        clock=clock,
+        person=official,
+        message=msg(1, "完成一半"),
         merge_seconds=60,
     )
     assert outcome.task is None
     assert [t.number for t in outcome.choices] == ["1.1", "1.2"]
     placed = await reporting.assign_report(
-        uow=uow_factory(), clock=clock, person=official, report_id=outcome.report.id,
+        uow=uow_factory(),
+        clock=clock,
+        person=official,
+        report_id=outcome.report.id,
         task_id=outcome.choices[1].id,
     )
     assert placed.task is not None
@@ -182,12 +224,18 @@ async def test_two_parts_within_the_window_make_one_report(
     await seed(uow_factory, clock)
     official = await person(uow_factory, "李晓燕")
     first = await reporting.receive_message(
-        uow=uow_factory(), clock=clock, person=official, message=msg(1, "第一部分"),
+        uow=uow_factory(),
+        clock=clock,
+        person=official,
+        message=msg(1, "第一部分"),
         merge_seconds=60,
     )
     clock.advance(timedelta(seconds=2))
     second = await reporting.receive_message(
-        uow=uow_factory(), clock=clock, person=official, message=msg(2, "第二部分，进度70%"),
+        uow=uow_factory(),
+        clock=clock,
+        person=official,
+        message=msg(2, "第二部分，进度70%"),
         merge_seconds=60,
     )
     assert second.merged
@@ -203,11 +251,18 @@ async def test_an_edit_reparses_the_report_instead_of_adding_one(
     await seed(uow_factory, clock)
     official = await person(uow_factory, "李晓燕")
     await reporting.receive_message(
-        uow=uow_factory(), clock=clock, person=official, message=msg(1, "进度30%"),
+        uow=uow_factory(),
+        clock=clock,
+        person=official,
+        message=msg(1, "进度30%"),
         merge_seconds=60,
     )
     edited = await reporting.edit_message(
-        uow=uow_factory(), clock=clock, person=official, chat_id=1001, message_id=1,
+        uow=uow_factory(),
+        clock=clock,
+        person=official,
+        chat_id=1001,
+        message_id=1,
         text="进度40%",
     )
     assert edited is not None
@@ -221,7 +276,10 @@ async def test_withdrawing_the_latest_report_restores_the_task(
     await seed(uow_factory, clock)
     official = await person(uow_factory, "李晓燕")
     outcome = await reporting.receive_message(
-        uow=uow_factory(), clock=clock, person=official, message=msg(1, "进度90%"),
+        uow=uow_factory(),
+        clock=clock,
+        person=official,
+        message=msg(1, "进度90%"),
         merge_seconds=60,
     )
     _, task = await reporting.withdraw_report(
@@ -275,7 +333,10 @@ async def test_a_person_without_open_tasks_is_told_so(
     coordinator = await person(uow_factory, "高飞")
     with pytest.raises(NoOpenTasks):
         await reporting.receive_message(
-            uow=uow_factory(), clock=clock, person=coordinator, message=msg(1, "hello"),
+            uow=uow_factory(),
+            clock=clock,
+            person=coordinator,
+            message=msg(1, "hello"),
             merge_seconds=60,
         )
 
@@ -301,7 +362,7 @@ async def test_board_counts_problems_as_rectified_only_when_all_measures_close(
 
 async def test_uncommitted_work_is_rolled_back(uow_factory: Factory, clock: ManualClock) -> None:
     async with uow_factory() as uow:
-        await uow.campaigns.add(name="草稿", source=importing.CampaignSource.AUDIT, now=clock.now())
+        await uow.campaigns.add(name="草稿", source=CampaignSource.AUDIT, now=clock.now())
     async with uow_factory() as uow:
         assert await uow.campaigns.by_name("草稿") is None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -17,13 +18,27 @@ CREATED = datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI)
 
 def task(**changes: object) -> TaskView:
     base = TaskView(
-        id=1, campaign_id=1, number="1.1", problem_id=1, category=None, problem="问题",
-        measure="措施", unit_id=1, unit_name="区科委", owner_id=1, owner_name="王",
-        lead_id=None, lead_name=None, kind=TaskKind.BOUNDED, due_on=date(2027, 3, 31),
-        status=TaskStatus.IN_PROGRESS, percent=50, created_at=CREATED,
+        id=1,
+        campaign_id=1,
+        number="1.1",
+        problem_id=1,
+        category=None,
+        problem="问题",
+        measure="措施",
+        unit_id=1,
+        unit_name="区科委",
+        owner_id=1,
+        owner_name="王",
+        lead_id=None,
+        lead_name=None,
+        kind=TaskKind.BOUNDED,
+        due_on=date(2027, 3, 31),
+        status=TaskStatus.IN_PROGRESS,
+        percent=50,
+        created_at=CREATED,
         last_update_at=MONDAY - timedelta(hours=1),
     )
-    return TaskView(**{**{f: getattr(base, f) for f in base.__dataclass_fields__}, **changes})  # type: ignore[arg-type]
+    return replace(base, **changes)  # type: ignore[arg-type]
 
 
 def test_latest_checkin_is_the_previous_friday_morning() -> None:

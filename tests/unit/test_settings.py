@@ -12,8 +12,15 @@ from config.settings import ConfigError, load_settings
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # no stray .env
-    for name in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "ADMIN_TELEGRAM_IDS", "TIMEZONE",
-                 "DEFAULT_LANGUAGE", "LOG_LEVEL", "TELEGRAM_API_BASE_URL"):
+    for name in (
+        "TELEGRAM_BOT_TOKEN",
+        "DATABASE_URL",
+        "ADMIN_TELEGRAM_IDS",
+        "TIMEZONE",
+        "DEFAULT_LANGUAGE",
+        "LOG_LEVEL",
+        "TELEGRAM_API_BASE_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -8,8 +8,17 @@ from domain.texts import CATALOGUE, Html, split_message, text
 def test_user_strings_are_escaped_but_html_fragments_are_not() -> None:
     rendered = text("start.welcome", "zh", name="<b>王</b> & 李")
     assert "&lt;b&gt;王&lt;/b&gt; &amp; 李" in rendered
-    assert text("report.recorded", "en", number="1", percent_part=Html("<i>x</i>"), excerpt="e",
-                evidence_part="").count("<i>x</i>") == 1
+    assert (
+        text(
+            "report.recorded",
+            "en",
+            number="1",
+            percent_part=Html("<i>x</i>"),
+            excerpt="e",
+            evidence_part="",
+        ).count("<i>x</i>")
+        == 1
+    )
 
 
 def test_every_entry_has_the_same_placeholders_in_both_languages() -> None:

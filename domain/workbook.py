@@ -1,0 +1,856 @@
+"""Read the import workbook (人员 + 整改任务), write its template and the invite-link export."""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from io import BytesIO
+from typing import Any, TypeVar
+
+from openpyxl import Workbook as _XlWorkbook
+from openpyxl import load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from domain.errors import WorkbookRejected
+from domain.model import (
+    KIND_NAMES_ZH,
+    ROLE_NAMES_ZH,
+    PersonRow,
+    Role,
+    RowError,
+    TaskKind,
+    TaskRow,
+    Workbook,
+)
+
+PEOPLE_SHEET = "人员"
+TASKS_SHEET = "整改任务"
+HELP_SHEET = "说明"
+INVITES_SHEET = "邀请链接"
+
+# Guards applied before openpyxl sees the file: a crafted zip must not exhaust memory.
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+RATIO_CHECK_MIN_BYTES = 10 * 1024 * 1024
+MAX_DATA_ROWS = 20_000
+# openpyxl keeps every stored cell in memory (merged cells need read_only=False); 50 cells for
+# each allowed row leaves room for styled blanks while bounding load time and memory.
+MAX_STORED_CELLS = 50 * MAX_DATA_ROWS
+MAX_CELL_CHARS = 2_000
+HEADER_SCAN_ROWS = 50
+
+NOT_XLSX = "文件不是有效的 Excel (.xlsx) 工作簿，请用 Excel 或 WPS 另存为 .xlsx 格式后重新上传"
+OLD_OR_LOCKED = (
+    "文件不是有效的 Excel (.xlsx) 工作簿：它是旧版 Excel 97-2003 (.xls) 文件，或设置了打开密码；"
+    "请取消密码并另存为 .xlsx 格式后重新上传"
+)
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and password-protected .xlsx
+_WORKBOOK_CONTENT_TYPE = re.compile(
+    rb"(spreadsheetml\.(sheet|template)|ms-excel\.(sheet|template)\.macroEnabled)\.main\+xml"
+)
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_CJK_ADJACENT_SPACE = re.compile(
+    r"[ \t\u3000\xa0]+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])[ \t\u3000\xa0]+"
+)
+_ROLE_SEPARATORS = re.compile(r"[、,，/／;；\s]+")
+_TELEGRAM = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
+_TELEGRAM_PREFIX = re.compile(r"^(https?://)?(t|telegram)\.me/", re.IGNORECASE)
+_PHONE = re.compile(r"\+?[\d \-]+")
+_TIME_SUFFIX = re.compile(r"[T\s]+\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+_FULL_DATE = re.compile(r"^(\d{4})(?:[-/.]|年)(\d{1,2})(?:[-/.]|月)(\d{1,2})[日号]?$")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_MONTH_END = re.compile(r"^(\d{4})(?:[-/.]|年)(\d{1,2})月?(?:底|末|份)?$")
+_YEAR_END = re.compile(r"^(\d{4})年(?:年底|年末|底|末)$")
+_DEADLINE_SUFFIX = re.compile(r"(?:之前|以前|前)?(?:完成)?$")  # "2026年底前完成"
+_LONG_TERM_WORDS = frozenset({"长期", "长期坚持", "持续推进", "长期推进"})
+# Excel serials for 1990-01-01 … 2099-12-31; a bare number outside is not a deadline.
+_SERIAL_MIN, _SERIAL_MAX = 32874, 73050
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill(fill_type="solid", start_color="FFDDEBF7", end_color="FFDDEBF7")
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class InviteRow:
+    """One line of the invite-link export."""
+
+    name: str
+    unit: str | None
+    roles: str
+    link: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    """A column of a workbook sheet: its header, whether the header must exist, its help."""
+
+    name: str
+    required: bool
+    width: int
+    help: str
+
+
+PEOPLE_COLUMNS: tuple[_Column, ...] = (
+    _Column("姓名", True, 14, "必填。同名不同单位的人，请在姓名后加括号注明，如“王伟（区科委）”。"),
+    _Column("单位", True, 22, "所在单位全称；领导可填“区领导小组”等，可空。"),
+    _Column(
+        "角色",
+        True,
+        22,
+        "必填，可填多个，用顿号分隔：协调员、领导、单位负责人、责任人（管理员由系统管理员设置）。",
+    ),
+    _Column(
+        "Telegram用户名",
+        False,
+        18,
+        "可空。可带或不带 @；以英文字母开头，4–32 位英文字母、数字或下划线。",
+    ),
+    _Column("手机", False, 16, "可空。7–15 位数字，可含 +、- 和空格。"),
+)
+TASK_COLUMNS: tuple[_Column, ...] = (
+    _Column(
+        "序号", True, 8, "必填，如 1.1、1.10；同一表内不可重复。本列为文本格式，请勿改成数字。"
+    ),
+    _Column("问题类别", False, 26, "可空，如“贯彻落实党中央重大决策部署方面”。"),
+    _Column("问题", True, 36, "必填。一个问题有多条措施时，可合并单元格，也可逐行重复填写。"),
+    _Column("整改措施", True, 50, "必填，一行一条措施。"),
+    _Column("责任单位", True, 18, "必填，填单位全称。"),
+    _Column("责任人", True, 12, "必填，填姓名，应与“人员”表中的姓名一致。"),
+    _Column("牵头领导", False, 12, "可空，填姓名，应与“人员”表中的姓名一致。"),
+    _Column(
+        "整改时限",
+        True,
+        14,
+        "日期，如 2026-12-31、2026年12月31日、2026年12月底；长期推进的任务可填“长期”或留空。",
+    ),
+    _Column(
+        "整改类型",
+        True,
+        12,
+        "立行立改、限期整改或长期推进；留空时，有整改时限的按限期整改，否则按长期推进。",
+    ),
+)
+_INVITE_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("姓名", 14),
+    ("单位", 22),
+    ("角色", 20),
+    ("邀请链接", 60),
+    ("有效期至", 18),
+)
+
+_EXAMPLE_PERSON: tuple[object, ...] = (
+    "张三",
+    "区发展改革委",
+    "责任人",
+    "zhangsan_fgw",
+    "13800000000",
+)
+_EXAMPLE_TASK: tuple[object, ...] = (
+    "1.1",
+    "贯彻落实党中央重大决策部署方面",
+    "推动重点项目落地不够有力",
+    "制定重点项目推进清单，每月召开一次调度会，逐项明确完成节点。",
+    "区发展改革委",
+    "张三",
+    None,
+    datetime(2026, 12, 31),
+    "限期整改",
+)
+
+
+class _Bad(Exception):
+    """A cell's value is not acceptable; `reason` is shown to the coordinator."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    """A cell's value with its number format (needed to read 序号 as displayed)."""
+
+    value: object
+    number_format: str = "General"
+
+
+_EMPTY = _Cell(None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One non-empty data row: its Excel row number and its cells by header name."""
+
+    row: int
+    cells: Mapping[str, _Cell]
+
+
+@dataclass(slots=True)
+class _RowCheck:
+    """Read the fields of one row, collecting every error instead of stopping at the first."""
+
+    sheet: str
+    line: _Line
+    errors: list[RowError]
+    failed: set[str] = field(default_factory=set)
+
+    def get(
+        self, column: str, parse: Callable[[_Cell], _T], *, required: bool = False
+    ) -> _T | None:
+        """Parse one column's cell; on failure record the error and return None."""
+        cell = self.line.cells.get(column, _EMPTY)
+        try:
+            if isinstance(cell.value, str) and len(cell.value.strip()) > MAX_CELL_CHARS:
+                raise _Bad(
+                    f"内容过长（{len(cell.value.strip())} 字），每格最多 {MAX_CELL_CHARS} 字"
+                )
+            value = parse(cell)
+        except _Bad as bad:
+            self.fail(column, bad.reason)
+            return None
+        if value is None and required:
+            self.fail(column, f"“{column}”必须填写，此行为空")
+        return value
+
+    def fail(self, column: str, reason: str) -> None:
+        """Record an error on a column of this row."""
+        self.failed.add(column)
+        self.errors.append(RowError(self.sheet, self.line.row, column, reason))
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_workbook(data: bytes, *, allow_admin: bool) -> Workbook:
+    """Parse and validate an uploaded import workbook; raise WorkbookRejected with every error."""
+    container_error = _check_container(data)
+    if container_error is not None:
+        raise WorkbookRejected([container_error])
+    book = _load(data)
+    errors: list[RowError] = []
+    people_lines = _sheet_lines(book, PEOPLE_SHEET, PEOPLE_COLUMNS, errors)
+    task_lines = _sheet_lines(book, TASKS_SHEET, TASK_COLUMNS, errors)
+    people = _read_people(people_lines or [], allow_admin, errors)
+    tasks = _read_tasks(task_lines or [], errors)
+    if task_lines is not None and not task_lines:
+        errors.append(RowError(TASKS_SHEET, None, None, "“整改任务”表中没有任务，请至少填写一行"))
+    if errors:
+        raise WorkbookRejected(errors)
+    return Workbook(people=tuple(people), tasks=tuple(tasks))
+
+
+def _file_error(reason: str) -> RowError:
+    return RowError("", None, None, reason)
+
+
+def _check_container(data: bytes) -> RowError | None:
+    """Reject what is not an .xlsx, or would inflate beyond the limits, before parsing it."""
+    if data.startswith(_OLE_MAGIC):
+        return _file_error(OLD_OR_LOCKED)
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            members = archive.infolist()
+            size_error = _check_sizes(members)
+            if size_error is not None:
+                return size_error
+            names = {m.filename for m in members}
+            if "[Content_Types].xml" not in names:
+                return _file_error(NOT_XLSX)
+            # The size check above bounds these reads.
+            if not _WORKBOOK_CONTENT_TYPE.search(archive.read("[Content_Types].xml")):
+                return _file_error(NOT_XLSX)
+            return _check_cell_count(archive, members)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
+        # RuntimeError: encrypted member; NotImplementedError: unknown compression method.
+        return _file_error(NOT_XLSX)
+
+
+def _check_sizes(members: Sequence[zipfile.ZipInfo]) -> RowError | None:
+    limit_mb = MAX_UNCOMPRESSED_BYTES // (1024 * 1024)
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        return _file_error(
+            f"文件解压后超过 {limit_mb} MB（约 {total // (1024 * 1024)} MB），"
+            "可能是异常压缩文件或工作簿过大，请精简后重新上传"
+        )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > RATIO_CHECK_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            return _file_error(
+                f"文件中的“{member.filename}”压缩比异常（{ratio:.0f} 倍），"
+                "疑似压缩炸弹，已拒绝；请重新用 Excel 另存后上传"
+            )
+    return None
+
+
+def _check_cell_count(
+    archive: zipfile.ZipFile, members: Sequence[zipfile.ZipInfo]
+) -> RowError | None:
+    """Count the stored cells of every worksheet by streaming its XML, before openpyxl loads it."""
+    sheets = [
+        m
+        for m in members
+        if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")
+    ]
+    total = sum(_count_cell_tags(archive, m) for m in sheets)
+    if total > MAX_STORED_CELLS:
+        return _file_error(
+            f"单元格过多：工作簿中有 {total} 个单元格（含带格式的空单元格），"
+            f"上限为 {MAX_STORED_CELLS}；每张表最多 {MAX_DATA_ROWS} 行，请删除多余的行列后重新上传"
+        )
+    return None
+
+
+def _count_cell_tags(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> int:
+    count = 0
+    carry = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(1 << 20):
+            data = carry + chunk
+            # Cut at the last "<": every tag before it is complete, the one after it may not be.
+            cut = data.rfind(b"<")
+            cut = len(data) if cut < 0 else cut
+            count += len(_CELL_TAG.findall(data, 0, cut))
+            carry = data[cut:]
+    return count + len(_CELL_TAG.findall(carry + b" "))
+
+
+def _load(data: bytes) -> Any:
+    """Open with openpyxl; any failure of a file that passed the container checks is a bad file."""
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about unsupported extensions (slicers, styles…); they do not matter.
+            warnings.simplefilter("ignore")
+            # read_only=False: read-only worksheets do not expose merged cells.
+            return load_workbook(BytesIO(data), read_only=False, data_only=True)
+    except Exception as exc:  # openpyxl raises KeyError, ValueError, XML errors… on damaged files
+        raise WorkbookRejected([_file_error(NOT_XLSX)]) from exc
+
+
+def _compact(text: str) -> str:
+    """Drop every whitespace and zero-width character (for headers, sheet names, keywords)."""
+    return "".join(text.translate(_ZERO_WIDTH).split())
+
+
+def _find_sheet(book: Any, name: str, errors: list[RowError]) -> Any | None:
+    for sheet in book.worksheets:
+        if _compact(str(sheet.title)) == name:
+            return sheet
+    found = "、".join(f"“{s.title}”" for s in book.worksheets) or "（无）"
+    errors.append(RowError(name, None, None, f"缺少工作表“{name}”；文件中的工作表有：{found}"))
+    return None
+
+
+def _sheet_lines(
+    book: Any, name: str, columns: Sequence[_Column], errors: list[RowError]
+) -> list[_Line] | None:
+    """Return the data rows of a sheet keyed by header, or None when the sheet is unusable."""
+    sheet = _find_sheet(book, name, errors)
+    if sheet is None:
+        return None
+    grid = _cell_grid(sheet)
+    filled = _fill_merged(sheet, grid)
+    header_row, positions = _locate_header(filled, columns)
+    missing = [c.name for c in columns if c.required and c.name not in positions]
+    for column in missing:
+        errors.append(
+            RowError(name, header_row, column, f"缺少必填列“{column}”，请在表头行中加上这一列")
+        )
+    if missing or header_row is None:
+        return None
+    lines = [
+        _Line(row, {col_name: filled[row].get(col, _EMPTY) for col_name, col in positions.items()})
+        for row in sorted(grid)
+        # Emptiness is judged on the cells as typed, so merged fill alone does not make a row.
+        if row > header_row and any(col in grid[row] for col in positions.values())
+    ]
+    if len(lines) > MAX_DATA_ROWS:
+        errors.append(
+            RowError(
+                name,
+                None,
+                None,
+                f"行数过多：共 {len(lines)} 行数据，每张表最多 {MAX_DATA_ROWS} 行，请拆分后分批导入",
+            )
+        )
+        return None
+    return lines
+
+
+def _cell_grid(sheet: Any) -> dict[int, dict[int, _Cell]]:
+    """Collect the non-empty cells by row and column."""
+    grid: dict[int, dict[int, _Cell]] = {}
+    # Walk the stored cells rather than iter_rows: iter_rows creates every cell up to
+    # max_row × max_column, which explodes on sheets with far-away formatted cells.
+    for (row, col), cell in sheet._cells.items():
+        value = cell.value
+        if value is None or (isinstance(value, str) and not _compact(value)):
+            continue
+        grid.setdefault(row, {})[col] = _Cell(value, str(cell.number_format or "General"))
+    return grid
+
+
+def _fill_merged(
+    sheet: Any, grid: Mapping[int, Mapping[int, _Cell]]
+) -> dict[int, dict[int, _Cell]]:
+    """Copy each merged range's value into every cell it covers (clipped to the used area)."""
+    filled = {row: dict(cells) for row, cells in grid.items()}
+    last_row = max(grid, default=0)
+    last_col = max((col for cells in grid.values() for col in cells), default=0)
+    for merged in sheet.merged_cells.ranges:
+        anchor = grid.get(merged.min_row, {}).get(merged.min_col)
+        if anchor is None:
+            continue
+        for row in range(merged.min_row, min(merged.max_row, last_row) + 1):
+            cells = filled.setdefault(row, {})
+            for col in range(merged.min_col, min(merged.max_col, last_col) + 1):
+                cells[col] = anchor
+    return filled
+
+
+def _locate_header(
+    grid: Mapping[int, Mapping[int, _Cell]], columns: Sequence[_Column]
+) -> tuple[int | None, dict[str, int]]:
+    """Find the first row holding all required headers; else the closest candidate."""
+    wanted = {_compact(c.name).casefold(): c.name for c in columns}
+    required = {c.name for c in columns if c.required}
+    best_row: int | None = None
+    best: dict[str, int] = {}
+    for row in sorted(grid)[:HEADER_SCAN_ROWS]:
+        positions: dict[str, int] = {}
+        for col in sorted(grid[row]):
+            key = _compact(str(grid[row][col].value)).casefold()
+            if key in wanted and wanted[key] not in positions:
+                positions[wanted[key]] = col
+        if required <= positions.keys():
+            return row, positions
+        if len(required & positions.keys()) > len(required & best.keys()):
+            best_row, best = row, positions
+    return best_row, best
+
+
+# ---------------------------------------------------------------- cell parsers
+
+
+def _clean(text: str) -> str:
+    return text.translate(_ZERO_WIDTH).strip()
+
+
+def _text(cell: _Cell) -> str | None:
+    """Render a cell as trimmed text; None when empty."""
+    value = cell.value
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        text = "是" if value else "否"
+    elif isinstance(value, int | float):
+        text = _plain_number(value)
+    elif isinstance(value, datetime):
+        text = value.date().isoformat() if value.time() == time() else value.isoformat(" ")
+    elif isinstance(value, date | time):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    return _clean(text) or None
+
+
+def _plain_number(value: float) -> str:
+    if float(value).is_integer():
+        return str(int(value))
+    return format(value, ".15g")  # drops binary noise such as 1.1000000000000001
+
+
+def _name(cell: _Cell) -> str | None:
+    """Trim a person or unit name; spaces next to Chinese characters are typing noise."""
+    text = _text(cell)
+    if text is None:
+        return None
+    return " ".join(_CJK_ADJACENT_SPACE.sub("", text).split())
+
+
+def _number(cell: _Cell) -> str | None:
+    """Read 序号 as the text the coordinator sees (1.10 formatted "0.00" stays "1.10")."""
+    value = cell.value
+    if isinstance(value, datetime | date):
+        raise _Bad(f"序号被 Excel 识别成了日期：“{_text(cell)}”，请把序号列设为文本格式后重新填写")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _render_number(value, cell.number_format)
+    return _text(cell)
+
+
+def _render_number(value: float, number_format: str) -> str:
+    """Format a number with the decimals its Excel number format shows."""
+    section = number_format.split(";")[0]
+    section = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.', "", section)  # literals, colours, padding
+    if section.strip().casefold() in {"general", "@", ""} or not re.search(r"[0#?]", section):
+        return _plain_number(value)
+    decimals = re.search(r"\.([0#?]+)", section)
+    shown = decimals.group(1) if decimals else ""
+    least = shown.count("0")
+    text = f"{value:.{len(shown)}f}"
+    if "." in text:
+        whole, frac = text.split(".")
+        while len(frac) > least and frac.endswith("0"):
+            frac = frac[:-1]
+        text = f"{whole}.{frac}" if frac else whole
+    return text
+
+
+def _roles_parser(allow_admin: bool) -> Callable[[_Cell], frozenset[Role] | None]:
+    allowed = [zh for zh, role in ROLE_NAMES_ZH.items() if allow_admin or role is not Role.ADMIN]
+
+    def parse(cell: _Cell) -> frozenset[Role] | None:
+        text = _text(cell)
+        if text is None:
+            return None
+        roles: set[Role] = set()
+        problems: list[str] = []
+        for token in filter(None, _ROLE_SEPARATORS.split(text)):
+            role = ROLE_NAMES_ZH.get(token)
+            if role is None:
+                problems.append(f"角色“{token}”无法识别，可选：{'、'.join(allowed)}")
+            elif role is Role.ADMIN and not allow_admin:
+                problems.append("管理员角色只能由系统管理员在命令行或配置中设置")
+            else:
+                roles.add(role)
+        if problems:
+            raise _Bad("；".join(problems))
+        return frozenset(roles) or None
+
+    return parse
+
+
+def _telegram(cell: _Cell) -> str | None:
+    text = _text(cell)
+    if text is None:
+        return None
+    handle = _TELEGRAM_PREFIX.sub("", unicodedata.normalize("NFKC", text)).lstrip("@")
+    if not _TELEGRAM.fullmatch(handle):
+        raise _Bad(
+            f"Telegram用户名格式不对：“{text}”，应以英文字母开头，"
+            "由 4–32 位英文字母、数字或下划线组成（可带 @）"
+        )
+    return handle
+
+
+def _phone(cell: _Cell) -> str | None:
+    """Keep a leading + and the digits; a number cell such as 13900000001.0 becomes text."""
+    text = _text(cell)  # renders 13900000001.0 as "13900000001"
+    if text is None:
+        return None
+    normal = unicodedata.normalize("NFKC", text)
+    digits = sum(ch.isdigit() for ch in normal)
+    if not _PHONE.fullmatch(normal) or not 7 <= digits <= 15:
+        raise _Bad(f"手机号码格式不对：“{text}”，应为 7–15 位数字，可含 +、- 和空格")
+    return re.sub(r"[ \-]", "", normal)
+
+
+def _kind(cell: _Cell) -> TaskKind | None:
+    text = _text(cell)
+    if text is None:
+        return None
+    kind = KIND_NAMES_ZH.get(_compact(text))
+    if kind is None:
+        raise _Bad(f"整改类型“{text}”无法识别，只能是 立行立改、限期整改 或 长期推进")
+    return kind
+
+
+def _due(cell: _Cell) -> date | None:
+    """Read 整改时限; None means no deadline (empty or 长期…)."""
+    value = cell.value
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _due_from_number(value)
+    text = _text(cell) or ""
+    if isinstance(value, str):
+        return _due_from_text(text)
+    raise _Bad(_unreadable_date(text))
+
+
+def _unreadable_date(text: str) -> str:
+    return f"整改时限无法识别：“{text}”，请填写如 2026-12-31 的日期"
+
+
+def _due_from_number(value: float) -> date:
+    """Accept an Excel serial (46387) or a yyyymmdd number (20261231)."""
+    shown = _plain_number(value)
+    if float(value).is_integer() and len(shown) == 8:
+        return _make_date(int(shown[:4]), int(shown[4:6]), int(shown[6:]), shown)
+    if _SERIAL_MIN <= value <= _SERIAL_MAX:
+        return _EXCEL_EPOCH + timedelta(days=int(value))
+    raise _Bad(_unreadable_date(shown))
+
+
+def _due_from_text(text: str) -> date | None:
+    normal = _TIME_SUFFIX.sub("", unicodedata.normalize("NFKC", text))
+    compact = _compact(normal)
+    if not compact or compact in _LONG_TERM_WORDS:
+        return None
+    compact = _DEADLINE_SUFFIX.sub("", compact)
+    for pattern in (_FULL_DATE, _COMPACT_DATE):
+        match = pattern.match(compact)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            return _make_date(year, month, day, text)
+    match = _MONTH_END.match(compact)
+    if match:
+        return _make_date(int(match[1]), int(match[2]), None, text)
+    match = _YEAR_END.match(compact)
+    if match:
+        return _make_date(int(match[1]), 12, 31, text)
+    raise _Bad(_unreadable_date(text))
+
+
+def _make_date(year: int, month: int, day: int | None, shown: str) -> date:
+    """Build a date (day None = the month's last day) or explain why it does not exist."""
+    try:
+        return date(year, month, day or calendar.monthrange(year, month)[1])
+    except ValueError:
+        raise _Bad(f"整改时限不是有效日期：“{shown}”，请检查月份和日期") from None
+
+
+# ---------------------------------------------------------------- row validators
+
+
+def _read_people(
+    lines: Iterable[_Line], allow_admin: bool, errors: list[RowError]
+) -> list[PersonRow]:
+    roles = _roles_parser(allow_admin)
+    people: dict[str, PersonRow] = {}
+    for line in lines:
+        person = _person(line, roles, errors)
+        if person is not None:
+            _merge_person(people, person, errors)
+    return list(people.values())
+
+
+def _person(
+    line: _Line, roles: Callable[[_Cell], frozenset[Role] | None], errors: list[RowError]
+) -> PersonRow | None:
+    check = _RowCheck(PEOPLE_SHEET, line, errors)
+    name = check.get("姓名", _name, required=True)
+    unit = check.get("单位", _name)
+    held = check.get("角色", roles, required=True)
+    telegram = check.get("Telegram用户名", _telegram)
+    phone = check.get("手机", _phone)
+    if check.failed or name is None or held is None:
+        return None
+    return PersonRow(line.row, name, unit, held, telegram, phone)
+
+
+def _merge_person(people: dict[str, PersonRow], person: PersonRow, errors: list[RowError]) -> None:
+    """Fold a repeated person (same 姓名 and 单位) into the first row; flag a clash of 单位."""
+    first = people.get(person.name)
+    if first is None:
+        people[person.name] = person
+        return
+    if first.unit != person.unit:
+        errors.append(
+            RowError(
+                PEOPLE_SHEET,
+                person.row,
+                "姓名",
+                f"重名：“{person.name}”已在第 {first.row} 行出现（单位：{first.unit or '空'}），"
+                f"此行单位为“{person.unit or '空'}”；请在姓名后加括号注明以区分，"
+                f"如“{person.name}（{person.unit or '单位'}）”",
+            )
+        )
+        return
+    contacts = {"Telegram用户名": "telegram_username", "手机": "phone"}
+    for column, attr in contacts.items():
+        old, new = getattr(first, attr), getattr(person, attr)
+        if old is not None and new is not None and old != new:
+            errors.append(
+                RowError(
+                    PEOPLE_SHEET,
+                    person.row,
+                    column,
+                    f"同一人“{person.name}”的{column}与第 {first.row} 行不一致：“{new}”与“{old}”",
+                )
+            )
+    people[person.name] = replace(
+        first,
+        roles=first.roles | person.roles,
+        telegram_username=first.telegram_username or person.telegram_username,
+        phone=first.phone or person.phone,
+    )
+
+
+def _read_tasks(lines: Iterable[_Line], errors: list[RowError]) -> list[TaskRow]:
+    seen: dict[str, int] = {}
+    tasks = [_task(line, seen, errors) for line in lines]
+    return [task for task in tasks if task is not None]
+
+
+def _task(line: _Line, seen: dict[str, int], errors: list[RowError]) -> TaskRow | None:
+    check = _RowCheck(TASKS_SHEET, line, errors)
+    number = check.get("序号", _number, required=True)
+    if number is not None:
+        if number in seen:
+            check.fail("序号", f"序号“{number}”重复，与第 {seen[number]} 行相同")
+        else:
+            seen[number] = line.row
+    category = check.get("问题类别", _text)
+    problem = check.get("问题", _text, required=True)
+    measure = check.get("整改措施", _text, required=True)
+    unit = check.get("责任单位", _name, required=True)
+    owner = check.get("责任人", _name, required=True)
+    lead = check.get("牵头领导", _name)
+    due = check.get("整改时限", _due)
+    kind = _settle_kind(check, due)
+    if check.failed or number is None or problem is None or measure is None:
+        return None
+    if unit is None or owner is None or kind is None:
+        return None
+    return TaskRow(line.row, number, category, problem, measure, unit, owner, lead, due, kind)
+
+
+def _settle_kind(check: _RowCheck, due: date | None) -> TaskKind | None:
+    """Default an empty 整改类型 from the deadline; a missing deadline needs 长期推进."""
+    kind = check.get("整改类型", _kind)
+    if "整改时限" in check.failed or "整改类型" in check.failed:
+        return None
+    if kind is None:
+        return TaskKind.LONG_TERM if due is None else TaskKind.BOUNDED
+    if due is None and kind is not TaskKind.LONG_TERM:
+        shown = _text(check.line.cells.get("整改时限", _EMPTY))
+        kind_zh = next(zh for zh, k in KIND_NAMES_ZH.items() if k is kind)
+        written = f"为“{shown}”" if shown else "为空"
+        check.fail(
+            "整改时限",
+            f"整改时限{written}，只有长期推进的任务可以不填日期；"
+            f"“{kind_zh}”的任务请填写如 2026-12-31 的日期",
+        )
+        return None
+    return kind
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write_template() -> bytes:
+    """Build the empty import workbook (with one example row per sheet) for coordinators."""
+    book = _XlWorkbook()
+    people = book.active
+    people.title = PEOPLE_SHEET
+    _write_table(people, [(c.name, c.width) for c in PEOPLE_COLUMNS], [_EXAMPLE_PERSON])
+    tasks = book.create_sheet(TASKS_SHEET)
+    _write_table(tasks, [(c.name, c.width) for c in TASK_COLUMNS], [_EXAMPLE_TASK])
+
+    roles = [zh for zh, role in ROLE_NAMES_ZH.items() if role is not Role.ADMIN]
+    # Not strict: a cell may hold several roles ("领导、责任人"), which a list cannot express.
+    _add_choice(people, "C", roles, strict=False, prompt="可填多个角色，用顿号分隔")
+    _add_choice(tasks, "I", list(KIND_NAMES_ZH), strict=True, prompt="留空时按整改时限自动判断")
+    # Text format keeps 1.10 and phone numbers as typed; dates get a date format.
+    for sheet, letter, number_format in (
+        (people, "E", "@"),
+        (tasks, "A", "@"),
+        (tasks, "H", DATE_FORMAT),
+    ):
+        sheet.column_dimensions[letter].number_format = number_format
+        sheet[f"{letter}2"].number_format = number_format
+    _write_help(book.create_sheet(HELP_SHEET))
+    return _save(book)
+
+
+def write_invites(rows: Sequence[InviteRow]) -> bytes:
+    """Build the invite-link workbook a coordinator hands out (naive local times as given)."""
+    book = _XlWorkbook()
+    sheet = book.active
+    sheet.title = INVITES_SHEET
+    _write_table(sheet, _INVITE_COLUMNS, [])
+    for index, invite in enumerate(rows, start=2):
+        _put_text(sheet.cell(index, 1), invite.name)
+        _put_text(sheet.cell(index, 2), invite.unit)
+        _put_text(sheet.cell(index, 3), invite.roles)
+        link = sheet.cell(index, 4)
+        _put_text(link, invite.link)
+        link.hyperlink = invite.link
+        link.style = "Hyperlink"
+        # Excel cannot store time zones: keep the wall-clock time the caller chose.
+        expires = sheet.cell(index, 5, value=invite.expires_at.replace(tzinfo=None))
+        expires.number_format = DATETIME_FORMAT
+    return _save(book)
+
+
+def _write_table(
+    sheet: Any, headers: Sequence[tuple[str, int]], rows: Iterable[Sequence[object]]
+) -> None:
+    """Write a bold, filled, frozen header row with column widths, then the rows."""
+    for col, (name, width) in enumerate(headers, start=1):
+        cell = sheet.cell(1, col, value=name)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        sheet.column_dimensions[cell.column_letter].width = width
+    sheet.freeze_panes = "A2"
+    for row in rows:
+        sheet.append(list(row))
+
+
+def _add_choice(
+    sheet: Any, letter: str, choices: Sequence[str], *, strict: bool, prompt: str
+) -> None:
+    validation = DataValidation(
+        type="list",
+        formula1='"' + ",".join(choices) + '"',
+        allow_blank=True,
+        showDropDown=False,  # OOXML's inverted flag: False shows the in-cell arrow
+        showInputMessage=True,
+        promptTitle="可选值",
+        prompt=prompt,
+        showErrorMessage=True,
+        errorStyle="stop" if strict else "information",
+        errorTitle="请检查",
+        error="可选：" + "、".join(choices),
+    )
+    validation.add(f"{letter}2:{letter}{MAX_DATA_ROWS + 1}")
+    sheet.add_data_validation(validation)
+
+
+def _write_help(sheet: Any) -> None:
+    _write_table(sheet, [("工作表", 12), ("列", 16), ("填写说明", 90)], [])
+    for sheet_name, columns in ((PEOPLE_SHEET, PEOPLE_COLUMNS), (TASKS_SHEET, TASK_COLUMNS)):
+        for column in columns:
+            sheet.append([sheet_name, column.name, column.help])
+    for note in (
+        "第一行是表头，请不要改动列名；列的顺序可以调整，多出的列导入时忽略。",
+        "合并单元格（如同一问题下的多条措施）会自动按合并内容逐行填充；空行自动跳过。",
+        "每张表最多 20000 行。导入前请删除示例行（张三 / 1.1）。",
+    ):
+        sheet.append(["全部", "", note])
+    for row in sheet.iter_rows(min_row=2):
+        row[2].alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _put_text(cell: Any, text: str | None) -> None:
+    """Store text as text: a name starting with "=" must not become a formula."""
+    cell.value = text
+    if text is not None:
+        cell.data_type = "s"
+
+
+def _save(book: Any) -> bytes:
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
