@@ -147,6 +147,8 @@ async def pick_task(update: Update, context: BotContext, payload: PickTask) -> N
     )
     assert outcome.task is not None
     lang = language_of(person, services)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
     await _edit_query_message(
         update,
         report_ack(outcome.report, outcome.task, outcome.evidence_count, lang),

@@ -9,7 +9,7 @@ from domain import accounts
 from domain.commands import commands_for
 from domain.errors import NotRegistered
 from domain.texts import text
-from handlers.common import caller, language_of, reply, set_menu
+from handlers.common import caller, is_private, language_of, reply, set_menu
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -50,6 +50,7 @@ async def help_command(update: Update, context: BotContext) -> None:
     lines += [f"/{name} — {text(f'cmd.{name}', lang)}" for name in commands_for(person)]
     if person is not None:
         lines += ["", text("help.footer", lang)]
-        assert update.effective_chat is not None
-        await set_menu(context, update.effective_chat, person)
+        if is_private(update):  # a group's menu is not one person's
+            assert update.effective_chat is not None
+            await set_menu(context, update.effective_chat, person)
     await reply(update, "\n".join(lines))
