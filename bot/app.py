@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import cast
 
 from sqlalchemy.engine import make_url
@@ -13,13 +15,20 @@ from telegram.ext import Application as PtbApplication
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
 from bot.clock import SystemClock
-from bot.context import BotApp, Services
+from bot.context import BotApp, Rhythm, Services
 from bot.files import TelegramFileFetcher
-from config.settings import Settings
+from bot.renderers import default_renderers
+from config.settings import Settings, parse_hours, parse_weekly
 from domain.commands import commands_for
 from domain.lights import LightPolicy
 from domain.ports import Clock, UnitOfWork
+from domain.reminders import Audience, Renderers
+from domain.rhythm import Kind, RhythmPolicy, WeeklySlot
 from domain.texts import text
+from domain.workdays import WorkCalendar, load_overrides
+from scheduler import register_jobs
+from scheduler.delivery import OutboxSender, SenderConfig
+from scheduler.pacing import Limits, Pacer
 from storage.database import make_engine, make_session_factory
 from storage.uow import SqlUnitOfWork
 
@@ -33,6 +42,54 @@ class Wiring:
     base_url: str | None = None
     base_file_url: str | None = None
     clock: Clock | None = None
+    # Tests and the demo drive the tick and the sender themselves, through virtual time.
+    scheduler: bool = True
+    renderers: Renderers | None = None
+    limits: Limits | None = None
+
+
+def rhythm_policy(settings: Settings) -> RhythmPolicy:
+    """Build the rhythm's policy from settings (times, working hours, holiday overrides)."""
+    overrides = (
+        load_overrides(settings.holiday_overrides_file) if settings.holiday_overrides_file else {}
+    )
+    weekly = {
+        kind: WeeklySlot(*parse_weekly(value))
+        for kind, value in (
+            (Kind.CHECKIN, settings.checkin_at),
+            (Kind.NUDGE, settings.nudge_at),
+            (Kind.UNIT_HEAD, settings.unit_head_notice_at),
+            (Kind.DIGEST, settings.digest_at),
+        )
+    }
+    start, end = parse_hours(settings.working_hours)
+    return RhythmPolicy(
+        tz=settings.tz,
+        calendar=WorkCalendar(overrides),
+        weekly=weekly,
+        bulletin_at=settings.bulletin_time,
+        deadline_at=settings.deadline_warning_time,
+        signoff_check_at=settings.deadline_warning_time,
+        window_start=start,
+        window_end=end,
+        catch_up=timedelta(hours=settings.catch_up_hours),
+        signoff_pending_days=settings.signoff_pending_days,
+    )
+
+
+def light_policy(settings: Settings) -> LightPolicy:
+    """Traffic lights measured against the configured check-in."""
+    weekday, at = parse_weekly(settings.checkin_at)
+    return LightPolicy(tz=settings.tz, checkin_weekday=weekday, checkin_time=at)
+
+
+def pacing_limits(settings: Settings) -> Limits:
+    """Our sending pace from settings."""
+    return Limits(
+        per_second=settings.send_rate_per_second,
+        private_interval=settings.private_chat_interval_seconds,
+        group_interval=60.0 / settings.group_messages_per_minute,
+    )
 
 
 def build_application(settings: Settings, wiring: Wiring | None = None) -> BotApp:
@@ -61,17 +118,44 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> BotAp
     )
     app = cast(BotApp, builder.build())
     limit = None if settings.uses_local_bot_api else settings.max_download_bytes
+    clock = wiring.clock or SystemClock()
+    sender = OutboxSender(
+        bot=app.bot,
+        uow=new_uow,
+        clock=clock,
+        pacer=Pacer(wiring.limits or pacing_limits(settings)),
+        config=SenderConfig(default_language=settings.default_language),
+    )
+    rhythm = Rhythm(
+        policy=rhythm_policy(settings),
+        audience=Audience(settings.digest_group_chat_ids, settings.default_language),
+        renderers=wiring.renderers or default_renderers(),
+        wake=asyncio.Event(),
+        sender=sender,
+        background=[],
+    )
     app.bot_data = Services(
         settings=settings,
-        clock=wiring.clock or SystemClock(),
+        clock=clock,
         uow=new_uow,
-        policy=LightPolicy(tz=settings.tz),
-        files=TelegramFileFetcher(settings.data_dir / "evidence", limit),
+        policy=light_policy(settings),
+        files=TelegramFileFetcher(settings.data_dir.resolve() / "evidence", limit),
         admin_ids=settings.admin_telegram_ids,
         close=engine.dispose,
+        rhythm=rhythm,
     )
     register(app)
+    if wiring.scheduler:
+        register_jobs(app)
+        app.post_init = _start_sender
     return app
+
+
+async def _start_sender(app: PtbApplication) -> None:  # type: ignore[type-arg]
+    """Start the outbox sender next to the poller (it runs until shutdown)."""
+    await _post_init(app)
+    rhythm = cast(Services, app.bot_data).rhythm
+    rhythm.background.append(asyncio.create_task(rhythm.sender.run_forever(rhythm.wake)))
 
 
 async def _post_init(app: PtbApplication) -> None:  # type: ignore[type-arg]
@@ -87,8 +171,12 @@ async def _post_init(app: PtbApplication) -> None:  # type: ignore[type-arg]
 
 
 async def _post_shutdown(app: PtbApplication) -> None:  # type: ignore[type-arg]
-    """Close the database pool."""
-    await cast(Services, app.bot_data).close()
+    """Stop the sender and close the database pool."""
+    services = cast(Services, app.bot_data)
+    for task in services.rhythm.background:
+        task.cancel()
+    await asyncio.gather(*services.rhythm.background, return_exceptions=True)
+    await services.close()
 
 
 def _safe_url(services: Services) -> str:

@@ -35,6 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.basicConfig(
             level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per API call is noise
         return int(args.func(settings, args))
     except ConfigError as exc:
         print(f"rectibot: {exc}", file=sys.stderr)
@@ -93,6 +94,10 @@ def _parser() -> argparse.ArgumentParser:
     who.add_argument("--all", action="store_true", help="every active person not yet linked")
     inv.add_argument("-o", "--output", type=Path, help="with --all: the .xlsx to write")
     inv.set_defaults(func=_invite)
+    demo = sub.add_parser("demo", help="six virtual weeks against the local simulator (no token)")
+    demo.add_argument("-o", "--output", type=Path, default=Path("rectibot-demo"))
+    demo.add_argument("--quiet", action="store_true", help="write the files, print nothing")
+    demo.set_defaults(func=_demo)
     return parser
 
 
@@ -102,6 +107,14 @@ def _run(settings: Settings, _args: argparse.Namespace) -> int:
     app = build_application(settings)
     app.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.demo import main as demo_main  # matplotlib and the simulator load only here
+
+    if settings.log_level != "DEBUG":  # the demo prints its own story
+        logging.getLogger().setLevel(logging.WARNING)
+    return demo_main(args.output, args.quiet)
 
 
 def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:

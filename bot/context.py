@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -12,6 +13,8 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from config.settings import Settings
 from domain.lights import LightPolicy
 from domain.ports import Attachment, Clock, UnitOfWork
+from domain.reminders import Audience, Renderers
+from domain.rhythm import RhythmPolicy
 
 
 class FileFetcher(Protocol):
@@ -29,6 +32,25 @@ class FileFetcher(Protocol):
     ) -> Attachment: ...
 
 
+class Drainer(Protocol):
+    """The outbox sender, as the wiring sees it."""
+
+    async def drain(self) -> object: ...
+    async def run_forever(self, wake: asyncio.Event, idle_seconds: float = 5.0) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Rhythm:
+    """The scheduler's wiring: when things are due, where group copies go, how to render."""
+
+    policy: RhythmPolicy
+    audience: Audience
+    renderers: Renderers
+    wake: asyncio.Event
+    sender: Drainer
+    background: list[asyncio.Task[None]]
+
+
 @dataclass(frozen=True, slots=True)
 class Services:
     """Everything a handler needs, built once in the composition root."""
@@ -40,6 +62,7 @@ class Services:
     files: FileFetcher
     admin_ids: frozenset[int]
     close: Callable[[], Awaitable[None]]
+    rhythm: Rhythm
 
 
 BotContext = CallbackContext[ExtBot[None], dict[object, object], dict[object, object], Services]

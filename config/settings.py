@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -31,6 +32,22 @@ class Settings(BaseSettings):
     invite_valid_days: int = Field(default=14, ge=1, le=365)
     report_merge_seconds: int = Field(default=60, ge=0, le=3600)
     max_download_bytes: int = Field(default=20 * 1024 * 1024, ge=0)
+    # The rhythm (times in TIMEZONE; weekdays mon..sun)
+    checkin_at: str = "fri 09:30"
+    nudge_at: str = "fri 16:00"
+    unit_head_notice_at: str = "mon 09:30"
+    digest_at: str = "mon 09:00"
+    bulletin_time: time = time(16, 0)
+    deadline_warning_time: time = time(9, 0)
+    working_hours: str = "08:30-18:00"
+    catch_up_hours: int = Field(default=24, ge=0, le=24 * 14)
+    signoff_pending_days: int = Field(default=3, ge=1, le=60)
+    holiday_overrides_file: Path | None = None
+    digest_group_chat_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    # Delivery
+    send_rate_per_second: float = Field(default=25.0, gt=0, le=30)
+    private_chat_interval_seconds: float = Field(default=1.0, ge=0)
+    group_messages_per_minute: int = Field(default=20, ge=1, le=20)
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod
@@ -40,6 +57,27 @@ class Settings(BaseSettings):
             return frozenset(int(p) for p in parts if p)
         if isinstance(value, int):
             return frozenset({value})
+        return value
+
+    @field_validator("digest_group_chat_ids", mode="before")
+    @classmethod
+    def _split_chats(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(int(p) for p in value.replace(";", ",").split(",") if p.strip())
+        return value
+
+    @field_validator("checkin_at", "nudge_at", "unit_head_notice_at", "digest_at")
+    @classmethod
+    def _weekly(cls, value: str) -> str:
+        parse_weekly(value)
+        return value.strip().lower()
+
+    @field_validator("working_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        start, end = parse_hours(value)
+        if start >= end:
+            raise ValueError("the start must come before the end, like 08:30-18:00")
         return value
 
     @field_validator("timezone")
@@ -91,6 +129,25 @@ class Settings(BaseSettings):
         if ":" not in token:
             raise ConfigError("TELEGRAM_BOT_TOKEN looks wrong: it should be like 123456:ABC-DEF…")
         return token
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def parse_weekly(value: str) -> tuple[int, time]:
+    """Parse "fri 09:30" into (weekday with Monday = 0, time)."""
+    parts = value.strip().lower().split()
+    if len(parts) != 2 or parts[0][:3] not in WEEKDAYS:
+        raise ValueError(f"{value!r} should look like 'fri 09:30'")
+    return WEEKDAYS.index(parts[0][:3]), time.fromisoformat(parts[1])
+
+
+def parse_hours(value: str) -> tuple[time, time]:
+    """Parse "08:30-18:00" into two times."""
+    start, sep, end = value.partition("-")
+    if not sep:
+        raise ValueError(f"{value!r} should look like '08:30-18:00'")
+    return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
 
 
 class ConfigError(Exception):

@@ -106,10 +106,11 @@ async def bind_account(
             )
             await uow.commit()
             raise InviteInvalid()
+        if not await uow.invites.mark_used(invite.id, now):  # a concurrent use won
+            raise InviteInvalid()
         # One account per person and one person per account: the newest binding wins.
         await uow.people.unbind(telegram_user_id)
         await uow.people.bind(invite.person_id, telegram_user_id, username)
-        await uow.invites.mark_used(invite.id, now)
         await uow.audit.record(
             at=now,
             actor_id=invite.person_id,

@@ -44,8 +44,8 @@ def light_for(task: TaskView, now: datetime, policy: LightPolicy) -> Light:
     today = now.astimezone(policy.tz).date()
     waiting = task.status == TaskStatus.PENDING_REVIEW
     if is_overdue(task, today):
-        # The ball is with the coordinators once sign-off is asked for.
-        return Light.YELLOW if waiting else Light.RED
+        return Light.RED  # overdue is red even when waiting: the deadline has passed
+    # A task waiting for sign-off is never red or yellow for silence: the coordinators have it.
     last_activity = task.last_update_at or task.created_at
     if not waiting:
         oldest = checkin_before(now, policy, back=policy.red_after_silent_checkins - 1)

@@ -65,8 +65,10 @@ async def receive_message(
             since=now - timedelta(seconds=merge_seconds),
             media_group_id=message.media_group_id,
         )
-        merged = candidate is not None and (
-            target is None or candidate.task_id in (None, target.id)
+        merged = (
+            candidate is not None
+            and (target is None or candidate.task_id in (None, target.id))
+            and await _still_owned(uow, person, candidate)
         )
         if candidate is None or not merged:
             report, target = await _new_report(uow, person, message, target, now)
@@ -124,11 +126,14 @@ async def edit_message(
         report = await _own_report(uow, person, report_id)
         if report.withdrawn_at is not None:
             return None
+        if report.task_id is not None:
+            await _own_task(uow, person, report.task_id)  # it may have been reassigned since
         now = clock.now()
         await uow.reports.set_part_text(chat_id, message_id, text)
         await _reparse(uow, report)
         task = await _apply(uow, report, now) if report.task_id else None
         await uow.reports.save(report)
+        choices = await _open_tasks(uow, person) if task is None else []
         await uow.audit.record(
             at=now,
             actor_id=person.id,
@@ -139,7 +144,7 @@ async def edit_message(
         )
         count = await uow.reports.evidence_count(report.id)
         await uow.commit()
-        return ReportOutcome(report, task, merged=True, evidence_count=count)
+        return ReportOutcome(report, task, choices=choices, merged=True, evidence_count=count)
 
 
 async def assign_report(
@@ -180,6 +185,7 @@ async def set_report_percent(
         report = await _own_report(uow, person, report_id)
         if report.withdrawn_at is not None or report.task_id is None:
             raise InvalidState(status="withdrawn" if report.withdrawn_at else "unassigned")
+        await _own_task(uow, person, report.task_id)
         now = clock.now()
         report.percent, report.done = percent, percent == 100
         task = await _apply(uow, report, now)
@@ -207,24 +213,12 @@ async def withdraw_report(
         now = clock.now()
         task: TaskView | None = None
         if report.task_id is not None:
-            task = await uow.tasks.view(report.task_id)
-            assert task is not None
+            task = await _own_task(uow, person, report.task_id)
             if task.status == TaskStatus.CLOSED:
                 raise InvalidState(status=task.status.value)
-            latest = await uow.reports.latest_for_task(task.id)
             report.withdrawn_at = now
             await uow.reports.save(report)
-            if latest is not None and latest.id == report.id:
-                previous = await uow.reports.latest_for_task(task.id)
-                await uow.tasks.set_progress(
-                    task.id,
-                    percent=report.previous_percent
-                    if report.previous_percent is not None
-                    else task.percent,
-                    status=report.previous_status or task.status,
-                    last_update_at=previous.last_part_at if previous else None,
-                )
-            task = await uow.tasks.view(task.id)
+            task = await _recompute(uow, task.id)
         else:
             report.withdrawn_at = now
             await uow.reports.save(report)
@@ -252,6 +246,7 @@ async def request_signoff(
         await uow.tasks.set_progress(
             task.id, percent=100, status=TaskStatus.PENDING_REVIEW, last_update_at=now
         )
+        await uow.tasks.mark_review_requested(task.id, now)
         await uow.audit.record(
             at=now,
             actor_id=person.id,
@@ -360,22 +355,51 @@ async def _reparse(uow: UnitOfWork, report: Report) -> None:
 
 
 async def _apply(uow: UnitOfWork, report: Report, now: datetime) -> TaskView:
-    """Move the task by this report, computed from the task's state before the report."""
+    """Attach the report to its task and recompute the task from its live reports."""
     assert report.task_id is not None
     task = await uow.tasks.view(report.task_id)
     assert task is not None
-    if report.previous_status is None:
+    if report.previous_status is None:  # the task's state before this report
         report.previous_percent, report.previous_status = task.percent, task.status
-    base_percent = report.previous_percent if report.previous_percent is not None else task.percent
-    status = task.status
-    if status == TaskStatus.OPEN:
-        status = TaskStatus.IN_PROGRESS
-    percent = report.percent if report.percent is not None else base_percent
-    await uow.tasks.set_progress(task.id, percent=percent, status=status, last_update_at=now)
+    await uow.reports.save(report)
     await uow.reports.attach_evidence(report.id, task.id)
-    updated = await uow.tasks.view(task.id)
+    return await _recompute(uow, task.id)
+
+
+async def _recompute(uow: UnitOfWork, task_id: int) -> TaskView:
+    """Derive percent, status and last update from the task's reports that still stand.
+
+    The latest report with a percent wins, so correcting or withdrawing an older report never
+    rolls the task back past a newer one. Sign-off states belong to the review loop and stay.
+    """
+    task = await uow.tasks.view(task_id)
+    assert task is not None
+    if task.status == TaskStatus.CLOSED:
+        return task
+    reports = await uow.reports.for_task(task_id)
+    live = [r for r in reports if r.withdrawn_at is None]
+    base = reports[0] if reports else None
+    percent = next((r.percent for r in reversed(live) if r.percent is not None), None)
+    if percent is None:
+        percent = (
+            base.previous_percent if base and base.previous_percent is not None else task.percent
+        )
+    status: TaskStatus = task.status
+    if status != TaskStatus.PENDING_REVIEW:
+        before = base.previous_status if base and base.previous_status else TaskStatus.OPEN
+        status = TaskStatus.IN_PROGRESS if live else before
+    last = max((r.last_part_at for r in live), default=None)
+    await uow.tasks.set_progress(task_id, percent=percent, status=status, last_update_at=last)
+    updated = await uow.tasks.view(task_id)
     assert updated is not None
     return updated
+
+
+async def _still_owned(uow: UnitOfWork, person: Person, report: Report) -> bool:
+    if report.task_id is None:
+        return True
+    task = await uow.tasks.view(report.task_id)
+    return task is not None and task.owner_id == person.id
 
 
 async def _own_report(uow: UnitOfWork, person: Person, report_id: int) -> Report:

@@ -111,6 +111,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status.in_progress": ("整改中", "in progress"),
     "status.pending_review": ("待审核销号", "awaiting sign-off"),
     "status.closed": ("已销号", "signed off"),
+    "status.withdrawn": ("已撤回", "withdrawn"),
+    "status.assigned": ("已归入其他任务", "filed under another task"),
+    "status.unassigned": ("尚未选择任务", "not yet filed under a task"),
     "kind.immediate": ("立行立改", "immediate"),
     "kind.bounded": ("限期整改", "time-bound"),
     "kind.long_term": ("长期推进", "long-term"),
@@ -139,7 +142,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Report withdrawn (task <b>{number}</b>).",
     ),
     "report.withdrawn_unassigned": ("已撤回该条进展。", "Report withdrawn."),
-    "report.already_withdrawn": ("该条进展已撤回。", "That report was already withdrawn."),
     "report.file_too_big": (
         "文件“{name}”超过 {limit} MB，机器人无法下载保存，已记录文件编号。如需存档，请压缩后重新发送或线下提交。",
         "The file “{name}” is larger than {limit} MB, so the bot cannot download it; its id "
@@ -187,6 +189,117 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{unit}: {closed}/{total}, {rate}%, overdue {overdue}  🔴{red} 🟡{yellow}",
     ),
     "board.empty": ("当前没有整改任务。", "There are no tasks yet."),
+    # The rhythm
+    "checkin.header": (
+        "📋 <b>每周整改进展报送（{period}）</b>\n{name}，您好！以下任务本周尚未报送进展，请直接回复本消息或点按钮报送：",
+        "📋 <b>Weekly progress check-in ({period})</b>\nHello {name}! These tasks have no "
+        "report this week yet. Reply to this message or tap a button to report:",
+    ),
+    "nudge.header": (
+        "⏰ <b>提醒：本周进展尚未报送（{period}）</b>\n{name}，以下任务今天下班前请报送进展：",
+        "⏰ <b>Reminder: no report yet this week ({period})</b>\n{name}, please report on "
+        "these tasks before the end of today:",
+    ),
+    "checkin.line": (
+        "• <b>{number}</b> {measure}（时限：{due}，进度 {percent}%）",
+        "• <b>{number}</b> {measure} (due {due}, {percent}%)",
+    ),
+    "unit_head.header": (
+        "📣 <b>上周未报送整改进展的人员（{unit}）</b>",
+        "📣 <b>Did not report last week ({unit})</b>",
+    ),
+    "unit_head.line": ("• {person}：任务 {numbers}", "• {person}: tasks {numbers}"),
+    "due7.header": (
+        "📅 <b>整改时限提醒</b>\n以下任务将于 {due} 到期（还有 7 天左右），请抓紧推进：",
+        "📅 <b>Deadline reminder</b>\nThese tasks are due on {due} (about a week left):",
+    ),
+    "due1.header": (
+        "⚠️ <b>整改时限提醒</b>\n以下任务明天（{due}）到期，请尽快完成并申请销号：",
+        "⚠️ <b>Deadline tomorrow</b>\nThese tasks are due on {due}; please finish and ask for sign-off:",
+    ),
+    "overdue.header": (
+        "🔴 <b>逾期提醒</b>\n以下任务已超过整改时限（{due}）仍未完成：",
+        "🔴 <b>Overdue</b>\nThese tasks passed their deadline ({due}) and are not done:",
+    ),
+    "overdue.line": (
+        "• <b>{number}</b> {measure}（{unit}，责任人：{owner}，进度 {percent}%）",
+        "• <b>{number}</b> {measure} ({unit}, owner: {owner}, {percent}%)",
+    ),
+    "signoff_pending.header": (
+        "📝 <b>待审核销号提醒</b>\n以下任务提交销号申请已超过 {days} 个工作日，请及时审核：",
+        "📝 <b>Sign-offs waiting</b>\nThese tasks have waited more than {days} working days for review:",
+    ),
+    "signoff_pending.line": (
+        "• <b>{number}</b> {measure}（{unit}，{owner}，{since} 提交）",
+        "• <b>{number}</b> {measure} ({unit}, {owner}, asked {since})",
+    ),
+    "digest.title": (
+        "📊 <b>整改工作周报（{period}）</b>\n<b>{campaign}</b>",
+        "📊 <b>Weekly digest ({period})</b>\n<b>{campaign}</b>",
+    ),
+    "digest.changes": (
+        "已完成措施 {closed}，逾期 {overdue}\n🔴 {red}　🟡 {yellow}　🟢 {green}",
+        "Measures completed: {closed}; overdue: {overdue}\n🔴 {red}  🟡 {yellow}  🟢 {green}",
+    ),
+    "digest.red_header": ("<b>红灯事项（{count}）</b>", "<b>Red items ({count})</b>"),
+    "digest.why_overdue": ("逾期{days}天", "{days} days overdue"),
+    "digest.why_silent": ("两周未报送", "no report for two weeks"),
+    "digest.more": ("……另有 {count} 项", "… and {count} more"),
+    "digest.silent_header": (
+        "<b>上周未报送（{count}人）</b>",
+        "<b>Did not report last week ({count})</b>",
+    ),
+    "digest.silent_unit": (
+        "{unit}：{count} 项任务未报送",
+        "{unit}: {count} tasks without a report",
+    ),
+    "digest.all_reported": ("全部按时报送。", "Everyone reported."),
+    "digest.chart_title": ("各单位整改进度", "Progress by unit"),
+    "bulletin.title": (
+        "📑 <b>整改工作月度通报（{month}）</b>\n<b>{campaign}</b>",
+        "📑 <b>Monthly bulletin ({month})</b>\n<b>{campaign}</b>",
+    ),
+    "bulletin.changes": (
+        "本月新增完成措施 {closed} 条；逾期事项由 {overdue_before} 条变为 {overdue_now} 条。",
+        "This month {closed} more measures were completed; overdue items went from "
+        "{overdue_before} to {overdue_now}.",
+    ),
+    "bulletin.ranking_header": (
+        "<b>各单位排名</b>（完成/总数，完成率，按期率，逾期，较上月）",
+        "<b>Ranking</b> (done/total, completion, on time, overdue, change)",
+    ),
+    "bulletin.rank_line": (
+        "{rank}. {unit}：{closed}/{total}，{completion}%，按期 {on_time}%，逾期 {overdue}，{change}",
+        "{rank}. {unit}: {closed}/{total}, {completion}%, on time {on_time}%, overdue {overdue}, {change}",
+    ),
+    "bulletin.overdue_header": (
+        "<b>逾期未完成事项（{count}）</b>",
+        "<b>Overdue items ({count})</b>",
+    ),
+    "bulletin.doc_title": (
+        "关于{campaign}整改工作进展情况的通报",
+        "Bulletin on the rectification progress of {campaign}",
+    ),
+    "bulletin.issuer": ("整改工作领导小组办公室", "Rectification leading group office"),
+    "bulletin.note": (
+        "各责任单位要对照通报问题，逐项压实责任，对逾期事项限期完成整改，按要求报送整改进展。",
+        "Every responsible unit must settle the overdue items and report progress as required.",
+    ),
+    "missed.notice": (
+        "⚠️ <b>提醒未能按时发送</b>\n机器人停止运行期间，以下提醒已超过补发时限（24小时），未发送：\n{runs}",
+        "⚠️ <b>Reminders missed</b>\nWhile the bot was down these reminders became too old to "
+        "catch up (24 hours) and were not sent:\n{runs}",
+    ),
+    "unreachable.notice": (
+        "🚫 <b>无法送达</b>\n{person}（{unit}）已屏蔽机器人或账号已注销，提醒无法送达。请通过其他方式联系，或发送新的邀请链接。",
+        "🚫 <b>Cannot reach</b>\n{person} ({unit}) blocked the bot or deleted the account; reminders "
+        "cannot be delivered. Please contact them another way or send a new invite.",
+    ),
+    "calendar_gap.notice": (
+        "📆 <b>节假日数据缺失</b>\n工作日历中没有 {year} 年的法定节假日和调休安排，暂按周一至周五计算。请管理员补充节假日配置文件。",
+        "📆 <b>Holiday data missing</b>\nThe working-day calendar has no {year} public holidays or "
+        "swapped working days; Monday to Friday is assumed until an admin adds the override file.",
+    ),
 }
 
 

@@ -44,6 +44,18 @@ MAX_DATA_ROWS = 20_000
 # each allowed row leaves room for styled blanks while bounding load time and memory.
 MAX_STORED_CELLS = 50 * MAX_DATA_ROWS
 MAX_CELL_CHARS = 2_000
+# Columns stored in bounded database fields get tighter limits than free text.
+COLUMN_LIMITS = {
+    "姓名": 100,
+    "责任人": 100,
+    "牵头领导": 100,
+    "单位": 200,
+    "责任单位": 200,
+    "序号": 50,
+    "问题类别": 500,
+    "Telegram用户名": 64,
+    "手机": 32,
+}
 HEADER_SCAN_ROWS = 50
 
 NOT_XLSX = "文件不是有效的 Excel (.xlsx) 工作簿，请用 Excel 或 WPS 另存为 .xlsx 格式后重新上传"
@@ -214,11 +226,10 @@ class _RowCheck:
     ) -> _T | None:
         """Parse one column's cell; on failure record the error and return None."""
         cell = self.line.cells.get(column, _EMPTY)
+        limit = COLUMN_LIMITS.get(column, MAX_CELL_CHARS)
         try:
-            if isinstance(cell.value, str) and len(cell.value.strip()) > MAX_CELL_CHARS:
-                raise _Bad(
-                    f"内容过长（{len(cell.value.strip())} 字），每格最多 {MAX_CELL_CHARS} 字"
-                )
+            if isinstance(cell.value, str) and len(cell.value.strip()) > limit:
+                raise _Bad(f"内容过长（{len(cell.value.strip())} 字），此列最多 {limit} 字")
             value = parse(cell)
         except _Bad as bad:
             self.fail(column, bad.reason)

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot.context import BotApp, BotContext
 from domain.texts import text
-from handlers import board, callbacks, errors, language, progress, start, tasks
+from handlers import board, callbacks, errors, language, membership, progress, start, tasks
 from handlers.common import caller, language_of, reply
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -35,6 +42,8 @@ async def unsupported(update: Update, context: BotContext) -> None:
 
 def register(app: BotApp) -> None:
     """Add every handler in order: commands, buttons, edits, reports, then fallbacks."""
+    # Group -1 runs first: an update delivered twice stops here.
+    app.add_handler(TypeHandler(Update, membership.once), group=-1)
     app.add_handlers(
         [
             # Binding and menus; /start with a code only in private, never in a group.
@@ -44,6 +53,7 @@ def register(app: BotApp) -> None:
             CommandHandler("board", board.board),
             CommandHandler("language", language.language, PRIVATE),
             CommandHandler(["start", "language"], private_only, ~PRIVATE),
+            ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
             CallbackQueryHandler(callbacks.on_callback),
             # Edits before new messages: an edit is never a second report.
             MessageHandler(

@@ -11,7 +11,8 @@ from typing import ClassVar
 
 VERSION = "1"
 MAX_BYTES = 64
-_INT = re.compile(r"^(0|[1-9][0-9]{0,17})$")
+_INT = re.compile(r"^(0|[1-9][0-9]{0,9})$")
+MAX_ID = 2**31 - 1  # database ids are 32-bit integers
 
 
 class CallbackInvalid(ValueError):
@@ -113,7 +114,7 @@ def parse(data: str | None) -> Payload:
     converted: list[object] = []
     for field, raw in zip(declared, values, strict=True):
         if field.type in ("int", int):
-            if not _INT.match(raw):
+            if not _INT.match(raw) or int(raw) > MAX_ID:
                 raise CallbackInvalid(f"bad integer {raw!r}")
             converted.append(int(raw))
         elif raw in _LANGUAGES:

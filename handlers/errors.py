@@ -12,8 +12,7 @@ from telegram.error import TelegramError
 from bot.context import BotContext
 from domain import accounts
 from domain.errors import DomainError, NotRegistered
-from domain.model import TaskStatus
-from domain.texts import text
+from domain.texts import CATALOGUE, text
 
 log = logging.getLogger(__name__)
 _TAGS = re.compile(r"<[^>]+>")
@@ -40,7 +39,7 @@ async def on_error(update: object, context: BotContext) -> None:
 def _readable(error: DomainError, lang: str) -> dict[str, object]:
     params = dict(error.params)
     status = params.get("status")
-    if isinstance(status, str) and status in TaskStatus.__members__.values():
+    if isinstance(status, str) and f"status.{status}" in CATALOGUE:
         params["status"] = text(f"status.{status}", lang)
     return params
 

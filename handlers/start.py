@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from domain import accounts
+from domain import accounts, reachability
 from domain.commands import commands_for
 from domain.errors import NotRegistered
 from domain.texts import text
@@ -34,6 +34,9 @@ async def start(update: Update, context: BotContext) -> None:
     except NotRegistered:
         await reply(update, text("start.stranger", services.settings.default_language))
         return
+    await reachability.mark_reachable(
+        uow=services.uow(), clock=services.clock, telegram_user_id=user.id
+    )
     await set_menu(context, update.effective_chat, person)
     await reply(update, text("start.already", language_of(person, services), name=person.name))
 

@@ -6,6 +6,7 @@ from telegram import ForceReply, Update
 
 from bot.context import BotContext
 from domain import reporting
+from domain.errors import PermissionDenied
 from domain.texts import excerpt, split_message, text
 from handlers.callback_data import FocusTask
 from handlers.common import caller, is_private, language_of, reply
@@ -43,6 +44,8 @@ async def focus_task(update: Update, context: BotContext, payload: FocusTask) ->
     services = context.bot_data
     person = await caller(update, context)
     lang = language_of(person, services)
+    if not is_private(update):
+        raise PermissionDenied()
     task = await reporting.task_for_owner(
         uow=services.uow(), person=person, task_id=payload.task_id
     )

@@ -11,8 +11,10 @@ class FaultRule:
     """One injected failure; ``None`` filters match anything.
 
     With ``delay > 0`` the rule is a slow answer: the server sleeps, then handles the call
-    normally (so a client that timed out may still have had its message delivered, as with
-    the real API). Otherwise it answers with ``error_code``/``description``.
+    normally, even if the client timed out and hung up meanwhile - the real API would have
+    delivered the message too. So a client that gives up and retries has sent the message
+    twice, and ``inbox``/``sent`` show both copies. Otherwise the rule answers with
+    ``error_code``/``description``; injected 429s are not listed in ``rate_limited``.
     ``times == 0`` keeps the rule active until :meth:`Faults.clear`.
     """
 

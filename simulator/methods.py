@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import secrets
@@ -25,6 +26,7 @@ _NOT_MODIFIED = (
     "are exactly the same as a current content and reply markup of the message"
 )
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
+_DONE = {"forward": "forwarded", "copy": "copied"}
 # Methods a bot may call at start-up that only need to be acknowledged and recorded.
 _ACKNOWLEDGED = [
     "setMyDescription",
@@ -127,6 +129,8 @@ class BotApiMethods:
             "sendPhoto": self.send_photo,
             "sendMediaGroup": self.send_media_group,
             "sendChatAction": self.send_chat_action,
+            "forwardMessage": self.forward_message,
+            "copyMessage": self.copy_message,
             "editMessageText": self.edit_message_text,
             "editMessageCaption": self.edit_message_caption,
             "editMessageReplyMarkup": self.edit_message_reply_markup,
@@ -206,12 +210,22 @@ class BotApiMethods:
             raise bad_request("chat_id is empty")
         chat: ChatRecord | None
         if isinstance(raw, str) and raw.startswith("@"):
-            chat = next((c for c in self.state.chats.values() if c.username == raw[1:]), None)
+            chat = self.state.chat_by_username(raw[1:])
         else:
             chat = self.state.chats.get(p.integer("chat_id") or 0)
         if chat is None:
             raise bad_request("chat not found")
-        if sending and chat.blocked:
+        if not sending:
+            return chat
+        if chat.migrated_to is not None:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": chat.migrated_to},
+            )
+        if chat.deactivated:
+            raise ApiError(403, "Forbidden: user is deactivated")
+        if chat.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         return chat
 
@@ -299,6 +313,7 @@ class BotApiMethods:
             reply_to_message_id=reply["message_id"] if reply else None,
             buttons=buttons,
             keyboard=keyboard,
+            accepted_at=self.state.clock(),
             **record,
         )
         self.state.record_sent(sent)
@@ -405,6 +420,54 @@ class BotApiMethods:
         if not p.text("action"):
             raise bad_request("action is empty")
         return True
+
+    def _source(self, p: Params, verb: str) -> tuple[JSON, JSON]:
+        """Find the message to forward or copy; return its content fields and record fields."""
+        source = self._chat(Params({"chat_id": p.values.get("from_chat_id")}), sending=False)
+        message = source.messages.get(p.integer("message_id") or 0)
+        if message is None:
+            raise bad_request(f"message to {verb} not found")
+        kinds = ("text", "entities", "photo", "document", "caption", "caption_entities")
+        # Copied, so later edits of the original do not rewrite the forwarded message.
+        fields = {key: copy.deepcopy(message[key]) for key in kinds if key in message}
+        if "text" not in fields and "photo" not in fields and "document" not in fields:
+            # Service messages (joins, migrations…) have no content to pass on.
+            raise bad_request(f"message can't be {_DONE[verb]}")
+        record: JSON = {
+            "text": fields.get("text", ""),
+            "entities": list(fields.get("entities", [])),
+            "caption": fields.get("caption"),
+        }
+        if "document" in fields and (doc := self.state.files.get(fields["document"]["file_id"])):
+            record["document"] = SentFile(doc.file_name, doc.mime_type, doc.content(), doc.file_id)
+        if "photo" in fields and (photo := self.state.files.get(fields["photo"][-1]["file_id"])):
+            record["photo"] = photo.content()
+        origin: JSON = message.get("forward_origin") or (
+            {"type": "user", "date": message["date"], "sender_user": message["from"]}
+            if "from" in message
+            else {"type": "chat", "date": message["date"], "sender_chat": message["chat"]}
+        )
+        fields["forward_origin"] = origin
+        return fields, record
+
+    async def forward_message(self, p: Params) -> JSON:
+        """Forward a message, keeping its content and naming its origin."""
+        chat = self._chat(p)
+        fields, record = self._source(p, "forward")
+        return self._send(chat, "forwardMessage", fields, p, **record)
+
+    async def copy_message(self, p: Params) -> JSON:
+        """Copy a message without a link to the original; a new caption may replace the old."""
+        chat = self._chat(p)
+        fields, record = self._source(p, "copy")
+        del fields["forward_origin"]
+        if p.values.get("caption") is not None and "text" not in fields:
+            caption_fields, caption = self._caption(p)
+            fields.pop("caption", None)
+            fields.pop("caption_entities", None)
+            fields.update(caption_fields)
+            record.update(caption=caption, html=self._html(p.text("caption"), p.text("parse_mode")))
+        return {"message_id": self._send(chat, "copyMessage", fields, p, **record)["message_id"]}
 
     # -- editing -------------------------------------------------------------------------
 

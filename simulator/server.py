@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any
 
 from aiohttp import web
 
-from simulator.faults import Faults
-from simulator.methods import ApiError, BotApiMethods, Params, UploadedFile
+from simulator.faults import FaultRule, Faults
+from simulator.limits import RateLimiter, RateLimits
+from simulator.methods import ApiError, BotApiMethods, Handler, Params, UploadedFile
 from simulator.state import JSON, ChatRecord, SentMessage, SimState
 from simulator.users import SimChat, SimUser
 
@@ -39,7 +41,12 @@ def _answer(status: int, body: JSON) -> web.Response:
 
 
 class BotApiSimulator:
-    """A local Telegram Bot API server with simulated users, for tests and demos."""
+    """A local Telegram Bot API server with simulated users, for tests and demos.
+
+    With ``limits`` the server enforces Telegram's flood limits (see
+    :mod:`simulator.limits`): a sending call over a limit is answered 429 with
+    ``retry_after``, is not delivered, and is listed in :attr:`rate_limited`.
+    """
 
     def __init__(
         self,
@@ -49,12 +56,14 @@ class BotApiSimulator:
         *,
         host: str = "127.0.0.1",
         port: int = 0,
+        limits: RateLimits | None = None,
     ) -> None:
         self.state = SimState(token, bot_username, download_limit)
         self.faults = Faults()
         self._methods = BotApiMethods(self.state)
         self._host, self._port = host, port
         self._runner: web.AppRunner | None = None
+        self._limiter = RateLimiter(limits) if limits is not None else None
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -141,6 +150,24 @@ class BotApiSimulator:
     # -- observations --------------------------------------------------------------------
 
     @property
+    def limits(self) -> RateLimits | None:
+        """Return the enforced rate limits (None: unlimited)."""
+        return self._limiter.limits if self._limiter is not None else None
+
+    @limits.setter
+    def limits(self, limits: RateLimits | None) -> None:
+        """Switch rate limits on, off or to new values, starting with full buckets."""
+        self._limiter = RateLimiter(limits) if limits is not None else None
+
+    @property
+    def rate_limited(self) -> list[tuple[str, int | None, int]]:
+        """Return (method, chat_id, retry_after) for every call refused by the rate limits.
+
+        Injected 429 faults are not listed here (they are in ``faults.fired``).
+        """
+        return self.state.rate_limited
+
+    @property
     def bot_user(self) -> JSON:
         """Return the bot's own User object (what getMe answers)."""
         return self.state.bot_user
@@ -198,8 +225,41 @@ class BotApiSimulator:
             return _answer(400, ApiError(400, "Bad Request: can't parse request").payload())
         self.state.calls.append((method, {**params.values, **params.files}))
         self.state.pulse.fire()
+        handler = self._methods.handlers.get(method)
+        if handler is None:
+            status, body = self._refuse(method, params, ApiError(404, "Not Found"))
+        elif (rule := self.faults.take(method, params.values)) is None:
+            status, body = await self._respond(method, params, handler)
+        elif rule.delay > 0:
+            # Shielded: a client that times out closes its connection, but the real API
+            # would still deliver the message, so the call must run to the end and record
+            # it (a client that then retries has sent it twice, which tests can count).
+            slow = self._respond_late(rule, method, params, handler)
+            status, body = await asyncio.shield(slow)
+        else:
+            error = ApiError(rule.error_code, rule.description, rule.payload().get("parameters"))
+            status, body = self._refuse(method, params, error)
+        return _answer(status, body)
+
+    async def _respond_late(
+        self, rule: FaultRule, method: str, params: Params, handler: Handler
+    ) -> tuple[int, JSON]:
+        await self.state.pulse.wait_for(lambda: self._methods.stopping, rule.delay)
+        return await self._respond(method, params, handler)
+
+    async def _respond(self, method: str, params: Params, handler: Handler) -> tuple[int, JSON]:
+        """Run ``handler`` within the rate limits; return the HTTP status and body."""
+        limiter = self._limiter if self._limiter and self._limiter.counts(method) else None
+        chat_id = self._limited_chat(params) if limiter else None
         try:
-            result = await self._dispatch(method, params)
+            if limiter is not None:
+                self._acquire(limiter, method, chat_id)
+            try:
+                result = await handler(params)
+            except BaseException:
+                if limiter is not None:
+                    limiter.release(chat_id)
+                raise
         except (KeyError, TypeError, AttributeError, ValueError) as err:
             # Malformed nested objects (e.g. a keyboard that is not a list of rows) end up
             # here; Telegram would refuse them too, so answer 400 rather than crash.
@@ -207,22 +267,36 @@ class BotApiSimulator:
         except ApiError as err:
             error = err
         else:
-            return _answer(200, {"ok": True, "result": result})
+            return 200, {"ok": True, "result": result}
+        return self._refuse(method, params, error)
+
+    def _acquire(self, limiter: RateLimiter, method: str, chat_id: int | None) -> None:
+        """Spend a send token or raise the 429 Telegram would answer."""
+        retry_after = limiter.acquire(chat_id, self.state.clock())
+        if retry_after is not None:
+            self.state.rate_limited.append((method, chat_id, retry_after))
+            raise ApiError(
+                429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
+            )
+
+    def _limited_chat(self, params: Params) -> int | None:
+        """Return the chat a call is counted against (None: only the overall limit)."""
+        raw = params.values.get("chat_id")
+        if isinstance(raw, str) and raw.startswith("@"):
+            chat = self.state.chat_by_username(raw[1:])
+            return chat.id if chat is not None else None
+        if raw is None:
+            return None
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            return None
+
+    def _refuse(self, method: str, params: Params, error: ApiError) -> tuple[int, JSON]:
+        """Log an error answer and return its status and body."""
         self.state.errors.append((method, params.values, error.description))
         self.state.pulse.fire()
-        return _answer(error.code, error.payload())
-
-    async def _dispatch(self, method: str, params: Params) -> Any:
-        handler = self._methods.handlers.get(method)
-        if handler is None:
-            raise ApiError(404, "Not Found")
-        rule = self.faults.take(method, params.values)
-        if rule is not None and rule.delay > 0:
-            await self.state.pulse.wait_for(lambda: self._methods.stopping, rule.delay)
-        elif rule is not None:
-            body = rule.payload()
-            raise ApiError(rule.error_code, rule.description, body.get("parameters"))
-        return await handler(params)
+        return error.code, error.payload()
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.state.token:

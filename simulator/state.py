@@ -36,7 +36,11 @@ class SentFile:
 
 @dataclass
 class SentMessage:
-    """A message the bot sent; edits and deletions update it in place."""
+    """A message the bot sent; edits and deletions update it in place.
+
+    ``accepted_at`` is the simulator's ``time.monotonic()`` when the call was accepted, so a
+    test can measure the rate a bot achieved.
+    """
 
     chat_id: int
     message_id: int
@@ -55,6 +59,7 @@ class SentMessage:
     media_group_id: str | None = None
     edits: list[str] = field(default_factory=list)
     deleted: bool = False
+    accepted_at: float = 0.0
 
     def button_texts(self) -> list[str]:
         """Return the inline button texts, row by row."""
@@ -135,7 +140,11 @@ class CallbackAnswer:
 
 @dataclass
 class ChatRecord:
-    """A chat the simulator knows; ``messages`` holds each live message's current JSON."""
+    """A chat the simulator knows; ``messages`` holds each live message's current JSON.
+
+    ``migrated_to`` is the supergroup a basic group was upgraded to; ``deactivated`` marks a
+    private chat whose user deleted their account.
+    """
 
     id: int
     type: str
@@ -145,6 +154,8 @@ class ChatRecord:
     last_name: str | None = None
     members: set[int] = field(default_factory=set)
     blocked: bool = False
+    deactivated: bool = False
+    migrated_to: int | None = None
     next_message_id: int = 1
     messages: dict[int, JSON] = field(default_factory=dict)
 
@@ -230,8 +241,13 @@ class SimState:
         self.allowed_updates: list[str] = []
         self.callback_queries: dict[str, int] = {}  # unanswered query id -> user id
         self.callback_answers: dict[int, list[CallbackAnswer]] = {}
+        self.rate_limited: list[tuple[str, int | None, int]] = []
         self.pulse = Pulse()
+        self.clock: Callable[[], float] = time.monotonic
         self._sent_index: dict[tuple[int, int], SentMessage] = {}
+        # Per-chat lists keep chat views O(their own messages) however much the bot sends.
+        self._sent_by_chat: dict[int, list[SentMessage]] = {}
+        self._files_by_path: dict[str, FileRecord] = {}
         self._update_ids = itertools.count(1)
         self._file_numbers = itertools.count(1)
         self._user_ids = itertools.count(100_000_001)
@@ -261,17 +277,14 @@ class SimState:
         self.pulse.fire()
         return update_id
 
-    def new_message(self, chat: ChatRecord, sender: JSON, fields: JSON) -> JSON:
-        """Create and store a Message in ``chat`` from ``sender`` with extra ``fields``."""
+    def new_message(self, chat: ChatRecord, sender: JSON | None, fields: JSON) -> JSON:
+        """Create and store a Message in ``chat`` from ``sender`` (if any) with ``fields``."""
         message_id = chat.next_message_id
         chat.next_message_id += 1
-        message: JSON = {
-            "message_id": message_id,
-            "date": self.now(),
-            "chat": chat.to_json(),
-            "from": sender,
-            **fields,
-        }
+        message: JSON = {"message_id": message_id, "date": self.now(), "chat": chat.to_json()}
+        if sender is not None:
+            message["from"] = sender
+        message.update(fields)
         chat.messages[message_id] = message
         return message
 
@@ -287,7 +300,16 @@ class SimState:
         """Remember a message the bot sent and wake waiters."""
         self.sent.append(record)
         self._sent_index[(record.chat_id, record.message_id)] = record
+        self._sent_by_chat.setdefault(record.chat_id, []).append(record)
         self.pulse.fire()
+
+    def sent_in(self, chat_id: int) -> list[SentMessage]:
+        """Return the bot's messages in one chat, oldest first (the live list: do not mutate)."""
+        return self._sent_by_chat.get(chat_id, [])
+
+    def chat_by_username(self, username: str) -> ChatRecord | None:
+        """Find a chat by its @username (without the @)."""
+        return next((c for c in self.chats.values() if c.username == username), None)
 
     def sent_record(self, chat_id: int, message_id: int) -> SentMessage | None:
         """Look up the record of a bot message."""
@@ -319,6 +341,7 @@ class SimState:
             mime_type=mime_type,
         )
         self.files[record.file_id] = record
+        self._files_by_path[record.file_path] = record
         return record
 
     def add_photo(self, data: bytes) -> list[FileRecord]:
@@ -337,4 +360,8 @@ class SimState:
 
     def file_by_path(self, path: str) -> FileRecord | None:
         """Find a stored file by its file_path."""
+        found = self._files_by_path.get(path)
+        if found is not None:
+            return found
+        # Files put into ``files`` directly are not indexed; fall back to a scan for them.
         return next((f for f in self.files.values() if f.file_path == path), None)

@@ -30,29 +30,49 @@ def _text_fields(text: str) -> JSON:
 
 
 class _ChatView:
-    """What the bot sent to one chat, read with a cursor like a user scrolling the chat."""
+    """What the bot sent to one chat, read with a cursor like a user scrolling the chat.
+
+    A group upgraded to a supergroup stays one view: ``id`` becomes the supergroup's id and
+    the inbox runs on from the old group's messages.
+    """
 
     def __init__(self, state: SimState, chat_id: int) -> None:
         self._state = state
-        self.id = chat_id
+        self._origin = chat_id
         self._cursor = 0
 
     @property
+    def ids(self) -> list[int]:
+        """Return the chat's ids, oldest first (more than one after a migration)."""
+        ids = [self._origin]
+        while (record := self._state.chats.get(ids[-1])) and record.migrated_to is not None:
+            ids.append(record.migrated_to)
+        return ids
+
+    @property
+    def id(self) -> int:
+        """Return the chat's current id."""
+        return self.ids[-1]
+
+    @property
     def chat(self) -> ChatRecord:
-        """Return the chat's record."""
+        """Return the chat's (current) record."""
         return self._state.chats[self.id]
 
     @property
     def inbox(self) -> list[SentMessage]:
         """Return every message the bot sent to this chat, in order."""
-        return [record for record in self._state.sent if record.chat_id == self.id]
+        return [record for chat_id in self.ids for record in self._state.sent_in(chat_id)]
 
     def skip_all(self) -> None:
         """Move the cursor past everything already sent."""
-        self._cursor = len(self.inbox)
+        self._cursor = self._count()
+
+    def _count(self) -> int:
+        return sum(len(self._state.sent_in(chat_id)) for chat_id in self.ids)
 
     def _more_than(self, count: int) -> Callable[[], bool]:
-        return lambda: len(self.inbox) > count
+        return lambda: self._count() > count
 
     # Tests read better with a deadline argument than wrapped in asyncio.timeout().
     async def next_message(self, timeout: float = 5.0) -> SentMessage:  # noqa: ASYNC109
@@ -73,7 +93,7 @@ class _ChatView:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while (remaining := deadline - loop.time()) > 0:
-            grew = self._more_than(len(self.inbox))
+            grew = self._more_than(self._count())
             if not await self._state.pulse.wait_for(grew, min(idle, remaining)):
                 break
         records = self.inbox[self._cursor :]
@@ -87,7 +107,8 @@ class _ChatView:
             f"({len(inbox)} message(s) in the chat, {self._cursor} already read)."
         ]
         lines += [f"  sent {record.summary()}" for record in inbox[-5:]]
-        errors = [e for e in self._state.errors if str(e[1].get("chat_id")) == str(self.id)]
+        ids = {str(chat_id) for chat_id in self.ids}
+        errors = [e for e in self._state.errors if str(e[1].get("chat_id")) in ids]
         lines += [f"  API error on {method}: {description}" for method, _, description in errors]
         if pending := len(self._state.updates):
             lines.append(f"  {pending} update(s) not yet confirmed by the bot's getUpdates.")
@@ -105,6 +126,27 @@ class SimChat(_ChatView):
     def add_member(self, user: SimUser) -> None:
         """Let ``user`` post in this group."""
         self.chat.members.add(user.id)
+
+    def migrate_to_supergroup(self, by: SimUser | None = None) -> int:
+        """Upgrade this basic group to a supergroup, as Telegram does; return the new id.
+
+        Sends to the old id then fail with 400 and ``migrate_to_chat_id``. The bot gets the
+        two service messages Telegram posts: ``migrate_to_chat_id`` in the old group and
+        ``migrate_from_chat_id`` in the new supergroup (sent by ``by``, if given).
+        """
+        old = self.chat
+        if old.type != "group":
+            raise ValueError(f"only a basic group can be upgraded; chat {old.id} is a {old.type}")
+        new_id = self._state.new_group_id(supergroup=True)
+        new = ChatRecord(new_id, "supergroup", title=old.title, members=set(old.members))
+        self._state.chats[new_id] = new
+        old.migrated_to = new_id
+        sender = by.json if by is not None else None
+        moved = self._state.new_message(old, sender, {"migrate_to_chat_id": new_id})
+        self._state.push_update("message", moved)
+        arrived = self._state.new_message(new, sender, {"migrate_from_chat_id": old.id})
+        self._state.push_update("message", arrived)
+        return new_id
 
 
 class SimUser(_ChatView):
@@ -263,6 +305,13 @@ class SimUser(_ChatView):
         """Unblock the bot (restart it) and tell the bot with a my_chat_member update."""
         self._set_blocked(False)
 
+    def deactivate(self) -> None:
+        """Delete this user's account: sends fail with 403 "user is deactivated".
+
+        The bot gets no update about it, as with Telegram; it learns on its next send.
+        """
+        self.chat.deactivated = True
+
     # -- internals -----------------------------------------------------------------------
 
     def _set_blocked(self, blocked: bool) -> None:
@@ -305,6 +354,8 @@ class SimUser(_ChatView):
         media_group_id: str | None = None,
         file_id: str | None = None,
     ) -> SimMessage:
+        if self.chat.deactivated:
+            raise ValueError(f"{self.json['first_name']} deleted their account and cannot post")
         chat_id = chat.id if chat else reply_to.chat_id if reply_to else self.id
         record = self._state.chats[chat_id]
         if record.type != "private" and self.id not in record.members:

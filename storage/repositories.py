@@ -7,22 +7,38 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, delete, exists, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.model import Campaign, CampaignSource, Person, Role, TaskKind, TaskStatus, TaskView
-from domain.ports import Attachment, InviteRecord, PlannedTask, Report
+from domain.ports import (
+    Attachment,
+    Delivery,
+    InviteRecord,
+    Outgoing,
+    OutgoingFile,
+    PlannedTask,
+    Report,
+)
 from storage.tables import (
     AuditEventRow,
     CampaignRow,
+    ChatMigrationRow,
     EvidenceRow,
     InviteRowT,
     MessageLinkRow,
+    OutboxFileRow,
+    OutboxRow,
     PersonRoleRow,
     PersonRowT,
     ProblemRow,
+    ProcessedUpdateRow,
     ProgressUpdateRow,
     ReportPartRow,
+    RhythmRunRow,
+    SnapshotRow,
+    StateRow,
     TaskRowT,
     UnitRow,
 )
@@ -92,7 +108,7 @@ class SqlPeople(_Repo):
     async def search(self, fragment: str) -> list[Person]:
         pattern = "%" + fragment.replace("%", "").replace("_", "") + "%"
         return await self._load(
-            select(PersonRowT).where(PersonRowT.name.like(pattern)).order_by(PersonRowT.name)
+            select(PersonRowT).where(PersonRowT.name.ilike(pattern)).order_by(PersonRowT.name)
         )
 
     async def with_role(self, role: Role) -> list[Person]:
@@ -194,6 +210,15 @@ class SqlPeople(_Repo):
             update(PersonRowT).where(PersonRowT.id == person_id).values(language=language)
         )
 
+    async def set_reachable(self, person_id: int, reachable: bool, now: datetime) -> bool:
+        """Change the flag; return True when it actually changed."""
+        result = await self.session.execute(
+            update(PersonRowT)
+            .where(PersonRowT.id == person_id, PersonRowT.reachable.is_(not reachable))
+            .values(reachable=reachable, unreachable_since=None if reachable else now)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
 
 class SqlInvites(_Repo):
     """Invite codes (hashed)."""
@@ -232,10 +257,19 @@ class SqlInvites(_Repo):
             revoked_at=row.revoked_at,
         )
 
-    async def mark_used(self, invite_id: int, now: datetime) -> None:
-        await self.session.execute(
-            update(InviteRowT).where(InviteRowT.id == invite_id).values(used_at=now)
+    async def mark_used(self, invite_id: int, now: datetime) -> bool:
+        """Use the invite if it is still usable; False if someone else just did."""
+        result = await self.session.execute(
+            update(InviteRowT)
+            .where(
+                InviteRowT.id == invite_id,
+                InviteRowT.used_at.is_(None),
+                InviteRowT.revoked_at.is_(None),
+                InviteRowT.expires_at > now,
+            )
+            .values(used_at=now)
         )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _campaign(row: CampaignRow) -> Campaign:
@@ -389,6 +423,25 @@ class SqlTasks(_Repo):
     async def views_for_campaign(self, campaign_id: int) -> list[TaskView]:
         stmt = _task_views().where(TaskRowT.campaign_id == campaign_id).order_by(TaskRowT.position)
         return [_view(r) for r in await self.session.execute(stmt)]
+
+    async def open_views(self) -> list[TaskView]:
+        stmt = (
+            _task_views()
+            .join(CampaignRow, CampaignRow.id == TaskRowT.campaign_id)
+            .where(CampaignRow.is_open.is_(True))
+            .order_by(TaskRowT.campaign_id, TaskRowT.position)
+        )
+        return [_view(r) for r in await self.session.execute(stmt)]
+
+    async def review_requested_at(self, task_id: int) -> datetime | None:
+        return await self.session.scalar(
+            select(TaskRowT.review_requested_at).where(TaskRowT.id == task_id)
+        )
+
+    async def mark_review_requested(self, task_id: int, at: datetime | None) -> None:
+        await self.session.execute(
+            update(TaskRowT).where(TaskRowT.id == task_id).values(review_requested_at=at)
+        )
 
     async def set_progress(
         self,
@@ -569,14 +622,14 @@ class SqlReports(_Repo):
         )
         return _report(row) if row else None
 
-    async def latest_for_task(self, task_id: int) -> Report | None:
-        row = await self.session.scalar(
+    async def for_task(self, task_id: int) -> list[Report]:
+        """Every report on the task, withdrawn ones too, oldest first."""
+        rows = await self.session.scalars(
             select(ProgressUpdateRow)
-            .where(ProgressUpdateRow.task_id == task_id, ProgressUpdateRow.withdrawn_at.is_(None))
-            .order_by(ProgressUpdateRow.last_part_at.desc(), ProgressUpdateRow.id.desc())
-            .limit(1)
+            .where(ProgressUpdateRow.task_id == task_id)
+            .order_by(ProgressUpdateRow.created_at, ProgressUpdateRow.id)
         )
-        return _report(row) if row else None
+        return [_report(r) for r in rows]
 
     async def add_evidence(self, *, report: Report, attachment: Attachment, now: datetime) -> None:
         self.session.add(
@@ -606,6 +659,249 @@ class SqlReports(_Repo):
         await self.session.execute(
             update(EvidenceRow).where(EvidenceRow.update_id == report_id).values(task_id=task_id)
         )
+
+
+class SqlOutbox(_Repo):
+    """Scheduled deliveries, written in the same transaction as the decision to send."""
+
+    async def add(self, message: Outgoing, *, now: datetime, file_id: int | None) -> bool:
+        """Add the message unless its key exists; return whether it was added."""
+        if await self.session.scalar(select(OutboxRow.id).where(OutboxRow.key == message.key)):
+            return False
+        self.session.add(
+            OutboxRow(
+                key=message.key,
+                kind=message.kind,
+                period=message.period,
+                person_id=message.person_id,
+                chat_id=message.chat_id,
+                parts=message.parts,
+                markup=[[{"text": t, "data": d} for t, d in row] for row in message.buttons]
+                if message.buttons
+                else None,
+                file_id=file_id,
+                task_ids=message.task_ids or [],
+                status="pending",
+                parts_sent=0,
+                attempts=0,
+                not_before=now,
+                created_at=now,
+            )
+        )
+        await self.session.flush()
+        return True
+
+    async def add_file(self, file: OutgoingFile, *, now: datetime) -> int:
+        row = OutboxFileRow(name=file.name, kind=file.kind, data=file.data, created_at=now)
+        self.session.add(row)
+        await self.session.flush()
+        return row.id
+
+    async def claim(self, *, now: datetime, stale_before: datetime, limit: int) -> list[Delivery]:
+        """Take due rows (and rows a crashed sender left claimed) for sending."""
+        due = (
+            select(OutboxRow.id)
+            .where(
+                ((OutboxRow.status == "pending") & (OutboxRow.not_before <= now))
+                | ((OutboxRow.status == "sending") & (OutboxRow.claimed_at < stale_before))
+            )
+            .order_by(OutboxRow.id)
+            .limit(limit)
+        )
+        if self.session.bind is not None and self.session.bind.dialect.name == "postgresql":
+            due = due.with_for_update(skip_locked=True)  # several replicas share the outbox
+        ids = list(await self.session.scalars(due))
+        if not ids:
+            return []
+        await self.session.execute(
+            update(OutboxRow).where(OutboxRow.id.in_(ids)).values(status="sending", claimed_at=now)
+        )
+        rows = await self.session.execute(
+            select(OutboxRow, OutboxFileRow.kind, OutboxFileRow.name, OutboxFileRow.remote_id)
+            .outerjoin(OutboxFileRow, OutboxFileRow.id == OutboxRow.file_id)
+            .where(OutboxRow.id.in_(ids))
+            .order_by(OutboxRow.id)
+        )
+        return [
+            Delivery(
+                id=r.id,
+                kind=r.kind,
+                person_id=r.person_id,
+                chat_id=r.chat_id,
+                parts=list(r.parts),
+                parts_sent=r.parts_sent,
+                buttons=[[(b["text"], b["data"]) for b in row] for row in r.markup]
+                if r.markup
+                else None,
+                file_id=r.file_id,
+                file_kind=kind,
+                file_name=name,
+                file_remote_id=remote,
+                task_ids=list(r.task_ids or []),
+                attempts=r.attempts,
+            )
+            for r, kind, name, remote in rows
+        ]
+
+    async def _set(self, delivery_id: int, **values: Any) -> None:
+        await self.session.execute(
+            update(OutboxRow).where(OutboxRow.id == delivery_id).values(**values)
+        )
+
+    async def progress(self, delivery_id: int, parts_sent: int) -> None:
+        await self._set(delivery_id, parts_sent=parts_sent)
+
+    async def sent(self, delivery_id: int, now: datetime) -> None:
+        await self._set(delivery_id, status="sent", sent_at=now, error=None)
+
+    async def retry_later(self, delivery_id: int, *, not_before: datetime, error: str) -> None:
+        await self._set(
+            delivery_id,
+            status="pending",
+            not_before=not_before,
+            error=error[:500],
+            attempts=OutboxRow.attempts + 1,
+        )
+
+    async def failed(self, delivery_id: int, error: str) -> None:
+        await self._set(delivery_id, status="failed", error=error[:500])
+
+    async def move_chat(self, delivery_id: int, chat_id: int) -> None:
+        await self._set(delivery_id, chat_id=chat_id)
+
+    async def file_data(self, file_id: int) -> bytes:
+        data = await self.session.scalar(
+            select(OutboxFileRow.data).where(OutboxFileRow.id == file_id)
+        )
+        return bytes(data or b"")
+
+    async def set_file_remote_id(self, file_id: int, remote_id: str) -> None:
+        await self.session.execute(
+            update(OutboxFileRow).where(OutboxFileRow.id == file_id).values(remote_id=remote_id)
+        )
+
+    async def counts(self) -> dict[str, int]:
+        rows = await self.session.execute(
+            select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
+        )
+        return {status: int(n) for status, n in rows}
+
+    async def pending_count(self) -> int:
+        count = await self.session.scalar(
+            select(func.count())
+            .select_from(OutboxRow)
+            .where(OutboxRow.status.in_(("pending", "sending")))
+        )
+        return int(count or 0)
+
+
+class SqlRhythm(_Repo):
+    """Runs done or missed, small state values, board snapshots, migrated chats."""
+
+    async def run_status(self, kind: str, period: str) -> str | None:
+        return await self.session.scalar(
+            select(RhythmRunRow.status).where(
+                RhythmRunRow.kind == kind, RhythmRunRow.period == period
+            )
+        )
+
+    async def record_run(
+        self,
+        *,
+        kind: str,
+        period: str,
+        due_at: datetime,
+        status: str,
+        now: datetime,
+        recipients: int,
+    ) -> None:
+        self.session.add(
+            RhythmRunRow(
+                kind=kind,
+                period=period,
+                due_at=due_at,
+                status=status,
+                ran_at=now,
+                recipients=recipients,
+            )
+        )
+        await self.session.flush()
+
+    async def get_state(self, name: str) -> str | None:
+        return await self.session.scalar(select(StateRow.value).where(StateRow.name == name))
+
+    async def set_state(self, name: str, value: str) -> None:
+        row = await self.session.get(StateRow, name)
+        if row is None:
+            self.session.add(StateRow(name=name, value=value))
+        else:
+            row.value = value
+        await self.session.flush()
+
+    async def snapshot(self, campaign_id: int, period: str) -> dict[str, Any] | None:
+        return await self.session.scalar(
+            select(SnapshotRow.figures).where(
+                SnapshotRow.campaign_id == campaign_id, SnapshotRow.period == period
+            )
+        )
+
+    async def latest_snapshot_before(
+        self, campaign_id: int, period_prefix: str, period: str
+    ) -> dict[str, Any] | None:
+        return await self.session.scalar(
+            select(SnapshotRow.figures)
+            .where(
+                SnapshotRow.campaign_id == campaign_id,
+                SnapshotRow.period.like(period_prefix + "%"),
+                SnapshotRow.period < period,
+            )
+            .order_by(SnapshotRow.period.desc())
+            .limit(1)
+        )
+
+    async def save_snapshot(
+        self, campaign_id: int, period: str, figures: dict[str, Any], now: datetime
+    ) -> None:
+        if await self.snapshot(campaign_id, period) is None:
+            self.session.add(
+                SnapshotRow(campaign_id=campaign_id, period=period, figures=figures, created_at=now)
+            )
+            await self.session.flush()
+
+    async def record_migration(self, old_chat_id: int, new_chat_id: int, now: datetime) -> None:
+        if await self.session.get(ChatMigrationRow, old_chat_id) is None:
+            self.session.add(
+                ChatMigrationRow(old_chat_id=old_chat_id, new_chat_id=new_chat_id, migrated_at=now)
+            )
+            await self.session.flush()
+
+    async def first_time(self, update_id: int, now: datetime) -> bool:
+        """Record an incoming update; False if it was seen before."""
+        if await self.session.get(ProcessedUpdateRow, update_id) is not None:
+            return False
+        self.session.add(ProcessedUpdateRow(update_id=update_id, processed_at=now))
+        try:
+            await self.session.flush()
+        except IntegrityError:  # another replica took it between our check and insert
+            return False
+        return True
+
+    async def forget_updates_before(self, moment: datetime) -> None:
+        await self.session.execute(
+            delete(ProcessedUpdateRow).where(ProcessedUpdateRow.processed_at < moment)
+        )
+
+    async def chat_for(self, chat_id: int) -> int:
+        """Follow group-to-supergroup migrations to the chat's current id."""
+        seen = {chat_id}
+        while True:
+            new = await self.session.scalar(
+                select(ChatMigrationRow.new_chat_id).where(ChatMigrationRow.old_chat_id == chat_id)
+            )
+            if new is None or new in seen:
+                return chat_id
+            seen.add(new)
+            chat_id = new
 
 
 class SqlAudit(_Repo):

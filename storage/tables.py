@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -85,6 +86,7 @@ class PersonRowT(Base):
     phone: Mapped[str | None] = mapped_column(String(32))
     language: Mapped[str | None] = mapped_column(String(8))
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
+    unreachable_since: Mapped[datetime | None] = mapped_column(TZDateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(TZDateTime)
 
@@ -141,6 +143,7 @@ class TaskRowT(Base):
     percent: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(TZDateTime)
     last_update_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+    review_requested_at: Mapped[datetime | None] = mapped_column(TZDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(TZDateTime)
 
 
@@ -226,3 +229,99 @@ class AuditEventRow(Base):
     entity: Mapped[str] = mapped_column(String(30))
     entity_id: Mapped[int | None] = mapped_column(Integer)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class OutboxFileRow(Base):
+    """An attachment shared by outbox rows (one chart for every leader)."""
+
+    __tablename__ = "outbox_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # photo | document
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    # After the first upload Telegram's file id is reused instead of the bytes.
+    remote_id: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(TZDateTime)
+
+
+class OutboxRow(Base):
+    """One scheduled delivery: unique per (kind, period, recipient)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "not_before"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    period: Mapped[str] = mapped_column(String(40))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    parts: Mapped[list[str]] = mapped_column(JSON)
+    markup: Mapped[list[list[dict[str, str]]] | None] = mapped_column(JSON)
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_files.id"))
+    task_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column(TZDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+    created_at: Mapped[datetime] = mapped_column(TZDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class RhythmRunRow(Base):
+    """A scheduled run of one kind for one period: done, or missed while the bot was down."""
+
+    __tablename__ = "rhythm_runs"
+    __table_args__ = (UniqueConstraint("kind", "period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    period: Mapped[str] = mapped_column(String(40))
+    due_at: Mapped[datetime] = mapped_column(TZDateTime)
+    status: Mapped[str] = mapped_column(String(20))
+    ran_at: Mapped[datetime] = mapped_column(TZDateTime)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StateRow(Base):
+    """Small named values the scheduler keeps (e.g. the last tick)."""
+
+    __tablename__ = "rhythm_state"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+class SnapshotRow(Base):
+    """Board figures at a digest or bulletin, for week-over-week and month-over-month change."""
+
+    __tablename__ = "board_snapshots"
+    __table_args__ = (UniqueConstraint("campaign_id", "period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    period: Mapped[str] = mapped_column(String(40))
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(TZDateTime)
+
+
+class ProcessedUpdateRow(Base):
+    """Incoming Telegram updates already handled (each is processed once)."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    processed_at: Mapped[datetime] = mapped_column(TZDateTime, index=True)
+
+
+class ChatMigrationRow(Base):
+    """A group chat that Telegram moved to a supergroup."""
+
+    __tablename__ = "chat_migrations"
+
+    old_chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    new_chat_id: Mapped[int] = mapped_column(BigInteger)
+    migrated_at: Mapped[datetime] = mapped_column(TZDateTime)

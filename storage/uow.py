@@ -10,8 +10,10 @@ from storage.repositories import (
     SqlAudit,
     SqlCampaigns,
     SqlInvites,
+    SqlOutbox,
     SqlPeople,
     SqlReports,
+    SqlRhythm,
     SqlTasks,
 )
 
@@ -32,6 +34,8 @@ class SqlUnitOfWork:
         self.tasks = SqlTasks(session)
         self.reports = SqlReports(session)
         self.audit = SqlAudit(session)
+        self.outbox = SqlOutbox(session)
+        self.rhythm = SqlRhythm(session)
         return self
 
     async def __aexit__(

@@ -18,6 +18,7 @@ from domain.errors import (
     PermissionDenied,
     WorkbookRejected,
 )
+from domain.inbox import accept_update
 from domain.lights import LightPolicy
 from domain.model import CampaignSource, PersonRow, Role, TaskKind, TaskRow, TaskStatus, Workbook
 from domain.ports import UnitOfWork
@@ -376,3 +377,96 @@ async def test_the_audit_log_refuses_updates_and_deletes(
             session = uow.audit.session  # type: ignore[attr-defined]
             with pytest.raises(Exception, match="append-only"):
                 await session.execute(sql(statement))
+
+
+async def test_editing_an_older_report_never_rolls_the_task_back(
+    uow_factory: Factory, clock: ManualClock
+) -> None:
+    await seed(uow_factory, clock)
+    li = await person(uow_factory, "李晓燕")
+    await reporting.receive_message(
+        uow=uow_factory(), clock=clock, person=li, message=msg(1, "已开始整改"), merge_seconds=60
+    )
+    clock.advance(timedelta(hours=1))
+    await reporting.receive_message(
+        uow=uow_factory(), clock=clock, person=li, message=msg(2, "完成60%"), merge_seconds=60
+    )
+    edited = await reporting.edit_message(
+        uow=uow_factory(), clock=clock, person=li, chat_id=1001, message_id=1, text="已开始整改了"
+    )
+    assert edited is not None
+    assert edited.task is not None
+    assert edited.task.percent == 60
+
+
+async def test_withdrawing_reports_in_any_order_restores_the_last_standing_one(
+    uow_factory: Factory, clock: ManualClock
+) -> None:
+    await seed(uow_factory, clock)
+    li = await person(uow_factory, "李晓燕")
+    ids = []
+    for n, text in enumerate(("进度50%", "进度80%", "进度90%"), start=1):
+        clock.advance(timedelta(hours=1))
+        outcome = await reporting.receive_message(
+            uow=uow_factory(), clock=clock, person=li, message=msg(n, text), merge_seconds=60
+        )
+        ids.append(outcome.report.id)
+    _, task = await reporting.withdraw_report(
+        uow=uow_factory(), clock=clock, person=li, report_id=ids[1]
+    )
+    assert task is not None
+    assert task.percent == 90
+    _, task = await reporting.withdraw_report(
+        uow=uow_factory(), clock=clock, person=li, report_id=ids[2]
+    )
+    assert task is not None
+    assert task.percent == 50
+
+
+async def test_a_reassigned_task_can_no_longer_be_changed_by_its_former_owner(
+    uow_factory: Factory, clock: ManualClock
+) -> None:
+    await seed(uow_factory, clock)
+    wang = await person(uow_factory, "王建国")
+    outcome = await reporting.receive_message(
+        uow=uow_factory(), clock=clock, person=wang, message=msg(1, "进度30%"), merge_seconds=60
+    )
+    await reporting.assign_report(
+        uow=uow_factory(),
+        clock=clock,
+        person=wang,
+        report_id=outcome.report.id,
+        task_id=outcome.choices[1].id,
+    )
+    await importing.import_workbook(  # 1.2 moves to 李晓燕
+        uow=uow_factory(),
+        clock=clock,
+        workbook=small_workbook(owner_of_second="李晓燕"),
+        campaign_name="第一轮",
+    )
+    with pytest.raises(PermissionDenied):
+        await reporting.set_report_percent(
+            uow=uow_factory(), clock=clock, person=wang, report_id=outcome.report.id, percent=0
+        )
+    with pytest.raises(PermissionDenied):
+        await reporting.withdraw_report(
+            uow=uow_factory(), clock=clock, person=wang, report_id=outcome.report.id
+        )
+
+
+async def test_a_signoff_request_is_timestamped_for_the_pending_reminder(
+    uow_factory: Factory, clock: ManualClock
+) -> None:
+    await seed(uow_factory, clock)
+    li = await person(uow_factory, "李晓燕")
+    async with uow_factory() as uow:
+        (task,) = await uow.tasks.views_for_owner(li.id)
+    await reporting.request_signoff(uow=uow_factory(), clock=clock, person=li, task_id=task.id)
+    async with uow_factory() as uow:
+        assert await uow.tasks.review_requested_at(task.id) == clock.now()
+
+
+async def test_an_update_id_is_accepted_only_once(uow_factory: Factory, clock: ManualClock) -> None:
+    assert await accept_update(uow=uow_factory(), clock=clock, update_id=77)
+    assert not await accept_update(uow=uow_factory(), clock=clock, update_id=77)
+    assert await accept_update(uow=uow_factory(), clock=clock, update_id=78)

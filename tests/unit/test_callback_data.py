@@ -11,7 +11,7 @@ from handlers import callback_data as cd
     "payload",
     [
         cd.FocusTask(12),
-        cd.PickTask(10**12, 10**12),
+        cd.PickTask(2**31 - 1, 2**31 - 1),
         cd.AskPercent(3),
         cd.SetPercent(3, 100),
         cd.AskSignoff(7),
@@ -39,6 +39,7 @@ def test_every_payload_round_trips_within_64_bytes(payload: cd.Payload) -> None:
         "1:ft:01",
         "1:ft:1e3",
         "1:ft:" + "9" * 40,
+        "1:ft:2147483648",  # beyond a database id
         "1:sp:1:101",  # percent out of range
         "1:lg:fr",
         "1:lg:<b>",

@@ -1,0 +1,96 @@
+"""Attachments of digests and bulletins: the per-unit chart and the printable 通报."""
+
+from __future__ import annotations
+
+from domain.board import Board
+from domain.bulletin_doc import BulletinContent, OverdueItem, RankingRow, bulletin_docx
+from domain.charts import ChartLabels, unit_status_chart
+from domain.digest import BulletinInput
+from domain.reminders import Renderers
+from domain.texts import text
+from handlers.callback_data import FocusTask
+
+ENGLISH_LABELS = ChartLabels(
+    closed="Signed off",
+    in_progress="In progress",
+    overdue="Overdue",
+    axis="Measures",
+    empty="No measures yet",
+)
+
+
+def chart_png(board: Board, lang: str) -> bytes:
+    """Draw the per-unit status chart of a board."""
+    labels = ENGLISH_LABELS if lang == "en" else ChartLabels()
+    title = f"{board.campaign} — {text('digest.chart_title', lang)}"
+    return unit_status_chart(board.units, title=title, labels=labels)
+
+
+def bulletin_doc(data: BulletinInput) -> bytes:
+    """Lay out the monthly bulletin as a .docx ready to print (always in Chinese)."""
+    board = data.board
+    summary = text(
+        "board.sentence",
+        "zh",
+        problems_total=board.problems_total,
+        problems_rectified=board.problems_rectified,
+        tasks_total=board.tasks_total,
+        tasks_closed=board.tasks_closed,
+    )
+    changes = []
+    if data.previous:
+        changes.append(
+            text(
+                "bulletin.changes",
+                "zh",
+                closed=board.tasks_closed - int(data.previous.get("tasks_closed", 0)),
+                overdue_before=int(data.previous.get("overdue", 0)),
+                overdue_now=board.overdue,
+            )
+        )
+    year, month = data.month.split("-")
+    content = BulletinContent(
+        title=text("bulletin.doc_title", "zh", campaign=data.campaign),
+        issuer=text("bulletin.issuer", "zh"),
+        issued_on=data.issued_on,
+        month_label=f"{year}年{int(month)}月",
+        summary=summary,
+        changes=changes,
+        ranking=[
+            RankingRow(
+                rank=i,
+                unit=r.unit,
+                total=r.total,
+                closed=r.closed,
+                completion_rate=r.completion,
+                on_time_rate=r.on_time,
+                overdue=r.overdue,
+                change=r.change,
+            )
+            for i, r in enumerate(data.ranks, start=1)
+        ],
+        overdue=[
+            OverdueItem(
+                number=t.number,
+                measure=t.measure,
+                unit=t.unit_name,
+                owner=t.owner_name,
+                due_on=t.due_on,
+                days_overdue=(data.issued_on - t.due_on).days,
+            )
+            for t in data.overdue
+            if t.due_on is not None
+        ],
+        notes=[text("bulletin.note", "zh")],
+    )
+    return bulletin_docx(content)
+
+
+def focus_button(task_id: int) -> str:
+    """Return the callback data of a "report on this task" button."""
+    return FocusTask(task_id).encode()
+
+
+def default_renderers() -> Renderers:
+    """The renderers the running bot uses."""
+    return Renderers(chart=chart_png, bulletin_doc=bulletin_doc, focus_button=focus_button)

@@ -1,0 +1,287 @@
+"""Weekly digest and monthly bulletin: figures, changes and their texts."""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from domain.board import Board, UnitLine
+from domain.lights import LightPolicy, is_overdue, light_for
+from domain.model import Light, Person, TaskStatus, TaskView
+from domain.texts import Html, excerpt, text
+
+
+@dataclass(frozen=True, slots=True)
+class Silent:
+    """An official who did not report on some tasks during a week."""
+
+    person: str
+    unit: str
+    numbers: list[str]
+
+
+def figures(board: Board) -> dict[str, Any]:
+    """Return the board figures kept as a snapshot for later comparison."""
+    return {
+        "problems_rectified": board.problems_rectified,
+        "tasks_closed": board.tasks_closed,
+        "overdue": board.overdue,
+        "red": board.lights[Light.RED],
+        "units": {u.unit: round(u.rate * 100, 1) for u in board.units},
+    }
+
+
+def needs_report(task: TaskView) -> bool:
+    """Tell whether a task is one its official must report on (not waiting, not closed)."""
+    return task.status in (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)
+
+
+def silent_in_week(
+    tasks: Sequence[TaskView], monday: date, checkin_at: datetime, policy: LightPolicy
+) -> list[Silent]:
+    """Return the officials with tasks that got no report in the week starting `monday`."""
+    start = datetime.combine(monday, datetime.min.time(), tzinfo=policy.tz)
+    end = start + timedelta(days=7)
+    missing: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for t in tasks:
+        if not needs_report(t) or t.created_at >= checkin_at:
+            continue
+        reported = t.last_update_at is not None and start <= t.last_update_at < end + timedelta(
+            hours=12
+        )
+        if not reported:
+            missing[(t.owner_name, t.unit_name)].append(t.number)
+    return [
+        Silent(p, u, n)
+        for (p, u), n in sorted(missing.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+    ]
+
+
+def _change(now: int, before: int | None, lang: str) -> str:
+    if before is None:
+        return ""
+    delta = now - before
+    if lang == "en":
+        return f" ({delta:+d} vs last week)"
+    return f"（较上周{delta:+d}）"
+
+
+def digest_text(
+    *,
+    campaign: str,
+    period: str,
+    board: Board,
+    previous: dict[str, Any] | None,
+    red: Sequence[TaskView],
+    silent: Sequence[Silent],
+    lang: str,
+    personal: bool,
+    now: datetime,
+    policy: LightPolicy,
+) -> str:
+    """Render the weekly digest; the group version names units only, never people."""
+    prev = previous or {}
+    lines = [
+        text("digest.title", lang, period=period, campaign=campaign),
+        text(
+            "board.sentence",
+            lang,
+            problems_total=board.problems_total,
+            problems_rectified=board.problems_rectified,
+            tasks_total=board.tasks_total,
+            tasks_closed=board.tasks_closed,
+        ),
+        text(
+            "digest.changes",
+            lang,
+            closed=Html(
+                str(board.tasks_closed)
+                + _change(board.tasks_closed, prev.get("tasks_closed"), lang)
+            ),
+            overdue=Html(str(board.overdue) + _change(board.overdue, prev.get("overdue"), lang)),
+            red=board.lights[Light.RED],
+            yellow=board.lights[Light.YELLOW],
+            green=board.lights[Light.GREEN],
+        ),
+        "",
+        text("board.by_unit", lang),
+    ]
+    lines += [_unit_line(u, lang) for u in board.units]
+    lines += ["", text("digest.red_header", lang, count=len(red))]
+    today = now.astimezone(policy.tz).date()
+    for t in red[:30]:
+        why = (
+            text("digest.why_overdue", lang, days=(today - t.due_on).days)
+            if t.due_on and is_overdue(t, today)
+            else text("digest.why_silent", lang)
+        )
+        who = f"{t.unit_name} {t.owner_name}" if personal else t.unit_name
+        lines.append(
+            f"🔴 <b>{_esc(t.number)}</b> {_esc(who)}：{_esc(excerpt(t.measure, 40))}（{why}）"
+        )
+    if len(red) > 30:
+        lines.append(text("digest.more", lang, count=len(red) - 30))
+    lines += ["", text("digest.silent_header", lang, count=len(silent))]
+    if personal:
+        lines += [
+            f"{_esc(s.unit)}：{_esc(s.person)}（{_esc('、'.join(s.numbers))}）" for s in silent
+        ]
+    else:
+        per_unit: dict[str, int] = defaultdict(int)
+        for s in silent:
+            per_unit[s.unit] += len(s.numbers)
+        lines += [
+            text("digest.silent_unit", lang, unit=u, count=n) for u, n in sorted(per_unit.items())
+        ]
+    if not silent:
+        lines.append(text("digest.all_reported", lang))
+    return "\n".join(lines)
+
+
+def _unit_line(u: UnitLine, lang: str) -> str:
+    return text(
+        "board.unit_line",
+        lang,
+        unit=u.unit,
+        closed=u.closed,
+        total=u.total,
+        rate=round(u.rate * 100),
+        overdue=u.overdue,
+        red=u.lights[Light.RED],
+        yellow=u.lights[Light.YELLOW],
+    )
+
+
+def _esc(value: str) -> str:
+    return html.escape(value, quote=False)
+
+
+def red_tasks(tasks: Sequence[TaskView], now: datetime, policy: LightPolicy) -> list[TaskView]:
+    """Return the red tasks, most overdue first."""
+    reds = [t for t in tasks if light_for(t, now, policy) == Light.RED]
+    return sorted(reds, key=lambda t: (t.due_on or date.max, t.number))
+
+
+@dataclass(frozen=True, slots=True)
+class RankLine:
+    """One unit in the monthly ranking."""
+
+    unit: str
+    total: int
+    closed: int
+    completion: float
+    on_time: float
+    overdue: int
+    change: float | None
+
+
+def ranking(
+    board: Board, tasks: Sequence[TaskView], today: date, previous: dict[str, Any] | None
+) -> list[RankLine]:
+    """Rank units by completion, then punctuality (share of due measures not overdue)."""
+    due_so_far: dict[str, int] = defaultdict(int)
+    for t in tasks:
+        if t.due_on is not None and t.due_on < today:
+            due_so_far[t.unit_name] += 1
+    before = (previous or {}).get("units", {})
+    lines = [
+        RankLine(
+            unit=u.unit,
+            total=u.total,
+            closed=u.closed,
+            completion=u.rate,
+            on_time=1 - u.overdue / due_so_far[u.unit] if due_so_far[u.unit] else 1.0,
+            overdue=u.overdue,
+            change=round(u.rate * 100 - before[u.unit], 1) if u.unit in before else None,
+        )
+        for u in board.units
+    ]
+    return sorted(lines, key=lambda r: (-r.completion, -r.on_time, r.unit))
+
+
+def bulletin_text(
+    *,
+    campaign: str,
+    month: str,
+    board: Board,
+    previous: dict[str, Any] | None,
+    ranks: Sequence[RankLine],
+    overdue: Sequence[TaskView],
+    today: date,
+    lang: str,
+    personal: bool,
+) -> str:
+    """Render the monthly bulletin message (the .docx carries the printable version)."""
+    prev = previous or {}
+    lines = [
+        text("bulletin.title", lang, month=month, campaign=campaign),
+        text(
+            "board.sentence",
+            lang,
+            problems_total=board.problems_total,
+            problems_rectified=board.problems_rectified,
+            tasks_total=board.tasks_total,
+            tasks_closed=board.tasks_closed,
+        ),
+    ]
+    if prev:
+        lines.append(
+            text(
+                "bulletin.changes",
+                lang,
+                closed=board.tasks_closed - int(prev.get("tasks_closed", 0)),
+                overdue_before=int(prev.get("overdue", 0)),
+                overdue_now=board.overdue,
+            )
+        )
+    lines += ["", text("bulletin.ranking_header", lang)]
+    for i, r in enumerate(ranks, start=1):
+        change = "—" if r.change is None else f"{r.change:+.1f}"
+        lines.append(
+            text(
+                "bulletin.rank_line",
+                lang,
+                rank=i,
+                unit=r.unit,
+                closed=r.closed,
+                total=r.total,
+                completion=round(r.completion * 100),
+                on_time=round(r.on_time * 100),
+                overdue=r.overdue,
+                change=change,
+            )
+        )
+    lines += ["", text("bulletin.overdue_header", lang, count=len(overdue))]
+    for t in overdue[:40]:
+        days = (today - t.due_on).days if t.due_on else 0
+        who = f"{t.unit_name}，{t.owner_name}" if personal else t.unit_name
+        lines.append(
+            f"<b>{_esc(t.number)}</b> {_esc(excerpt(t.measure, 40))}（{_esc(who)}，"
+            + text("digest.why_overdue", lang, days=days)
+            + "）"
+        )
+    if len(overdue) > 40:
+        lines.append(text("digest.more", lang, count=len(overdue) - 40))
+    return "\n".join(lines)
+
+
+def recipients_language(person: Person, default: str) -> str:
+    """Return the language a scheduled message is written in for this person."""
+    return person.language or default
+
+
+@dataclass(frozen=True, slots=True)
+class BulletinInput:
+    """Everything the printable bulletin needs."""
+
+    campaign: str
+    month: str
+    issued_on: date
+    board: Board
+    previous: dict[str, Any] | None
+    ranks: Sequence[RankLine]
+    overdue: Sequence[TaskView]

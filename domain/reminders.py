@@ -1,0 +1,584 @@
+"""The tick: decide from the clock and the database which runs are due and write their outbox rows.
+
+APScheduler only wakes this up; everything it decides comes from the injected clock, so tests and
+the demo drive the very same code through virtual time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import partial
+from typing import Any
+
+from domain import digest
+from domain.board import Board, build_board
+from domain.lights import LightPolicy, is_overdue
+from domain.model import Person, Role, TaskStatus, TaskView
+from domain.ports import Clock, Outgoing, OutgoingFile, UnitOfWork
+from domain.rhythm import (
+    Kind,
+    RhythmPolicy,
+    Run,
+    deadline_runs,
+    is_late,
+    periodic_runs,
+    week_monday,
+    weekly_run,
+)
+from domain.texts import excerpt, split_message, text
+
+log = logging.getLogger(__name__)
+LAST_TICK = "last_tick"
+STARTED = "started"  # the first tick ever: runs due before it were never the bot's to send
+MAX_LOOKBACK = timedelta(days=35)
+FocusButton = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Renderers:
+    """Builders of attachments and buttons, injected so tests can leave out the slow ones."""
+
+    chart: Callable[[Board, str], bytes] | None = None
+    bulletin_doc: Callable[[digest.BulletinInput], bytes] | None = None
+    focus_button: Callable[[int], str] | None = None  # callback data that focuses a task
+
+
+@dataclass
+class TickResult:
+    """What one tick did."""
+
+    done: list[Run] = field(default_factory=list)
+    missed: list[Run] = field(default_factory=list)
+    enqueued: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Where group copies of digests and bulletins go."""
+
+    group_chats: tuple[int, ...] = ()
+    default_language: str = "zh"
+
+
+async def tick(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    policy: RhythmPolicy,
+    lights: LightPolicy,
+    audience: Audience,
+    render: Renderers,
+) -> TickResult:
+    """Run every due run once; mark too-old ones missed and tell the coordinators."""
+    result = TickResult()
+    async with uow:
+        now = clock.now()
+        last_raw = await uow.rhythm.get_state(LAST_TICK)
+        await uow.rhythm.set_state(LAST_TICK, now.isoformat())
+        if last_raw is None:  # first start: nothing can have been missed yet
+            await uow.rhythm.set_state(STARTED, now.isoformat())
+            await uow.commit()
+            return result
+        last = datetime.fromisoformat(last_raw)
+        started = datetime.fromisoformat(await uow.rhythm.get_state(STARTED) or last_raw)
+        start = max(last - policy.catch_up, now - MAX_LOOKBACK, started)
+        tasks = await uow.tasks.open_views()
+        people = await uow.people.active()
+        due_dates = {t.due_on for t in tasks if t.due_on is not None}
+        runs = sorted(
+            [*periodic_runs(start, now, policy), *deadline_runs(due_dates, start, now, policy)],
+            key=lambda r: r.due_at,
+        )
+        job = _Job(uow, now, policy, lights, audience, render, tasks, people)
+        for run in runs:
+            if await uow.rhythm.run_status(run.kind, run.period) is not None:
+                continue
+            if is_late(run, now, policy):
+                await uow.rhythm.record_run(
+                    kind=run.kind,
+                    period=run.period,
+                    due_at=run.due_at,
+                    status="missed",
+                    now=now,
+                    recipients=0,
+                )
+                result.missed.append(run)
+            elif policy.in_window(now):
+                count = await job.execute(run)
+                await uow.rhythm.record_run(
+                    kind=run.kind,
+                    period=run.period,
+                    due_at=run.due_at,
+                    status="done",
+                    now=now,
+                    recipients=count,
+                )
+                result.done.append(run)
+                result.enqueued += count
+        if result.missed:
+            result.enqueued += await job.report_missed(result.missed)
+        result.enqueued += await job.calendar_gaps()
+        await uow.commit()
+    return result
+
+
+class _Job:
+    """Compute recipients and write outbox rows for one tick (inside its unit of work)."""
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        now: datetime,
+        policy: RhythmPolicy,
+        lights: LightPolicy,
+        audience: Audience,
+        render: Renderers,
+        tasks: list[TaskView],
+        people: list[Person],
+    ) -> None:
+        self.uow, self.now, self.policy, self.lights = uow, now, policy, lights
+        self.audience, self.render, self.tasks = audience, render, tasks
+        self.people = {p.id: p for p in people}
+        self.today = now.astimezone(policy.tz).date()
+
+    async def execute(self, run: Run) -> int:
+        """Write the outbox rows of one run; return how many were added."""
+        match run.kind:
+            case Kind.CHECKIN | Kind.NUDGE:
+                return await self._checkin(run)
+            case Kind.UNIT_HEAD:
+                return await self._unit_heads(run)
+            case Kind.DUE_7 | Kind.DUE_1:
+                return await self._deadline(run)
+            case Kind.OVERDUE:
+                return await self._overdue(run)
+            case Kind.SIGNOFF_PENDING:
+                return await self._signoff_pending(run)
+            case Kind.DIGEST:
+                return await self._digest(run)
+            case Kind.BULLETIN:
+                return await self._bulletin(run)
+        return 0
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _lang(self, person: Person) -> str:
+        return person.language or self.audience.default_language
+
+    def _reachable(self, person_id: int | None) -> Person | None:
+        person = self.people.get(person_id) if person_id is not None else None
+        if person is None or person.telegram_user_id is None or not person.reachable:
+            return None
+        return person
+
+    def _with_role(self, role: Role) -> list[Person]:
+        return [p for p in self.people.values() if role in p.roles and self._reachable(p.id)]
+
+    async def _send(
+        self,
+        run: Run | None,
+        person: Person,
+        body: str,
+        *,
+        kind: str | None = None,
+        period: str | None = None,
+        tasks: Sequence[TaskView] = (),
+        buttons: list[list[FocusButton]] | None = None,
+        file_id: int | None = None,
+    ) -> int:
+        assert person.telegram_user_id is not None
+        kind = kind or (run.kind.value if run else "notice")
+        period = period or (run.period if run else "")
+        added = await self.uow.outbox.add(
+            Outgoing(
+                key=f"{kind}|{period}|p{person.id}",
+                kind=kind,
+                period=period,
+                chat_id=person.telegram_user_id,
+                parts=split_message(body),
+                person_id=person.id,
+                buttons=buttons,
+                task_ids=[t.id for t in tasks],
+            ),
+            now=self.now,
+            file_id=file_id,
+        )
+        return int(added)
+
+    async def _send_group(self, run: Run, chat_id: int, body: str, file_id: int | None) -> int:
+        chat = await self.uow.rhythm.chat_for(chat_id)
+        added = await self.uow.outbox.add(
+            Outgoing(
+                key=f"{run.kind.value}|{run.period}|c{chat_id}",
+                kind=run.kind.value,
+                period=run.period,
+                chat_id=chat,
+                parts=split_message(body),
+            ),
+            now=self.now,
+            file_id=file_id,
+        )
+        return int(added)
+
+    def _buttons(self, tasks: Sequence[TaskView]) -> list[list[FocusButton]] | None:
+        make = self.render.focus_button
+        if make is None or not tasks:
+            return None
+        flat = [(f"✍️ {t.number}", make(t.id)) for t in tasks[:40]]
+        return [flat[i : i + 4] for i in range(0, len(flat), 4)]
+
+    # -- kinds -----------------------------------------------------------------------------
+
+    async def _checkin(self, run: Run) -> int:
+        monday = week_monday(run.day)
+        week_start = datetime.combine(monday, datetime.min.time(), tzinfo=self.policy.tz)
+        by_owner: dict[int, list[TaskView]] = defaultdict(list)
+        for t in self.tasks:
+            quiet = t.last_update_at is None or t.last_update_at < week_start
+            if digest.needs_report(t) and quiet and t.created_at < run.due_at:
+                by_owner[t.owner_id].append(t)
+        count = 0
+        header = "checkin.header" if run.kind == Kind.CHECKIN else "nudge.header"
+        for owner_id, tasks in by_owner.items():
+            person = self._reachable(owner_id)
+            if person is None:
+                continue
+            lang = self._lang(person)
+            lines = [text(header, lang, period=run.period, name=person.name)]
+            lines += [self._task_line(t, lang) for t in tasks]
+            count += await self._send(
+                run, person, "\n".join(lines), tasks=tasks, buttons=self._buttons(tasks)
+            )
+        return count
+
+    def _task_line(self, t: TaskView, lang: str) -> str:
+        due = t.due_on.isoformat() if t.due_on else text("tasks.long_term", lang)
+        return text(
+            "checkin.line",
+            lang,
+            number=t.number,
+            measure=excerpt(t.measure, 60),
+            due=due,
+            percent=t.percent,
+        )
+
+    async def _unit_heads(self, run: Run) -> int:
+        last_week = week_monday(run.day) - timedelta(days=7)
+        checkin = weekly_run(Kind.CHECKIN, last_week, self.policy)
+        silent = digest.silent_in_week(self.tasks, last_week, checkin.due_at, self.lights)
+        by_unit: dict[str, list[digest.Silent]] = defaultdict(list)
+        for s in silent:
+            by_unit[s.unit].append(s)
+        count = 0
+        for head in self._with_role(Role.UNIT_HEAD):
+            entries = by_unit.get(head.unit_name or "")
+            if not entries:
+                continue
+            lang = self._lang(head)
+            lines = [text("unit_head.header", lang, unit=head.unit_name or "")]
+            lines += [
+                text("unit_head.line", lang, person=s.person, numbers="、".join(s.numbers))
+                for s in entries
+            ]
+            count += await self._send(run, head, "\n".join(lines))
+        return count
+
+    def _due_on(self, run: Run) -> list[TaskView]:
+        due = date.fromisoformat(run.period)
+        return [t for t in self.tasks if t.due_on == due and digest.needs_report(t)]
+
+    async def _deadline(self, run: Run) -> int:
+        by_owner: dict[int, list[TaskView]] = defaultdict(list)
+        for t in self._due_on(run):
+            by_owner[t.owner_id].append(t)
+        count = 0
+        for owner_id, tasks in by_owner.items():
+            person = self._reachable(owner_id)
+            if person is None:
+                continue
+            lang = self._lang(person)
+            lines = [text(f"{run.kind.value}.header", lang, due=run.period)]
+            lines += [self._task_line(t, lang) for t in tasks]
+            count += await self._send(
+                run, person, "\n".join(lines), tasks=tasks, buttons=self._buttons(tasks)
+            )
+        return count
+
+    async def _overdue(self, run: Run) -> int:
+        late = [t for t in self._due_on(run) if is_overdue(t, self.today)]
+        audience: dict[int, list[TaskView]] = defaultdict(list)
+        heads = self._with_role(Role.UNIT_HEAD)
+        coordinators = self._with_role(Role.COORDINATOR)
+        for t in late:
+            audience[t.owner_id].append(t)
+            for head in heads:
+                if head.unit_id == t.unit_id:
+                    audience[head.id].append(t)
+            for c in coordinators:
+                audience[c.id].append(t)
+        count = 0
+        for person_id, tasks in audience.items():
+            person = self._reachable(person_id)
+            if person is None:
+                continue
+            lang = self._lang(person)
+            lines = [text("overdue.header", lang, due=run.period)]
+            lines += [
+                text(
+                    "overdue.line",
+                    lang,
+                    number=t.number,
+                    measure=excerpt(t.measure, 60),
+                    unit=t.unit_name,
+                    owner=t.owner_name,
+                    percent=t.percent,
+                )
+                for t in _unique(tasks)
+            ]
+            own = [t for t in tasks if t.owner_id == person_id]
+            count += await self._send(
+                run, person, "\n".join(lines), tasks=own, buttons=self._buttons(own)
+            )
+        return count
+
+    async def _signoff_pending(self, run: Run) -> int:
+        waiting: list[tuple[TaskView, datetime]] = []
+        for t in self.tasks:
+            if t.status != TaskStatus.PENDING_REVIEW:
+                continue
+            since = await self.uow.tasks.review_requested_at(t.id)
+            if since is None:
+                continue
+            asked = since.astimezone(self.policy.tz).date()
+            if (
+                self.policy.calendar.working_days_between(asked, run.day)
+                > self.policy.signoff_pending_days
+            ):
+                waiting.append((t, since))
+        if not waiting:
+            return 0
+        count = 0
+        for person in self._with_role(Role.COORDINATOR):
+            lang = self._lang(person)
+            lines = [text("signoff_pending.header", lang, days=self.policy.signoff_pending_days)]
+            lines += [
+                text(
+                    "signoff_pending.line",
+                    lang,
+                    number=t.number,
+                    measure=excerpt(t.measure, 60),
+                    unit=t.unit_name,
+                    owner=t.owner_name,
+                    since=since.astimezone(self.policy.tz).strftime("%m-%d"),
+                )
+                for t, since in waiting
+            ]
+            count += await self._send(run, person, "\n".join(lines))
+        return count
+
+    def _campaigns(self) -> dict[int, list[TaskView]]:
+        grouped: dict[int, list[TaskView]] = defaultdict(list)
+        for t in self.tasks:
+            grouped[t.campaign_id].append(t)
+        return grouped
+
+    async def _digest(self, run: Run) -> int:
+        count = 0
+        last_week = week_monday(run.day) - timedelta(days=7)
+        checkin = weekly_run(Kind.CHECKIN, last_week, self.policy)
+        readers = _unique_people(self._with_role(Role.LEADER) + self._with_role(Role.COORDINATOR))
+        for campaign_id, tasks in self._campaigns().items():
+            campaign = await self.uow.campaigns.get(campaign_id)
+            assert campaign is not None
+            board = build_board(campaign.name, tasks, self.now, self.lights)
+            previous = await self.uow.rhythm.latest_snapshot_before(
+                campaign_id, "W", "W" + run.period
+            )
+            await self.uow.rhythm.save_snapshot(
+                campaign_id, "W" + run.period, digest.figures(board), self.now
+            )
+            red = digest.red_tasks(tasks, self.now, self.lights)
+            silent = digest.silent_in_week(tasks, last_week, checkin.due_at, self.lights)
+            file_ids: dict[str, int | None] = {}
+            for lang in {self._lang(p) for p in readers} | {self.audience.default_language}:
+                file_ids[lang] = await self._chart(board, lang, campaign.name)
+
+            body = partial(
+                digest.digest_text,
+                campaign=campaign.name,
+                period=run.period,
+                board=board,
+                previous=previous,
+                red=red,
+                silent=silent,
+                now=self.now,
+                policy=self.lights,
+            )
+
+            for person in readers:
+                lang = self._lang(person)
+                count += await self._send(
+                    run,
+                    person,
+                    body(lang=lang, personal=True),
+                    period=f"{run.period}#{campaign_id}",
+                    file_id=file_ids[lang],
+                )
+            for chat in self.audience.group_chats:
+                lang = self.audience.default_language
+                count += await self._send_group(
+                    _with_period(run, f"{run.period}#{campaign_id}"),
+                    chat,
+                    body(lang=lang, personal=False),
+                    file_ids[lang],
+                )
+        return count
+
+    async def _chart(self, board: Board, lang: str, campaign: str) -> int | None:
+        make = self.render.chart
+        if make is None:
+            return None
+        png = await asyncio.to_thread(make, board, lang)  # matplotlib takes a while
+        return await self.uow.outbox.add_file(
+            OutgoingFile(name=f"{campaign}-{lang}.png", kind="photo", data=png), now=self.now
+        )
+
+    async def _bulletin(self, run: Run) -> int:
+        count = 0
+        readers = _unique_people(self._with_role(Role.LEADER) + self._with_role(Role.COORDINATOR))
+        for campaign_id, tasks in self._campaigns().items():
+            campaign = await self.uow.campaigns.get(campaign_id)
+            assert campaign is not None
+            board = build_board(campaign.name, tasks, self.now, self.lights)
+            previous = await self.uow.rhythm.latest_snapshot_before(
+                campaign_id, "M", "M" + run.period
+            )
+            await self.uow.rhythm.save_snapshot(
+                campaign_id, "M" + run.period, digest.figures(board), self.now
+            )
+            ranks = digest.ranking(board, tasks, self.today, previous)
+            overdue = sorted(
+                (t for t in tasks if is_overdue(t, self.today)),
+                key=lambda t: (t.due_on or date.max, t.number),
+            )
+            doc_id = await self._bulletin_doc(campaign.name, run, board, previous, ranks, overdue)
+
+            body = partial(
+                digest.bulletin_text,
+                campaign=campaign.name,
+                month=run.period,
+                board=board,
+                previous=previous,
+                ranks=ranks,
+                overdue=overdue,
+                today=self.today,
+            )
+
+            for person in readers:
+                count += await self._send(
+                    run,
+                    person,
+                    body(lang=self._lang(person), personal=True),
+                    period=f"{run.period}#{campaign_id}",
+                    file_id=doc_id,
+                )
+            for chat in self.audience.group_chats:
+                count += await self._send_group(
+                    _with_period(run, f"{run.period}#{campaign_id}"),
+                    chat,
+                    body(lang=self.audience.default_language, personal=False),
+                    None,
+                )
+        return count
+
+    async def _bulletin_doc(
+        self,
+        campaign: str,
+        run: Run,
+        board: Board,
+        previous: dict[str, Any] | None,
+        ranks: list[digest.RankLine],
+        overdue: list[TaskView],
+    ) -> int | None:
+        make = self.render.bulletin_doc
+        if make is None:
+            return None
+        data = await asyncio.to_thread(
+            make,
+            digest.BulletinInput(
+                campaign=campaign,
+                month=run.period,
+                issued_on=self.today,
+                board=board,
+                previous=previous,
+                ranks=ranks,
+                overdue=overdue,
+            ),
+        )
+        return await self.uow.outbox.add_file(
+            OutgoingFile(name=f"{campaign}-{run.period}-通报.docx", kind="document", data=data),
+            now=self.now,
+        )
+
+    # -- notices to coordinators -----------------------------------------------------------
+
+    async def report_missed(self, missed: list[Run]) -> int:
+        """Tell the coordinators which runs were too old to send."""
+        listing = "\n".join(
+            f"• {r.kind.value} {r.period}（{r.due_at.astimezone(self.policy.tz):%m-%d %H:%M}）"
+            for r in missed[:50]
+        )
+        stamp = self.now.astimezone(self.policy.tz).strftime("%Y%m%dT%H%M")
+        count = 0
+        for person in self._with_role(Role.COORDINATOR):
+            body = text("missed.notice", self._lang(person), runs=listing)
+            count += await self._send(None, person, body, kind=Kind.MISSED.value, period=stamp)
+        return count
+
+    async def calendar_gaps(self) -> int:
+        """Say once per year, to the log and the coordinators, when holidays are unknown."""
+        years = {self.today.year}
+        if self.today.month == 12:
+            years.add(self.today.year + 1)
+        count = 0
+        for year in self.policy.calendar.years_without_data(sorted(years)):
+            if await self.uow.rhythm.run_status(Kind.CALENDAR_GAP.value, str(year)) is not None:
+                continue
+            log.warning("no public-holiday data for %s: Monday to Friday is assumed", year)
+            for person in self._with_role(Role.COORDINATOR):
+                body = text("calendar_gap.notice", self._lang(person), year=year)
+                count += await self._send(
+                    None, person, body, kind=Kind.CALENDAR_GAP.value, period=str(year)
+                )
+            await self.uow.rhythm.record_run(
+                kind=Kind.CALENDAR_GAP.value,
+                period=str(year),
+                due_at=self.now,
+                status="done",
+                now=self.now,
+                recipients=count,
+            )
+        return count
+
+
+def _with_period(run: Run, period: str) -> Run:
+    return Run(run.kind, period, run.due_at, run.day)
+
+
+def _unique(tasks: Iterable[TaskView]) -> list[TaskView]:
+    seen: dict[int, TaskView] = {}
+    for t in tasks:
+        seen.setdefault(t.id, t)
+    return list(seen.values())
+
+
+def _unique_people(people: Iterable[Person]) -> list[Person]:
+    seen: dict[int, Person] = {}
+    for p in people:
+        seen.setdefault(p.id, p)
+    return list(seen.values())

@@ -1,0 +1,193 @@
+"""The rhythm's calendar: which reminder runs fall due when (pure; no I/O).
+
+A run is one kind for one period (an ISO week, a month, or a deadline date). Its instant is the
+nominal day and time, moved off days off: to the previous working day of the same period, or the
+next one if the period has none left before it; a deadline warning never moves past the deadline.
+"""
+
+from __future__ import annotations
+
+import calendar as cal
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from domain.workdays import WorkCalendar
+
+
+class Kind(StrEnum):
+    """What a scheduled message is."""
+
+    CHECKIN = "checkin"
+    NUDGE = "nudge"
+    UNIT_HEAD = "unit_head"
+    DIGEST = "digest"
+    BULLETIN = "bulletin"
+    DUE_7 = "due7"
+    DUE_1 = "due1"
+    OVERDUE = "overdue"
+    SIGNOFF_PENDING = "signoff_pending"
+    # Notices to coordinators about the delivery itself.
+    MISSED = "missed"
+    UNREACHABLE = "unreachable"
+    CALENDAR_GAP = "calendar_gap"
+
+
+WEEKLY = (Kind.CHECKIN, Kind.NUDGE, Kind.UNIT_HEAD, Kind.DIGEST)
+DEADLINES = (Kind.DUE_7, Kind.DUE_1, Kind.OVERDUE)
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklySlot:
+    """A weekday (Monday = 0) and a time of day."""
+
+    weekday: int
+    at: time
+
+
+@dataclass(frozen=True, slots=True)
+class RhythmPolicy:
+    """When each kind is due; all configurable in settings."""
+
+    tz: ZoneInfo
+    calendar: WorkCalendar
+    weekly: dict[Kind, WeeklySlot] = field(
+        default_factory=lambda: {
+            Kind.CHECKIN: WeeklySlot(4, time(9, 30)),
+            Kind.NUDGE: WeeklySlot(4, time(16, 0)),
+            Kind.UNIT_HEAD: WeeklySlot(0, time(9, 30)),
+            Kind.DIGEST: WeeklySlot(0, time(9, 0)),
+        }
+    )
+    bulletin_at: time = time(16, 0)
+    deadline_at: time = time(9, 0)
+    signoff_check_at: time = time(9, 0)
+    window_start: time = time(8, 30)
+    window_end: time = time(18, 0)
+    catch_up: timedelta = timedelta(hours=24)
+    signoff_pending_days: int = 3
+
+    def in_window(self, moment: datetime) -> bool:
+        """Tell whether messages may go out now: a working day, within working hours."""
+        local = moment.astimezone(self.tz)
+        return (
+            self.calendar.is_working_day(local.date())
+            and self.window_start <= local.time() < self.window_end
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One kind for one period, due at an instant."""
+
+    kind: Kind
+    period: str
+    due_at: datetime
+    day: date  # the local day it runs on (after moving off days off)
+
+
+def week_label(day: date) -> str:
+    """Return the ISO week label of a day, e.g. 2026-W53."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def month_label(day: date) -> str:
+    """Return the month label of a day, e.g. 2026-12."""
+    return f"{day.year}-{day.month:02d}"
+
+
+def week_monday(day: date) -> date:
+    """Return the Monday of the day's ISO week."""
+    return day - timedelta(days=day.weekday())
+
+
+def weekly_run(kind: Kind, monday: date, policy: RhythmPolicy) -> Run:
+    """Return the kind's run for the ISO week starting on `monday`."""
+    slot = policy.weekly[kind]
+    nominal = monday + timedelta(days=slot.weekday)
+    day = _within_period(nominal, monday, monday + timedelta(days=6), policy.calendar)
+    return Run(kind, week_label(monday), _at(day, slot.at, policy.tz), day)
+
+
+def bulletin_run(year: int, month: int, policy: RhythmPolicy) -> Run:
+    """Return the monthly bulletin's run: the last working day of the month."""
+    first = date(year, month, 1)
+    last = date(year, month, cal.monthrange(year, month)[1])
+    day = _within_period(last, first, last, policy.calendar)
+    return Run(Kind.BULLETIN, month_label(first), _at(day, policy.bulletin_at, policy.tz), day)
+
+
+def deadline_run(kind: Kind, due_on: date, policy: RhythmPolicy) -> Run:
+    """Return a deadline warning's run for tasks due on `due_on`."""
+    work = policy.calendar
+    if kind == Kind.OVERDUE:
+        day = work.next_working_day(due_on + timedelta(days=1))
+    else:
+        nominal = due_on - timedelta(days=7 if kind == Kind.DUE_7 else 1)
+        day = work.previous_working_day(nominal)
+    return Run(kind, due_on.isoformat(), _at(day, policy.deadline_at, policy.tz), day)
+
+
+def signoff_run(day: date, policy: RhythmPolicy) -> Run | None:
+    """Return the daily pending-sign-off check, or None on a day off."""
+    if not policy.calendar.is_working_day(day):
+        return None
+    return Run(
+        Kind.SIGNOFF_PENDING, day.isoformat(), _at(day, policy.signoff_check_at, policy.tz), day
+    )
+
+
+def periodic_runs(start: datetime, end: datetime, policy: RhythmPolicy) -> Iterator[Run]:
+    """Yield the weekly, monthly and daily runs whose instant lies in (start, end]."""
+    first = start.astimezone(policy.tz).date() - timedelta(days=7)
+    last = end.astimezone(policy.tz).date() + timedelta(days=7)
+    seen: set[tuple[Kind, str]] = set()
+    candidates: list[Run] = []
+    monday = week_monday(first)
+    while monday <= last:
+        candidates += [weekly_run(k, monday, policy) for k in WEEKLY if k in policy.weekly]
+        monday += timedelta(days=7)
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        candidates.append(bulletin_run(year, month, policy))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    day = first
+    while day <= last:
+        run = signoff_run(day, policy)
+        if run is not None:
+            candidates.append(run)
+        day += timedelta(days=1)
+    for run in sorted(candidates, key=lambda r: r.due_at):
+        if start < run.due_at <= end and (run.kind, run.period) not in seen:
+            seen.add((run.kind, run.period))
+            yield run
+
+
+def deadline_runs(
+    due_dates: set[date], start: datetime, end: datetime, policy: RhythmPolicy
+) -> Iterator[Run]:
+    """Yield the deadline warnings for the given due dates whose instant lies in (start, end]."""
+    for due_on in sorted(due_dates):
+        for kind in DEADLINES:
+            run = deadline_run(kind, due_on, policy)
+            if start < run.due_at <= end:
+                yield run
+
+
+def _within_period(nominal: date, first: date, last: date, work: WorkCalendar) -> date:
+    earlier = work.previous_working_day(nominal)
+    if earlier >= first:
+        return earlier
+    return work.next_working_day(nominal)
+
+
+def _at(day: date, at: time, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, at, tzinfo=tz)
+
+
+def is_late(run: Run, now: datetime, policy: RhythmPolicy) -> bool:
+    """Tell whether a run is too old to catch up (it is then reported as missed)."""
+    return now - run.due_at > policy.catch_up

@@ -1,0 +1,30 @@
+"""Thin job callbacks: ask the domain what is due, then wake the sender."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.context import BotContext
+from domain import reminders
+
+log = logging.getLogger(__name__)
+
+
+async def tick(context: BotContext) -> None:
+    """Run the rhythm's tick at the injected clock's now and wake the sender if it queued work."""
+    services = context.bot_data
+    rhythm = services.rhythm
+    result = await reminders.tick(
+        uow=services.uow(),
+        clock=services.clock,
+        policy=rhythm.policy,
+        lights=services.policy,
+        audience=rhythm.audience,
+        render=rhythm.renderers,
+    )
+    for run in result.done:
+        log.info("rhythm: %s %s done", run.kind.value, run.period)
+    for run in result.missed:
+        log.warning("rhythm: %s %s missed (due %s)", run.kind.value, run.period, run.due_at)
+    if result.enqueued:
+        rhythm.wake.set()
