@@ -130,10 +130,10 @@ async def fan_out(n: int, base_url: str, limits: Limits, folder: Path) -> float:
             uow=uow(), clock=clock, policy=policy, lights=lights, audience=audience, render=render
         )
     assert result.enqueued == n, result
-    request = HTTPXRequest(connection_pool_size=64)
+    request = HTTPXRequest(connection_pool_size=8)
     async with Bot(TOKEN, base_url=base_url, request=request) as bot:
         sender = OutboxSender(
-            bot=bot, uow=uow, clock=clock, pacer=Pacer(limits), config=SenderConfig(concurrency=48)
+            bot=bot, uow=uow, clock=clock, pacer=Pacer(limits), config=SenderConfig(concurrency=8)
         )
         started = time.perf_counter()
         stats = await sender.drain()

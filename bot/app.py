@@ -173,9 +173,12 @@ async def _post_init(app: PtbApplication) -> None:  # type: ignore[type-arg]
 async def _post_shutdown(app: PtbApplication) -> None:  # type: ignore[type-arg]
     """Stop the sender and close the database pool."""
     services = cast(Services, app.bot_data)
-    for task in services.rhythm.background:
-        task.cancel()
-    await asyncio.gather(*services.rhythm.background, return_exceptions=True)
+    rhythm = services.rhythm
+    rhythm.sender.stop(rhythm.wake)
+    if rhythm.background:
+        _, late = await asyncio.wait(rhythm.background, timeout=30)
+        for task in late:  # a send stuck past the timeout: give up on it (resent after restart)
+            task.cancel()
     await services.close()
 
 

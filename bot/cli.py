@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from telegram import Bot, Update
 
-from bot.app import build_application
+from bot.app import Wiring, build_application
 from bot.clock import SystemClock
 from config.settings import ConfigError, Settings, load_settings
 from domain import accounts, importing
@@ -94,6 +94,9 @@ def _parser() -> argparse.ArgumentParser:
     who.add_argument("--all", action="store_true", help="every active person not yet linked")
     inv.add_argument("-o", "--output", type=Path, help="with --all: the .xlsx to write")
     inv.set_defaults(func=_invite)
+    sub.add_parser("send", help="send what the outbox holds now, then exit").set_defaults(
+        func=_send
+    )
     demo = sub.add_parser("demo", help="six virtual weeks against the local simulator (no token)")
     demo.add_argument("-o", "--output", type=Path, default=Path("rectibot-demo"))
     demo.add_argument("--quiet", action="store_true", help="write the files, print nothing")
@@ -115,6 +118,22 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     if settings.log_level != "DEBUG":  # the demo prints its own story
         logging.getLogger().setLevel(logging.WARNING)
     return demo_main(args.output, args.quiet)
+
+
+def _send(settings: Settings, _args: argparse.Namespace) -> int:
+    settings.require_token()
+    upgrade_sync(settings.effective_database_url)
+
+    async def go() -> object:
+        app = build_application(settings, Wiring(scheduler=False))
+        async with app:
+            try:
+                return await app.bot_data.rhythm.sender.drain()
+            finally:
+                await app.bot_data.close()
+
+    print(f"rectibot: {asyncio.run(go())}")
+    return 0
 
 
 def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:

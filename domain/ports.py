@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
@@ -243,6 +243,20 @@ class Delivery:
         return len(self.parts) + (1 if self.file_id is not None else 0)
 
 
+@dataclass(frozen=True, slots=True)
+class SentPart:
+    """A part of a delivery that Telegram accepted."""
+
+    delivery_id: int
+    parts_sent: int
+    done: bool
+    chat_id: int
+    message_id: int
+    task_id: int | None  # link the message to this task (a reply then reports on it)
+    file_id: int | None
+    remote_id: str | None  # Telegram's id of an uploaded file, reused for later sends
+
+
 class OutboxRepository(Protocol):
     async def add(self, message: Outgoing, *, now: datetime, file_id: int | None) -> bool: ...
     async def add_file(self, file: OutgoingFile, *, now: datetime) -> int: ...
@@ -250,8 +264,7 @@ class OutboxRepository(Protocol):
     async def claim(
         self, *, now: datetime, stale_before: datetime, limit: int
     ) -> list[Delivery]: ...
-    async def progress(self, delivery_id: int, parts_sent: int) -> None: ...
-    async def sent(self, delivery_id: int, now: datetime) -> None: ...
+    async def record_sent(self, parts: Sequence[SentPart], now: datetime) -> None: ...
     async def retry_later(self, delivery_id: int, *, not_before: datetime, error: str) -> None: ...
     async def failed(self, delivery_id: int, error: str) -> None: ...
     async def move_chat(self, delivery_id: int, chat_id: int) -> None: ...

@@ -277,7 +277,7 @@ async def remember_ack(
         report.ack_message_id = message_id
         await uow.reports.save(report)
         if report.task_id is not None:
-            await link_message_in(uow, clock, chat_id, message_id, report.task_id)
+            await _link(uow, clock, chat_id, message_id, report.task_id)
         await uow.commit()
 
 
@@ -286,14 +286,11 @@ async def link_message(
 ) -> None:
     """Remember that a bot message is about a task, so replies to it report on that task."""
     async with uow:
-        await link_message_in(uow, clock, chat_id, message_id, task_id)
+        await _link(uow, clock, chat_id, message_id, task_id)
         await uow.commit()
 
 
-async def link_message_in(
-    uow: UnitOfWork, clock: Clock, chat_id: int, message_id: int, task_id: int
-) -> None:
-    """Link a message to a task inside an open unit of work."""
+async def _link(uow: UnitOfWork, clock: Clock, chat_id: int, message_id: int, task_id: int) -> None:
     await uow.tasks.link_message(
         chat_id=chat_id, message_id=message_id, task_id=task_id, now=clock.now()
     )

@@ -25,8 +25,7 @@ from telegram.error import (
 )
 
 from domain import reachability
-from domain.ports import Clock, Delivery, UnitOfWork
-from domain.reporting import link_message_in
+from domain.ports import Clock, Delivery, SentPart, UnitOfWork
 from scheduler.pacing import Pacer
 
 log = logging.getLogger(__name__)
@@ -57,6 +56,10 @@ class SenderConfig:
     backoff_max: timedelta = timedelta(minutes=10)
     default_language: str = "zh"
     timeout: float = 20.0
+    # Sent parts are written in small batches: a crash may repeat what was sent in the last
+    # `record_wait` seconds (at most `record_batch` messages) besides the sends in flight.
+    record_batch: int = 50
+    record_wait: float = 0.02
 
 
 class OutboxSender:
@@ -75,20 +78,23 @@ class OutboxSender:
         self.config = config or SenderConfig()
         self.stats = DrainStats()
         self._slots = asyncio.Semaphore(self.config.concurrency)
+        self._stopping = asyncio.Event()
+        self._recorder = _Recorder(uow, clock, self.config.record_batch, self.config.record_wait)
 
     async def drain(self) -> DrainStats:
         """Send everything due now; return the totals of this drain."""
         before = DrainStats(**vars(self.stats))
-        while True:
-            batch = await self._claim()
-            if not batch:
-                break
-            await asyncio.gather(*(self._guarded(d) for d in batch))
+        async with self._recorder:
+            while True:
+                batch = await self._claim()
+                if not batch:
+                    break
+                await asyncio.gather(*(self._guarded(d) for d in batch))
         return DrainStats(**{k: v - getattr(before, k) for k, v in vars(self.stats).items()})
 
     async def run_forever(self, wake: asyncio.Event, idle_seconds: float = 5.0) -> None:
-        """Drain, then sleep until woken or `idle_seconds` pass; forever."""
-        while True:
+        """Drain, then sleep until woken or `idle_seconds` pass; until stop() is called."""
+        while not self._stopping.is_set():
             try:
                 await self.drain()
             except Exception:  # keep the sender alive; the next round retries
@@ -96,6 +102,11 @@ class OutboxSender:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), idle_seconds)
             wake.clear()
+
+    def stop(self, wake: asyncio.Event) -> None:
+        """Ask run_forever to finish after the current drain (no cancellation mid-write)."""
+        self._stopping.set()
+        wake.set()
 
     async def _claim(self) -> list[Delivery]:
         now = self.clock.now()
@@ -172,20 +183,9 @@ class OutboxSender:
         )
 
     async def _record_part(self, delivery: Delivery, parts_sent: int, message: Message) -> None:
-        async with self.uow() as uow:
-            await uow.outbox.progress(delivery.id, parts_sent)
-            if parts_sent == len(delivery.parts) and len(delivery.task_ids) == 1:
-                # A reminder about one task: a reply to it reports on that task.
-                await link_message_in(
-                    uow, self.clock, message.chat_id, message.message_id, delivery.task_ids[0]
-                )
-            if delivery.file_id is not None and delivery.file_remote_id is None:
-                remote = _remote_id(message)
-                if remote:
-                    await uow.outbox.set_file_remote_id(delivery.file_id, remote)
-            if parts_sent >= delivery.total_parts:
-                await uow.outbox.sent(delivery.id, self.clock.now())
-            await uow.commit()
+        await self._recorder.add(
+            _Sent(delivery, parts_sent, message.chat_id, message.message_id, _remote_id(message))
+        )
 
     async def _retry(self, delivery: Delivery, error: str) -> None:
         attempts = delivery.attempts + 1
@@ -228,6 +228,82 @@ class OutboxSender:
             await uow.outbox.move_chat(delivery.id, new_chat_id)
             await uow.commit()
         return new_chat_id
+
+
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    """One part Telegram accepted, waiting to be written down."""
+
+    delivery: Delivery
+    parts_sent: int
+    chat_id: int
+    message_id: int
+    remote_id: str | None
+
+
+class _Recorder:
+    """Write accepted parts to the outbox in batches: one transaction per batch, not per message."""
+
+    def __init__(
+        self, uow: Callable[[], UnitOfWork], clock: Clock, max_batch: int, max_wait: float
+    ) -> None:
+        self.uow, self.clock, self.max_batch, self.max_wait = uow, clock, max_batch, max_wait
+        self._queue: asyncio.Queue[_Sent] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> _Recorder:
+        self._task = asyncio.create_task(self._run())
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        assert self._task is not None
+        if exc_type is None:
+            await self._queue.join()  # everything sent is written before the drain returns
+        self._task.cancel()  # on a crash (cancellation) unwritten parts may be sent again
+        await asyncio.gather(self._task, return_exceptions=True)
+
+    async def add(self, item: _Sent) -> None:
+        """Queue an accepted part for writing."""
+        self._queue.put_nowait(item)
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            batch = [await self._queue.get()]
+            deadline = loop.time() + self.max_wait
+            while len(batch) < self.max_batch and (left := deadline - loop.time()) > 0:
+                try:
+                    batch.append(await asyncio.wait_for(self._queue.get(), left))
+                except TimeoutError:
+                    break
+            try:
+                await self._write(batch)
+            except Exception:  # keep the loop alive; the rows stay claimed and are retried
+                log.exception("could not record %d sent parts", len(batch))
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
+
+    async def _write(self, batch: list[_Sent]) -> None:
+        parts = [
+            SentPart(
+                delivery_id=item.delivery.id,
+                parts_sent=item.parts_sent,
+                done=item.parts_sent >= item.delivery.total_parts,
+                chat_id=item.chat_id,
+                message_id=item.message_id,
+                # A reminder about one task: a reply to it reports on that task.
+                task_id=item.delivery.task_ids[0]
+                if item.parts_sent == len(item.delivery.parts) and len(item.delivery.task_ids) == 1
+                else None,
+                file_id=item.delivery.file_id,
+                remote_id=None if item.delivery.file_remote_id else item.remote_id,
+            )
+            for item in batch
+        ]
+        async with self.uow() as uow:
+            await uow.outbox.record_sent(parts, self.clock.now())
+            await uow.commit()
 
 
 def _markup(delivery: Delivery) -> InlineKeyboardMarkup | None:

@@ -34,6 +34,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # WAL with NORMAL sync: commits survive a crash of the process, fsync happens at checkpoints.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, exists, func, select, update
+from sqlalchemy import Select, and_, delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -20,6 +20,7 @@ from domain.ports import (
     OutgoingFile,
     PlannedTask,
     Report,
+    SentPart,
 )
 from storage.tables import (
     AuditEventRow,
@@ -748,11 +749,34 @@ class SqlOutbox(_Repo):
             update(OutboxRow).where(OutboxRow.id == delivery_id).values(**values)
         )
 
-    async def progress(self, delivery_id: int, parts_sent: int) -> None:
-        await self._set(delivery_id, parts_sent=parts_sent)
-
-    async def sent(self, delivery_id: int, now: datetime) -> None:
-        await self._set(delivery_id, status="sent", sent_at=now, error=None)
+    async def record_sent(self, parts: Sequence[SentPart], now: datetime) -> None:
+        """Write a batch of accepted parts with a few executemany statements."""
+        latest: dict[int, SentPart] = {}
+        for part in parts:
+            latest[part.delivery_id] = part  # batches keep order: the last one counts
+        await self.session.execute(
+            update(OutboxRow),
+            [
+                {"id": p.delivery_id, "parts_sent": p.parts_sent}
+                | ({"status": "sent", "sent_at": now, "error": None} if p.done else {})
+                for p in latest.values()
+            ],
+        )
+        links = [
+            {
+                "chat_id": p.chat_id,
+                "message_id": p.message_id,
+                "task_id": p.task_id,
+                "created_at": now,
+            }
+            for p in parts
+            if p.task_id is not None
+        ]
+        if links:
+            await self.session.execute(insert(MessageLinkRow), links)
+        for p in parts:
+            if p.file_id is not None and p.remote_id:
+                await self.set_file_remote_id(p.file_id, p.remote_id)
 
     async def retry_later(self, delivery_id: int, *, not_before: datetime, error: str) -> None:
         await self._set(
