@@ -5,7 +5,7 @@ from __future__ import annotations
 from domain.board import Board
 from domain.bulletin_doc import BulletinContent, OverdueItem, RankingRow, bulletin_docx
 from domain.charts import ChartLabels, unit_status_chart
-from domain.digest import BulletinInput
+from domain.digest import BulletinInput, summary_sentence
 from domain.reminders import Renderers
 from domain.texts import text
 from handlers.callback_data import FocusTask
@@ -29,14 +29,7 @@ def chart_png(board: Board, lang: str) -> bytes:
 def bulletin_doc(data: BulletinInput) -> bytes:
     """Lay out the monthly bulletin as a .docx ready to print (always in Chinese)."""
     board = data.board
-    summary = text(
-        "board.sentence",
-        "zh",
-        problems_total=board.problems_total,
-        problems_rectified=board.problems_rectified,
-        tasks_total=board.tasks_total,
-        tasks_closed=board.tasks_closed,
-    )
+    summary = summary_sentence(board, "zh")
     changes = []
     if data.previous:
         changes.append(

@@ -87,14 +87,7 @@ def digest_text(
     prev = previous or {}
     lines = [
         text("digest.title", lang, period=period, campaign=campaign),
-        text(
-            "board.sentence",
-            lang,
-            problems_total=board.problems_total,
-            problems_rectified=board.problems_rectified,
-            tasks_total=board.tasks_total,
-            tasks_closed=board.tasks_closed,
-        ),
+        summary_sentence(board, lang),
         text(
             "digest.changes",
             lang,
@@ -110,7 +103,7 @@ def digest_text(
         "",
         text("board.by_unit", lang),
     ]
-    lines += [_unit_line(u, lang) for u in board.units]
+    lines += [unit_line(u, lang) for u in board.units]
     lines += ["", text("digest.red_header", lang, count=len(red))]
     today = now.astimezone(policy.tz).date()
     for t in red[:30]:
@@ -142,7 +135,20 @@ def digest_text(
     return "\n".join(lines)
 
 
-def _unit_line(u: UnitLine, lang: str) -> str:
+def summary_sentence(board: Board, lang: str) -> str:
+    """Return the formal sentence: 反馈的X项问题已完成整改Y项，整改措施A条已完成B条。"""
+    return text(
+        "board.sentence",
+        lang,
+        problems_total=board.problems_total,
+        problems_rectified=board.problems_rectified,
+        tasks_total=board.tasks_total,
+        tasks_closed=board.tasks_closed,
+    )
+
+
+def unit_line(u: UnitLine, lang: str) -> str:
+    """Return one unit's line of a board or digest."""
     return text(
         "board.unit_line",
         lang,
@@ -219,14 +225,7 @@ def bulletin_text(
     prev = previous or {}
     lines = [
         text("bulletin.title", lang, month=month, campaign=campaign),
-        text(
-            "board.sentence",
-            lang,
-            problems_total=board.problems_total,
-            problems_rectified=board.problems_rectified,
-            tasks_total=board.tasks_total,
-            tasks_closed=board.tasks_closed,
-        ),
+        summary_sentence(board, lang),
     ]
     if prev:
         lines.append(

@@ -7,6 +7,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from domain.board import Board
+from domain.digest import summary_sentence, unit_line
 from domain.lights import LightPolicy, light_for
 from domain.model import Light, TaskStatus, TaskView
 from domain.ports import Report
@@ -140,16 +141,7 @@ def board_text(board: Board, lang: str) -> str:
     lines = [text("board.title", lang, campaign=board.campaign)]
     if not board.tasks_total:
         return "\n".join([*lines, text("board.empty", lang)])
-    lines.append(
-        text(
-            "board.sentence",
-            lang,
-            problems_total=board.problems_total,
-            problems_rectified=board.problems_rectified,
-            tasks_total=board.tasks_total,
-            tasks_closed=board.tasks_closed,
-        )
-    )
+    lines.append(summary_sentence(board, lang))
     lines.append(
         text(
             "board.lights",
@@ -171,18 +163,5 @@ def board_text(board: Board, lang: str) -> str:
         for k, (total, closed) in board.by_kind.items()
     ]
     lines += ["", text("board.by_unit", lang)]
-    lines += [
-        text(
-            "board.unit_line",
-            lang,
-            unit=u.unit,
-            closed=u.closed,
-            total=u.total,
-            rate=round(u.rate * 100),
-            overdue=u.overdue,
-            red=u.lights[Light.RED],
-            yellow=u.lights[Light.YELLOW],
-        )
-        for u in board.units
-    ]
+    lines += [unit_line(u, lang) for u in board.units]
     return "\n".join(lines)
