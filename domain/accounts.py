@@ -7,7 +7,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from domain.errors import InviteInvalid, NotRegistered, PersonUnknown
+from domain.commands import may_coordinate
+from domain.errors import InviteInvalid, NotRegistered, PermissionDenied, PersonUnknown
 from domain.model import Person, Role
 from domain.ports import Clock, UnitOfWork
 from domain.texts import LANGUAGES
@@ -43,6 +44,41 @@ async def issue_invite(
         invite = await _issue(uow, clock, person, valid_days, actor)
         await uow.commit()
         return invite
+
+
+async def invite_by_coordinator(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    coordinator: Person,
+    name: str | None = None,
+    person_id: int | None = None,
+    valid_days: int,
+) -> Invite:
+    """Issue an invite from the chat: coordinators and admins only; by name or by id."""
+    if not may_coordinate(coordinator):
+        raise PermissionDenied()
+    async with uow:
+        if person_id is not None:
+            person = await uow.people.get(person_id)
+            if person is None or not person.active:
+                raise PersonUnknown(name=str(person_id), candidates=[])
+        else:
+            person = await _find_one(uow, name or "")
+        invite = await _issue(uow, clock, person, valid_days, f"person:{coordinator.id}")
+        await uow.commit()
+        return invite
+
+
+async def all_invites_by_coordinator(
+    *, uow: UnitOfWork, clock: Clock, coordinator: Person, valid_days: int
+) -> list[Invite]:
+    """Issue fresh invites to everyone not yet linked, at a coordinator's request."""
+    if not may_coordinate(coordinator):
+        raise PermissionDenied()
+    return await issue_all_invites(
+        uow=uow, clock=clock, valid_days=valid_days, actor=f"person:{coordinator.id}"
+    )
 
 
 async def issue_all_invites(
@@ -82,10 +118,12 @@ async def _find_one(uow: UnitOfWork, name: str) -> Person:
     exact = await uow.people.by_name(name.strip())
     if exact is not None:
         return exact
-    matches = await uow.people.search(name.strip())
+    matches = [p for p in await uow.people.search(name.strip()) if p.active] if name.strip() else []
     if len(matches) == 1:
         return matches[0]
-    raise PersonUnknown(name=name, candidates=[p.name for p in matches])
+    raise PersonUnknown(
+        name=name, candidates=[p.name for p in matches], ids=[p.id for p in matches]
+    )
 
 
 async def bind_account(

@@ -7,6 +7,8 @@ from domain.model import Person, Role
 EVERYONE = ("start", "help", "language")
 BOUND = ("mytasks",)
 BOARD_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER})
+DESK_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
+DESK = ("template", "invite", "invites")
 
 
 def commands_for(person: Person | None) -> list[str]:
@@ -16,8 +18,15 @@ def commands_for(person: Person | None) -> list[str]:
     names = ["mytasks"]
     if person.has(*BOARD_ROLES):
         names.append("board")
+    if person.has(*DESK_ROLES):
+        names += DESK
     names += ["language", "help"]
     return names
+
+
+def may_coordinate(person: Person) -> bool:
+    """Tell whether the person works the coordinators' desk (invites, templates, ...)."""
+    return person.has(*DESK_ROLES)
 
 
 def may_see_board(person: Person) -> bool:

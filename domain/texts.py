@@ -90,6 +90,30 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cmd.help": ("查看帮助", "Help"),
     "cmd.mytasks": ("我的任务", "My tasks"),
     "cmd.board": ("整改总体进度", "Overall board"),
+    "cmd.template": ("下载导入模板", "Import template"),
+    "cmd.invite": ("生成某人的邀请链接", "Invite link for a person"),
+    "cmd.invites": ("导出全部待用邀请链接", "All pending invite links"),
+    "desk.template": (
+        "整改任务导入模板（含示例行，请删除示例后填写）。",
+        "The import template (with an example row; delete it before filling in).",
+    ),
+    "desk.invite": (
+        "{name}（{unit}）的专属邀请链接，{expires} 前有效，仅可使用一次（此前的链接已作废）：\n{link}",
+        "Invite link for {name} ({unit}), valid until {expires}, single use (earlier links are revoked):\n{link}",
+    ),
+    "desk.invite_usage": (
+        "用法：/invite 姓名（可输入部分姓名）",
+        "Usage: /invite NAME (part of the name is enough)",
+    ),
+    "desk.invite_pick": (
+        "有多人匹配“{name}”，请选择：",
+        "Several people match “{name}”; choose one:",
+    ),
+    "desk.invites": (
+        "共 {count} 人尚未绑定，已生成新的邀请链接（此前的链接已作废）。",
+        "{count} people are not linked yet; fresh links are in the workbook (earlier links are revoked).",
+    ),
+    "desk.invites_none": ("所有人员均已绑定，无需邀请。", "Everyone is linked; no invites needed."),
     "cmd.language": ("切换语言 / Language", "Language / 切换语言"),
     # Tasks
     "tasks.none": ("您目前没有待整改的任务。", "You have no open tasks."),

@@ -14,7 +14,17 @@ from telegram.ext import (
 
 from bot.context import BotApp, BotContext
 from domain.texts import text
-from handlers import board, callbacks, errors, language, membership, progress, start, tasks
+from handlers import (
+    board,
+    callbacks,
+    desk,
+    errors,
+    language,
+    membership,
+    progress,
+    start,
+    tasks,
+)
 from handlers.common import caller, language_of, reply
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -51,6 +61,9 @@ def register(app: BotApp) -> None:
             CommandHandler("help", start.help_command),
             CommandHandler("mytasks", tasks.my_tasks),
             CommandHandler("board", board.board),
+            CommandHandler("template", desk.template),
+            CommandHandler("invite", desk.invite),
+            CommandHandler("invites", desk.invites),
             CommandHandler("language", language.language, PRIVATE),
             CommandHandler(["start", "language"], private_only, ~PRIVATE),
             ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),

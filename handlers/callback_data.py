@@ -91,9 +91,26 @@ class SetLanguage(Payload):
     language: str
 
 
+@dataclass(frozen=True, slots=True)
+class InviteFor(Payload):
+    """Issue an invite to this person (a coordinator picked among several matches)."""
+
+    prefix: ClassVar[str] = "iv"
+    person_id: int
+
+
 _TYPES: dict[str, type[Payload]] = {
     t.prefix: t
-    for t in (FocusTask, PickTask, AskPercent, SetPercent, AskSignoff, Withdraw, SetLanguage)
+    for t in (
+        FocusTask,
+        PickTask,
+        AskPercent,
+        SetPercent,
+        AskSignoff,
+        Withdraw,
+        SetLanguage,
+        InviteFor,
+    )
 }
 _LANGUAGES = frozenset({"zh", "en"})
 
