@@ -12,7 +12,7 @@ from domain import accounts, importing, reporting
 from domain.lights import LightPolicy
 from domain.model import PersonRow, Role, TaskKind, TaskRow, Workbook
 from domain.ports import UnitOfWork
-from domain.reminders import Audience, Renderers, tick
+from domain.reminders import Audience, Renderers, TickResult, tick
 from domain.reporting import IncomingMessage
 from domain.rhythm import RhythmPolicy
 from domain.workdays import WorkCalendar
@@ -82,19 +82,24 @@ async def setup(uow_factory: Factory, clock: ManualClock) -> dict[str, int]:
     return ids
 
 
+async def tick_at(uow_factory: Factory, clock: ManualClock) -> TickResult:
+    """Run the tick at the clock's now, without attachments."""
+    return await tick(
+        uow=uow_factory(),
+        clock=clock,
+        policy=POLICY,
+        lights=LIGHTS,
+        audience=Audience(),
+        render=Renderers(),
+    )
+
+
 async def run_ticks(
     uow_factory: Factory, clock: ManualClock, until: datetime, step: timedelta
 ) -> None:
     while clock.now() < until:
         clock.advance(step)
-        await tick(
-            uow=uow_factory(),
-            clock=clock,
-            policy=POLICY,
-            lights=LIGHTS,
-            audience=Audience(),
-            render=Renderers(),
-        )
+        await tick_at(uow_factory, clock)
 
 
 async def outbox(uow_factory: Factory) -> list[tuple[str, str, str, datetime]]:
@@ -111,14 +116,7 @@ async def test_spring_festival_2026_sends_only_on_working_days_in_working_hours(
 ) -> None:
     clock = ManualClock(datetime(2026, 2, 2, 8, 0, tzinfo=SHANGHAI))
     ids = await setup(uow_factory, clock)
-    await tick(
-        uow=uow_factory(),
-        clock=clock,
-        policy=POLICY,
-        lights=LIGHTS,
-        audience=Audience(),
-        render=Renderers(),
-    )
+    await tick_at(uow_factory, clock)
     # 李晓燕 reports on Wednesday 11 February, so Friday's check-in skips her.
     clock.set(datetime(2026, 2, 11, 10, 0, tzinfo=SHANGHAI))
     li = await _person(uow_factory, ids["李晓燕"])
@@ -174,14 +172,7 @@ async def test_a_tick_repeated_at_the_same_moment_queues_nothing_new(uow_factory
     )
     before = await outbox(uow_factory)
     for _ in range(3):
-        await tick(
-            uow=uow_factory(),
-            clock=clock,
-            policy=POLICY,
-            lights=LIGHTS,
-            audience=Audience(),
-            render=Renderers(),
-        )
+        await tick_at(uow_factory, clock)
     assert await outbox(uow_factory) == before
     assert any(kind == "checkin" for kind, *_ in before)
 
@@ -191,24 +182,10 @@ async def test_a_run_missed_while_down_is_caught_up_within_24_hours_else_reporte
 ) -> None:
     clock = ManualClock(datetime(2026, 3, 5, 17, 0, tzinfo=SHANGHAI))
     ids = await setup(uow_factory, clock)
-    await tick(
-        uow=uow_factory(),
-        clock=clock,
-        policy=POLICY,
-        lights=LIGHTS,
-        audience=Audience(),
-        render=Renderers(),
-    )
+    await tick_at(uow_factory, clock)
     # Down from Thursday 17:00 to Monday 10:00: Friday's check-in (09:30) is 3 days old.
     clock.set(datetime(2026, 3, 9, 10, 0, tzinfo=SHANGHAI))
-    result = await tick(
-        uow=uow_factory(),
-        clock=clock,
-        policy=POLICY,
-        lights=LIGHTS,
-        audience=Audience(),
-        render=Renderers(),
-    )
+    result = await tick_at(uow_factory, clock)
     assert {r.kind.value for r in result.missed} >= {"checkin", "nudge"}
     assert {r.kind.value for r in result.done} >= {"digest", "unit_head"}
     rows = await outbox(uow_factory)
@@ -226,33 +203,12 @@ async def test_a_run_missed_while_down_is_caught_up_within_24_hours_else_reporte
     # Down from Monday 12:00 to Friday 08:00: Thursday's nothing, but a restart on Friday
     # 20:00 after a 09:30 check-in waits for Monday? No: it is older than 24 hours by then.
     clock.set(datetime(2026, 3, 13, 9, 0, tzinfo=SHANGHAI))
-    await tick(
-        uow=uow_factory(),
-        clock=clock,
-        policy=POLICY,
-        lights=LIGHTS,
-        audience=Audience(),
-        render=Renderers(),
-    )
+    await tick_at(uow_factory, clock)
     clock.set(datetime(2026, 3, 13, 19, 0, tzinfo=SHANGHAI))  # restart after hours
-    result = await tick(
-        uow=uow_factory(),
-        clock=clock,
-        policy=POLICY,
-        lights=LIGHTS,
-        audience=Audience(),
-        render=Renderers(),
-    )
+    result = await tick_at(uow_factory, clock)
     assert not result.done  # waits for the window
     clock.set(datetime(2026, 3, 16, 8, 30, tzinfo=SHANGHAI))
-    result = await tick(
-        uow=uow_factory(),
-        clock=clock,
-        policy=POLICY,
-        lights=LIGHTS,
-        audience=Audience(),
-        render=Renderers(),
-    )
+    result = await tick_at(uow_factory, clock)
     assert ("checkin", "2026-W11") in {(r.kind.value, r.period) for r in result.missed}
 
 
