@@ -18,7 +18,7 @@ from typing import Any
 from domain import digest
 from domain.board import Board, build_board
 from domain.lights import LightPolicy, is_overdue
-from domain.model import Person, Role, TaskStatus, TaskView
+from domain.model import Campaign, Person, Role, TaskStatus, TaskView
 from domain.ports import Clock, Outgoing, OutgoingFile, UnitOfWork
 from domain.rhythm import (
     Kind,
@@ -387,21 +387,24 @@ class _Job:
             grouped[t.campaign_id].append(t)
         return grouped
 
+    async def _snapshot(
+        self, campaign_id: int, tasks: list[TaskView], period: str
+    ) -> tuple[Campaign, Board, dict[str, Any] | None]:
+        """Build a campaign's board, keep its figures, and return the previous ones to compare."""
+        campaign = await self.uow.campaigns.get(campaign_id)
+        assert campaign is not None
+        board = build_board(campaign.name, tasks, self.now, self.lights)
+        previous = await self.uow.rhythm.latest_snapshot_before(campaign_id, period[0], period)
+        await self.uow.rhythm.save_snapshot(campaign_id, period, digest.figures(board), self.now)
+        return campaign, board, previous
+
     async def _digest(self, run: Run) -> int:
         count = 0
         last_week = week_monday(run.day) - timedelta(days=7)
         checkin = weekly_run(Kind.CHECKIN, last_week, self.policy)
         readers = _unique_people(self._with_role(Role.LEADER) + self._with_role(Role.COORDINATOR))
         for campaign_id, tasks in self._campaigns().items():
-            campaign = await self.uow.campaigns.get(campaign_id)
-            assert campaign is not None
-            board = build_board(campaign.name, tasks, self.now, self.lights)
-            previous = await self.uow.rhythm.latest_snapshot_before(
-                campaign_id, "W", "W" + run.period
-            )
-            await self.uow.rhythm.save_snapshot(
-                campaign_id, "W" + run.period, digest.figures(board), self.now
-            )
+            campaign, board, previous = await self._snapshot(campaign_id, tasks, "W" + run.period)
             red = digest.red_tasks(tasks, self.now, self.lights)
             silent = digest.silent_in_week(tasks, last_week, checkin.due_at, self.lights)
             file_ids: dict[str, int | None] = {}
@@ -452,15 +455,7 @@ class _Job:
         count = 0
         readers = _unique_people(self._with_role(Role.LEADER) + self._with_role(Role.COORDINATOR))
         for campaign_id, tasks in self._campaigns().items():
-            campaign = await self.uow.campaigns.get(campaign_id)
-            assert campaign is not None
-            board = build_board(campaign.name, tasks, self.now, self.lights)
-            previous = await self.uow.rhythm.latest_snapshot_before(
-                campaign_id, "M", "M" + run.period
-            )
-            await self.uow.rhythm.save_snapshot(
-                campaign_id, "M" + run.period, digest.figures(board), self.now
-            )
+            campaign, board, previous = await self._snapshot(campaign_id, tasks, "M" + run.period)
             ranks = digest.ranking(board, tasks, self.today, previous)
             overdue = sorted(
                 (t for t in tasks if is_overdue(t, self.today)),

@@ -11,7 +11,7 @@ from sqlalchemy.sql import Executable
 
 from bot.clock import ManualClock
 from bot.harness import ADMIN_ID, BOT_USERNAME, TOKEN, World, start_world, stop_world
-from simulator import SentMessage
+from simulator import SentMessage, SimUser
 
 __all__ = ["ADMIN_ID", "BOT_USERNAME", "TOKEN", "World", "start_world", "stop_world"]
 
@@ -31,6 +31,14 @@ async def rows(world: World, statement: Executable) -> list[tuple[Any, ...]]:
     async with world.uow() as uow:
         session = uow.reports.session  # type: ignore[attr-defined]
         return [tuple(r) for r in (await session.execute(statement)).all()]
+
+
+async def report_prompt(user: SimUser, number: str) -> SentMessage:
+    """List the user's tasks, tap ✍️ on one, and return the prompt to reply to."""
+    await user.command("mytasks")
+    listing = await user.messages_until_idle()
+    await user.press(listing[-1], f"✍️ {number}")
+    return await user.next_message()
 
 
 def buttons(message: SentMessage) -> list[str]:

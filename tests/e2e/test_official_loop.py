@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from domain.model import TaskStatus
 from storage.tables import EvidenceRow, ProgressUpdateRow
-from tests.e2e.conftest import World, buttons, rows
+from tests.e2e.conftest import World, buttons, report_prompt, rows
 
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"evidence-photo" * 100
 
@@ -94,10 +94,7 @@ async def test_officials_report_progress_and_the_coordinator_sees_the_board_chan
 async def test_an_album_makes_one_report_with_every_photo(world: World, putuo_bytes: bytes) -> None:
     await world.import_putuo(putuo_bytes)
     wang = await world.join("王建国")
-    await wang.command("mytasks")
-    listing = await wang.messages_until_idle()
-    await wang.press(listing[-1], "✍️ 1.3")
-    prompt = await wang.next_message()
+    prompt = await report_prompt(wang, "1.3")
     await wang.reply(prompt, "会议照片如下，进度50%")
     ack = await wang.next_message()
     await wang.send_album([PHOTO + b"1", PHOTO + b"2", PHOTO + b"3"])
@@ -112,10 +109,7 @@ async def test_an_edited_message_updates_its_report_instead_of_adding_one(
 ) -> None:
     await world.import_putuo(putuo_bytes)
     wang = await world.join("王建国")
-    await wang.command("mytasks")
-    listing = await wang.messages_until_idle()
-    await wang.press(listing[-1], "✍️ 2.1")
-    prompt = await wang.next_message()
+    prompt = await report_prompt(wang, "2.1")
     sent = await wang.reply(prompt, "进度30%")
     ack = await wang.next_message()
     assert "30%" in ack.text
@@ -130,10 +124,7 @@ async def test_correcting_the_percent_and_withdrawing_work_from_the_buttons(
 ) -> None:
     await world.import_putuo(putuo_bytes)
     wang = await world.join("王建国")
-    await wang.command("mytasks")
-    listing = await wang.messages_until_idle()
-    await wang.press(listing[-1], "✍️ 1.1")
-    prompt = await wang.next_message()
+    prompt = await report_prompt(wang, "1.1")
     await wang.reply(prompt, "召开了专题会议")
     ack = await wang.next_message()
     assert "未识别到进度百分比" in ack.text

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from domain.model import TaskStatus
 from handlers.callback_data import AskSignoff, FocusTask, Withdraw
 from storage.tables import EvidenceRow, PersonRowT, ProgressUpdateRow
-from tests.e2e.conftest import ADMIN_ID, World, rows
+from tests.e2e.conftest import ADMIN_ID, World, report_prompt, rows
 from tests.e2e.test_official_loop import task_state
 
 
@@ -136,10 +136,7 @@ async def test_a_5000_character_report_is_stored_whole_and_acknowledged_briefly(
 ) -> None:
     await world.import_putuo(putuo_bytes)
     wang = await world.join("王建国")
-    await wang.command("mytasks")
-    listing = await wang.messages_until_idle()
-    await wang.press(listing[-1], "✍️ 1.1")
-    prompt = await wang.next_message()
+    prompt = await report_prompt(wang, "1.1")
     long_text = ("整改进展<详见附件>&说明。" * 500)[:4000]
     await wang.reply(prompt, long_text)
     ack = await wang.next_message()
@@ -157,10 +154,7 @@ async def test_a_file_over_the_download_limit_is_recorded_by_id_and_the_sender_t
 ) -> None:
     await world.import_putuo(putuo_bytes)
     wang = await world.join("王建国")
-    await wang.command("mytasks")
-    listing = await wang.messages_until_idle()
-    await wang.press(listing[-1], "✍️ 1.1")
-    prompt = await wang.next_message()
+    prompt = await report_prompt(wang, "1.1")
     await wang.send_document_of_size(25 * 1024 * 1024, file_name="整改台账.zip", reply_to=prompt)
     replies = await wang.messages_until_idle()
     assert any("超过 20 MB" in r.text and "整改台账.zip" in r.text for r in replies)
@@ -191,10 +185,7 @@ async def test_a_reply_to_a_signed_off_or_foreign_message_is_not_misfiled(
 ) -> None:
     await world.import_putuo(putuo_bytes)
     wang = await world.join("王建国")
-    await wang.command("mytasks")
-    listing = await wang.messages_until_idle()
-    await wang.press(listing[-1], "✍️ 1.1")
-    prompt = await wang.next_message()
+    prompt = await report_prompt(wang, "1.1")
     await wang.reply(prompt, "已整改到位")
     done = await wang.next_message()
     query = await wang.press(done, "申请销号")
