@@ -80,8 +80,17 @@ class AmbiguousCampaign(DomainError):
 
     key = "error.ambiguous_campaign"
 
+    def __init__(self, *, open: Sequence[str]) -> None:
+        super().__init__(open=list(open), listed="、".join(open) or "—")
+
 
 class PersonUnknown(DomainError):
     """No person matches the given name."""
 
     key = "error.person_unknown"
+
+
+class ImportDecided(DomainError):
+    """The staged workbook was already confirmed, cancelled or has expired."""
+
+    key = "error.import_decided"

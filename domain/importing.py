@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import TypeVar
 
-from domain.errors import AmbiguousCampaign, WorkbookRejected
-from domain.model import Campaign, CampaignSource, Person, RowError, TaskRow, Workbook
-from domain.ports import Clock, PlannedTask, UnitOfWork
+from domain.campaigns import current_campaign
+from domain.commands import may_coordinate
+from domain.errors import (
+    AmbiguousCampaign,
+    ImportDecided,
+    NotFound,
+    PermissionDenied,
+    WorkbookRejected,
+)
+from domain.model import (
+    Campaign,
+    CampaignSource,
+    Person,
+    RowError,
+    TaskKind,
+    TaskRow,
+    TaskView,
+    Workbook,
+)
+from domain.ports import Clock, PlannedTask, StagedImport, UnitOfWork
+from domain.workbook import read_workbook
 
 TASK_SHEET = "整改任务"
 
@@ -23,6 +44,7 @@ class ImportSummary:
     tasks_added: int
     tasks_updated: int
     problems: int
+    removed: tuple[str, ...] = ()  # numbers of tasks no longer in the file (kept, not deleted)
 
 
 async def import_workbook(
@@ -36,56 +58,68 @@ async def import_workbook(
 ) -> ImportSummary:
     """Write the workbook's people and tasks; any unresolved name rejects the whole file."""
     async with uow:
-        now = clock.now()
-        campaign, created = await _campaign(uow, campaign_name, source, now)
-        people_added, people_updated = 0, 0
-        people: dict[str, Person] = {}
-        for row in workbook.people:
-            unit_id = await uow.people.unit_id(row.unit) if row.unit else None
-            existing = await uow.people.by_name(row.name)
-            if existing is None:
-                people[row.name] = await uow.people.add(
-                    name=row.name,
-                    unit_id=unit_id,
-                    roles=row.roles,
-                    phone=row.phone,
-                    telegram_username=row.telegram_username,
-                    now=now,
-                )
-                people_added += 1
-            else:
-                await uow.people.update(
-                    existing.id,
-                    unit_id=unit_id or existing.unit_id,
-                    add_roles=row.roles,
-                    phone=row.phone or existing.phone,
-                    telegram_username=row.telegram_username or existing.telegram_username,
-                )
-                people[row.name] = existing
-                people_updated += 1
-        errors = await _resolve_names(uow, workbook.tasks, people)
-        if errors:
-            raise WorkbookRejected(errors)
-        added, updated, problems = await _write_tasks(uow, campaign, workbook.tasks, people, now)
-        await uow.audit.record(
-            at=now,
-            actor_id=None,
-            actor_label=actor,
-            action="campaign.imported",
-            entity="campaign",
-            entity_id=campaign.id,
-            data={"tasks_added": added, "tasks_updated": updated, "people_added": people_added},
-        )
+        campaign, created = await _campaign(uow, campaign_name, source, clock.now())
+        summary = await _apply(uow, clock.now(), workbook, campaign, created, None, actor)
         await uow.commit()
-        return ImportSummary(
-            campaign=campaign.name,
-            campaign_created=created,
-            people_added=people_added,
-            people_updated=people_updated,
-            tasks_added=added,
-            tasks_updated=updated,
-            problems=problems,
-        )
+        return summary
+
+
+async def _apply(
+    uow: UnitOfWork,
+    now: datetime,
+    workbook: Workbook,
+    campaign: Campaign,
+    created: bool,
+    actor_id: int | None,
+    actor: str,
+) -> ImportSummary:
+    people_added, people_updated = 0, 0
+    people: dict[str, Person] = {}
+    for row in workbook.people:
+        unit_id = await uow.people.unit_id(row.unit) if row.unit else None
+        existing = await uow.people.by_name(row.name)
+        if existing is None:
+            people[row.name] = await uow.people.add(
+                name=row.name,
+                unit_id=unit_id,
+                roles=row.roles,
+                phone=row.phone,
+                telegram_username=row.telegram_username,
+                now=now,
+            )
+            people_added += 1
+        else:
+            await uow.people.update(
+                existing.id,
+                unit_id=unit_id or existing.unit_id,
+                add_roles=row.roles,
+                phone=row.phone or existing.phone,
+                telegram_username=row.telegram_username or existing.telegram_username,
+            )
+            people[row.name] = existing
+            people_updated += 1
+    errors = await _resolve_names(uow, workbook.tasks, people)
+    if errors:
+        raise WorkbookRejected(errors)
+    added, updated, problems = await _write_tasks(uow, campaign, workbook.tasks, people, now)
+    await uow.audit.record(
+        at=now,
+        actor_id=actor_id,
+        actor_label=actor,
+        action="campaign.imported",
+        entity="campaign",
+        entity_id=campaign.id,
+        data={"tasks_added": added, "tasks_updated": updated, "people_added": people_added},
+    )
+    return ImportSummary(
+        campaign=campaign.name,
+        campaign_created=created,
+        people_added=people_added,
+        people_updated=people_updated,
+        tasks_added=added,
+        tasks_updated=updated,
+        problems=problems,
+    )
 
 
 async def _campaign(
@@ -160,3 +194,212 @@ async def _write_tasks(
             await uow.tasks.replan(existing, plan)
             updated += 1
     return added, updated, len(problem_ids)
+
+
+# ------------------------------------------------------------------ import from the chat
+
+_T = TypeVar("_T")
+STAGED_HOURS = 24  # a preview older than this must be uploaded again
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPreview:
+    """What confirming a staged workbook would do; nothing has been written yet."""
+
+    staged_id: int
+    campaign: str
+    campaign_new: bool
+    tasks: int
+    problems: int
+    new: int
+    changed: tuple[str, ...]
+    unchanged: int
+    removed: tuple[str, ...]
+    people_new: int
+    by_unit: tuple[tuple[str, int], ...]
+    by_kind: tuple[tuple[TaskKind, int], ...]
+    by_lead: tuple[tuple[str, int], ...] = field(default=())
+
+
+async def stage_import(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    coordinator: Person,
+    data: bytes,
+    file_name: str,
+    campaign_name: str | None,
+) -> ImportPreview:
+    """Validate an uploaded workbook and keep it for confirmation; raise with every error."""
+    if not may_coordinate(coordinator):
+        raise PermissionDenied()
+    # The 管理员 role is granted by the operator's settings, never by a file sent in the chat.
+    workbook = read_workbook(data, allow_admin=False)
+    async with uow:
+        campaign, name = await _target_campaign(uow, coordinator, campaign_name)
+        errors = await _unknown_names(uow, workbook)
+        if errors:
+            raise WorkbookRejected(errors)
+        existing = await uow.tasks.views_for_campaign(campaign.id) if campaign else []
+        staged_id = await uow.staging.add(
+            person_id=coordinator.id,
+            campaign_id=campaign.id if campaign else None,
+            campaign_name=None if campaign else name,
+            file_name=file_name,
+            data=data,
+            now=clock.now(),
+        )
+        await uow.audit.record(
+            at=clock.now(),
+            actor_id=coordinator.id,
+            action="import.staged",
+            entity="staged_import",
+            entity_id=staged_id,
+            data={"file": file_name, "tasks": len(workbook.tasks)},
+        )
+        people_new = sum([await uow.people.by_name(p.name) is None for p in workbook.people])
+        await uow.commit()
+    return _preview(
+        staged_id, campaign.name if campaign else name, workbook, existing, people_new, not campaign
+    )
+
+
+async def confirm_import(
+    *, uow: UnitOfWork, clock: Clock, coordinator: Person, staged_id: int
+) -> ImportSummary:
+    """Write a staged workbook, once; a second press or another person's press is refused."""
+    async with uow:
+        staged = await _own_staged(uow, coordinator, staged_id)
+        now = clock.now()
+        if now - staged.created_at > timedelta(hours=STAGED_HOURS):
+            await uow.staging.decide(staged_id, "expired", now)
+            await uow.commit()
+            raise ImportDecided(outcome="expired")
+        if not await uow.staging.decide(staged_id, "confirmed", now):
+            raise ImportDecided(outcome="confirmed")
+        workbook = read_workbook(staged.data, allow_admin=False)
+        campaign, created = await _staged_campaign(
+            uow, staged.campaign_id, staged.campaign_name, now
+        )
+        existing = await uow.tasks.views_for_campaign(campaign.id)
+        summary = await _apply(uow, now, workbook, campaign, created, coordinator.id, "chat")
+        await uow.commit()
+    numbers = {row.number for row in workbook.tasks}
+    removed = tuple(v.number for v in existing if v.number not in numbers)
+    return replace(summary, removed=removed)
+
+
+async def cancel_import(
+    *, uow: UnitOfWork, clock: Clock, coordinator: Person, staged_id: int
+) -> None:
+    """Drop a staged workbook without writing anything."""
+    async with uow:
+        await _own_staged(uow, coordinator, staged_id)
+        if not await uow.staging.decide(staged_id, "cancelled", clock.now()):
+            staged = await uow.staging.get(staged_id)
+            raise ImportDecided(outcome=staged.outcome if staged else "cancelled")
+        await uow.commit()
+
+
+async def _own_staged(uow: UnitOfWork, coordinator: Person, staged_id: int) -> StagedImport:
+    if not may_coordinate(coordinator):
+        raise PermissionDenied()
+    staged = await uow.staging.get(staged_id)
+    if staged is None or staged.person_id != coordinator.id:
+        raise NotFound()
+    if staged.outcome is not None:
+        raise ImportDecided(outcome=staged.outcome)
+    return staged
+
+
+async def _target_campaign(
+    uow: UnitOfWork, coordinator: Person, name: str | None
+) -> tuple[Campaign | None, str]:
+    """Return the named campaign (None when the name is new), else the current one."""
+    if name and name.strip():
+        wanted = name.strip()[:200]
+        return await uow.campaigns.by_name(wanted), wanted
+    campaign = await current_campaign(uow, coordinator)
+    return campaign, campaign.name
+
+
+async def _staged_campaign(
+    uow: UnitOfWork, campaign_id: int | None, name: str | None, now: datetime
+) -> tuple[Campaign, bool]:
+    if campaign_id is not None:
+        campaign = await uow.campaigns.get(campaign_id)
+        if campaign is None:
+            raise NotFound()
+        return campaign, False
+    assert name is not None
+    found = await uow.campaigns.by_name(name)  # created meanwhile by another upload
+    if found is not None:
+        return found, False
+    return await uow.campaigns.add(name=name, source=CampaignSource.INSPECTION, now=now), True
+
+
+async def _unknown_names(uow: UnitOfWork, workbook: Workbook) -> list[RowError]:
+    listed = {p.name for p in workbook.people}
+    errors: list[RowError] = []
+    known: dict[str, bool] = {}
+    for row in workbook.tasks:
+        for column, name in (("责任人", row.owner), ("牵头领导", row.lead)):
+            if name is None or name in listed:
+                continue
+            if name not in known:
+                known[name] = await uow.people.by_name(name) is not None
+            if not known[name]:
+                errors.append(
+                    RowError(
+                        TASK_SHEET, row.row, column, f"“{name}”不在人员名单中，请先在“人员”表中添加"
+                    )
+                )
+    return errors
+
+
+def _preview(
+    staged_id: int,
+    campaign: str,
+    workbook: Workbook,
+    existing: Iterable[TaskView],
+    people_new: int,
+    campaign_new: bool,
+) -> ImportPreview:
+    current = {v.number: v for v in existing}
+    numbers = {row.number for row in workbook.tasks}
+    new = [row for row in workbook.tasks if row.number not in current]
+    changed = [
+        row.number
+        for row in workbook.tasks
+        if row.number in current and _differs(row, current[row.number])
+    ]
+    return ImportPreview(
+        staged_id=staged_id,
+        campaign=campaign,
+        campaign_new=campaign_new,
+        tasks=len(workbook.tasks),
+        problems=len({(row.category, row.problem) for row in workbook.tasks}),
+        new=len(new),
+        changed=tuple(changed),
+        unchanged=len(workbook.tasks) - len(new) - len(changed),
+        removed=tuple(n for n in current if n not in numbers),
+        people_new=people_new,
+        by_unit=_counted(row.unit for row in workbook.tasks),
+        by_kind=_counted(row.kind for row in workbook.tasks),
+        by_lead=_counted(row.lead or "—" for row in workbook.tasks),
+    )
+
+
+def _counted(values: Iterable[_T]) -> tuple[tuple[_T, int], ...]:
+    return tuple(Counter(values).most_common())
+
+
+def _differs(row: TaskRow, view: TaskView) -> bool:
+    return (row.category, row.problem, row.measure, row.unit, row.owner, row.lead) != (
+        view.category,
+        view.problem,
+        view.measure,
+        view.unit_name,
+        view.owner_name,
+        view.lead_name,
+    ) or (row.kind, row.due_on) != (view.kind, view.due_on)

@@ -176,6 +176,7 @@ class TaskView:
     created_at: datetime
     last_update_at: datetime | None
     last_update_text: str | None = None
+    closed_at: datetime | None = None
 
 
 CLOSED_OR_WAITING = frozenset({TaskStatus.PENDING_REVIEW, TaskStatus.CLOSED})

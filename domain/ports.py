@@ -114,6 +114,7 @@ class PeopleRepository(Protocol):
     async def unbind(self, telegram_user_id: int) -> None: ...
     async def set_language(self, person_id: int, language: str) -> None: ...
     async def set_reachable(self, person_id: int, reachable: bool, now: datetime) -> bool: ...
+    async def by_ids(self, ids: Iterable[int]) -> list[Person]: ...
 
 
 class InviteRepository(Protocol):
@@ -193,6 +194,7 @@ class ReportRepository(Protocol):
     ) -> None: ...
     async def evidence_count(self, report_id: int) -> int: ...
     async def attach_evidence(self, report_id: int, task_id: int) -> None: ...
+    async def evidence_for_task(self, task_id: int) -> list[EvidenceRecord]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,6 +302,107 @@ class RhythmRepository(Protocol):
     async def forget_updates_before(self, moment: datetime) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class StagedImport:
+    """An uploaded workbook waiting for the coordinator's Confirm or Cancel."""
+
+    id: int
+    person_id: int
+    campaign_id: int | None
+    campaign_name: str | None
+    file_name: str
+    data: bytes
+    created_at: datetime
+    outcome: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """A ForceReply question the bot asked; the reply answers it."""
+
+    id: int
+    chat_id: int
+    message_id: int
+    person_id: int
+    kind: str
+    target_id: int
+    answered: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    """A deadline extension request (申请延期) and its decision, if any."""
+
+    id: int
+    task_id: int
+    person_id: int
+    reason: str
+    old_due: date | None
+    requested_due: date
+    created_at: datetime
+    outcome: str | None
+    new_due: date | None
+    decided_by: int | None
+    note: str | None
+
+
+class StagingRepository(Protocol):
+    async def add(
+        self,
+        *,
+        person_id: int,
+        campaign_id: int | None,
+        campaign_name: str | None,
+        file_name: str,
+        data: bytes,
+        now: datetime,
+    ) -> int: ...
+    async def get(self, staged_id: int) -> StagedImport | None: ...
+    async def decide(self, staged_id: int, outcome: str, now: datetime) -> bool: ...
+    async def expire_before(self, moment: datetime, now: datetime) -> int: ...
+
+
+class PromptRepository(Protocol):
+    async def add(
+        self,
+        *,
+        chat_id: int,
+        message_id: int,
+        person_id: int,
+        kind: str,
+        target_id: int,
+        now: datetime,
+    ) -> None: ...
+    async def for_message(self, chat_id: int, message_id: int) -> Prompt | None: ...
+    async def answer(self, prompt_id: int, now: datetime) -> bool: ...
+
+
+class ExtensionRepository(Protocol):
+    async def add(
+        self,
+        *,
+        task_id: int,
+        person_id: int,
+        reason: str,
+        old_due: date | None,
+        requested_due: date,
+        now: datetime,
+    ) -> int: ...
+    async def get(self, extension_id: int) -> Extension | None: ...
+    async def open_for_task(self, task_id: int) -> Extension | None: ...
+    async def decide(
+        self,
+        extension_id: int,
+        *,
+        outcome: str,
+        decided_by: int,
+        new_due: date | None,
+        note: str | None,
+        now: datetime,
+    ) -> bool: ...
+    async def for_task(self, task_id: int) -> list[Extension]: ...
+
+
 class AuditLog(Protocol):
     async def record(
         self,
@@ -312,6 +415,7 @@ class AuditLog(Protocol):
         data: dict[str, Any] | None = None,
         actor_label: str | None = None,
     ) -> None: ...
+    async def for_entity(self, entity: str, ids: Iterable[int]) -> list[AuditEvent]: ...
 
 
 class UnitOfWork(Protocol):
@@ -333,6 +437,12 @@ class UnitOfWork(Protocol):
     def outbox(self) -> OutboxRepository: ...
     @property
     def rhythm(self) -> RhythmRepository: ...
+    @property
+    def staging(self) -> StagingRepository: ...
+    @property
+    def prompts(self) -> PromptRepository: ...
+    @property
+    def extensions(self) -> ExtensionRepository: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -343,3 +453,33 @@ class UnitOfWork(Protocol):
     ) -> None: ...
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRecord:
+    """A stored evidence file of a task, as the records (history, dossier) show it."""
+
+    id: int
+    task_id: int | None
+    report_id: int
+    author_id: int
+    file_name: str
+    mime_type: str | None
+    size: int | None
+    sha256: str | None
+    stored_path: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """One line of the append-only audit log."""
+
+    id: int
+    at: datetime
+    actor_id: int | None
+    actor_label: str | None
+    action: str
+    entity: str
+    entity_id: int | None
+    data: dict[str, Any]

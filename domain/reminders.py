@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from domain import digest
+from domain import digest, escalation
 from domain.board import Board, build_board
 from domain.lights import LightPolicy, is_overdue
 from domain.model import Campaign, Person, Role, TaskStatus, TaskView
@@ -27,7 +27,9 @@ from domain.rhythm import (
     deadline_runs,
     is_late,
     periodic_runs,
+    week_label,
     week_monday,
+    week_of_label,
     weekly_run,
 )
 from domain.texts import excerpt, split_message, text
@@ -163,6 +165,8 @@ class _Job:
                 return await self._digest(run)
             case Kind.BULLETIN:
                 return await self._bulletin(run)
+            case Kind.ESCALATION:
+                return await self._escalation(run)
         return 0
 
     # -- helpers ---------------------------------------------------------------------------
@@ -379,6 +383,60 @@ class _Job:
                 for t, since in waiting
             ]
             count += await self._send(run, person, "\n".join(lines))
+        return count
+
+    async def _escalation(self, run: Run) -> int:
+        # Earlier periods' reds come from snapshots, not from replayed lights: see
+        # domain.escalation for why. This run's reds are kept for the next periods to compare.
+        monday = week_of_label(run.period)
+        earlier = [
+            escalation.snapshot_period(week_label(monday - timedelta(weeks=back)))
+            for back in range(1, self.policy.escalation_periods)
+        ]
+        red_before: list[set[int]] = [set() for _ in earlier]
+        for campaign_id, tasks in self._campaigns().items():
+            red = escalation.red_now(tasks, self.now, self.lights)
+            await self.uow.rhythm.save_snapshot(
+                campaign_id,
+                escalation.snapshot_period(run.period),
+                {"red": sorted(t.id for t in red)},
+                self.now,
+            )
+            for seen, period in zip(red_before, earlier, strict=True):
+                before = await self.uow.rhythm.snapshot(campaign_id, period)
+                seen.update(int(i) for i in (before or {}).get("red", []))
+        chosen = escalation.escalated(
+            self.tasks, now=self.now, policy=self.lights, red_before=red_before
+        )
+        reachable = [p for p in self.people.values() if self._reachable(p.id)]
+        told: dict[int, list[int]] = defaultdict(list)
+        count = 0
+        for notice in escalation.notices(chosen, reachable):
+            body = escalation.notice_text(
+                notice,
+                period=run.period,
+                periods=self.policy.escalation_periods,
+                now=self.now,
+                tz=self.policy.tz,
+                lang=self._lang(notice.person),
+            )
+            count += await self._send(run, notice.person, body)
+            for t in notice.tasks:
+                told[t.id].append(notice.person.id)
+        for t in chosen:  # recorded even when no one could be told, so the gap shows
+            await self.uow.audit.record(
+                at=self.now,
+                actor_id=None,
+                actor_label="rhythm",
+                action="task.escalated",
+                entity="task",
+                entity_id=t.id,
+                data={
+                    "period": run.period,
+                    "periods": self.policy.escalation_periods,
+                    "recipients": told[t.id],
+                },
+            )
         return count
 
     def _campaigns(self) -> dict[int, list[TaskView]]:

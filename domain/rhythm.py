@@ -29,13 +29,14 @@ class Kind(StrEnum):
     DUE_1 = "due1"
     OVERDUE = "overdue"
     SIGNOFF_PENDING = "signoff_pending"
+    ESCALATION = "escalation"  # 约谈提醒: red for consecutive check-in periods
     # Notices to coordinators about the delivery itself.
     MISSED = "missed"
     UNREACHABLE = "unreachable"
     CALENDAR_GAP = "calendar_gap"
 
 
-WEEKLY = (Kind.CHECKIN, Kind.NUDGE, Kind.UNIT_HEAD, Kind.DIGEST)
+WEEKLY = (Kind.CHECKIN, Kind.NUDGE, Kind.UNIT_HEAD, Kind.DIGEST, Kind.ESCALATION)
 DEADLINES = (Kind.DUE_7, Kind.DUE_1, Kind.OVERDUE)
 
 
@@ -68,6 +69,18 @@ class RhythmPolicy:
     window_end: time = time(18, 0)
     catch_up: timedelta = timedelta(hours=24)
     signoff_pending_days: int = 3
+    # Escalation (约谈提醒) is weekly too, but kept out of `weekly` so that a policy built with
+    # its own `weekly` (as the settings do) still escalates. Friday 17:00 follows the 09:30
+    # check-in and the 16:00 nudge, so the officials have had the whole day to report. It moves
+    # off days off like the other weekly kinds, hence stays after them. None switches it off.
+    escalation: WeeklySlot | None = WeeklySlot(4, time(17, 0))
+    escalation_periods: int = 2  # red in this many consecutive check-in periods
+
+    def slot(self, kind: Kind) -> WeeklySlot | None:
+        """Return a weekly kind's slot, or None when it is not scheduled."""
+        if kind == Kind.ESCALATION:
+            return self.escalation
+        return self.weekly.get(kind)
 
     def in_window(self, moment: datetime) -> bool:
         """Tell whether messages may go out now: a working day, within working hours."""
@@ -94,6 +107,12 @@ def week_label(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+def week_of_label(label: str) -> date:
+    """Return the Monday of an ISO week label such as 2026-W53."""
+    year, _, week = label.partition("-W")
+    return date.fromisocalendar(int(year), int(week), 1)
+
+
 def month_label(day: date) -> str:
     """Return the month label of a day, e.g. 2026-12."""
     return f"{day.year}-{day.month:02d}"
@@ -106,7 +125,9 @@ def week_monday(day: date) -> date:
 
 def weekly_run(kind: Kind, monday: date, policy: RhythmPolicy) -> Run:
     """Return the kind's run for the ISO week starting on `monday`."""
-    slot = policy.weekly[kind]
+    slot = policy.slot(kind)
+    if slot is None:
+        raise KeyError(f"{kind} is not scheduled")
     nominal = monday + timedelta(days=slot.weekday)
     day = _within_period(nominal, monday, monday + timedelta(days=6), policy.calendar)
     return Run(kind, week_label(monday), _at(day, slot.at, policy.tz), day)
@@ -148,7 +169,7 @@ def periodic_runs(start: datetime, end: datetime, policy: RhythmPolicy) -> Itera
     candidates: list[Run] = []
     monday = week_monday(first)
     while monday <= last:
-        candidates += [weekly_run(k, monday, policy) for k in WEEKLY if k in policy.weekly]
+        candidates += [weekly_run(k, monday, policy) for k in WEEKLY if policy.slot(k) is not None]
         monday += timedelta(days=7)
     year, month = first.year, first.month
     while (year, month) <= (last.year, last.month):

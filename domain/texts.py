@@ -15,6 +15,67 @@ class Html(str):
 
 
 CATALOGUE: dict[str, tuple[str, str]] = {
+    # Desk (issue 4): import in the chat
+    "import.preview": (
+        "📥 <b>导入预览</b>：{file}\n整改轮次：{campaign}{new_campaign}\n"
+        "共 {tasks} 条整改措施、{problems} 个问题：新增 {new} 条，变更 {changed} 条，"
+        "无变化 {unchanged} 条；新增人员 {people} 人。{changed_list}{removed}\n\n"
+        "<b>按责任单位</b>\n{units}\n<b>按类型</b>\n{kinds}\n<b>按牵头领导</b>\n{leads}\n\n"
+        "确认前不会写入任何数据。",
+        "📥 <b>Import preview</b>: {file}\nRound: {campaign}{new_campaign}\n"
+        "{tasks} measures under {problems} problems: {new} new, {changed} changed, "
+        "{unchanged} unchanged; {people} new people.{changed_list}{removed}\n\n"
+        "<b>By unit</b>\n{units}\n<b>By kind</b>\n{kinds}\n<b>By lead leader</b>\n{leads}\n\n"
+        "Nothing is written before you confirm.",
+    ),
+    "import.new_campaign": ("（新建）", " (new)"),
+    "import.changed_list": ("\n变更的编号：{numbers}", "\nChanged numbers: {numbers}"),
+    "import.removed": (
+        "\n⚠️ 系统中有 {count} 条任务不在本文件中，将保留不删除：{numbers}",
+        "\n⚠️ {count} tasks in the bot are not in this file; they are kept, not deleted: {numbers}",
+    ),
+    "import.count_line": ("  {name}：{count}", "  {name}: {count}"),
+    "import.more": ("等，共 {count} 项", "… {count} in all"),
+    "import.confirm": ("✅ 确认导入", "✅ Confirm import"),
+    "import.cancel": ("✖️ 取消", "✖️ Cancel"),
+    "import.done": (
+        "✅ 已导入到“{campaign}”{new_campaign}：新增 {added} 条，更新 {updated} 条"
+        "（已报送的进展均保留）；新增人员 {people} 人，共 {problems} 个问题。{removed}",
+        "✅ Imported into “{campaign}”{new_campaign}: {added} added, {updated} updated "
+        "(progress already reported is kept); {people} new people, {problems} problems.{removed}",
+    ),
+    "import.cancelled": ("已取消导入，未写入任何数据。", "Import cancelled; nothing was written."),
+    "import.rejected": (
+        "❌ 工作簿未导入（未写入任何数据），共 {count} 处问题：\n{lines}",
+        "❌ The workbook was not imported (nothing was written); {count} problem(s):\n{lines}",
+    ),
+    "import.error_line": ("• {where}：{reason}", "• {where}: {reason}"),
+    "import.error_more": (
+        "……另有 {count} 处，见附件中的“错误清单”。",
+        "… {count} more, see the “错误清单” sheet of the attached file.",
+    ),
+    "import.marked": (
+        "已在附件中将出错的单元格标红并加了批注，修改后请重新发送。",
+        "The attached copy marks the bad cells in red with a note; fix them and send it again.",
+    ),
+    "import.too_big": (
+        "文件过大（{size} MB），机器人最多可接收 {limit} MB 的文件。请拆分后分批发送。",
+        "The file is too big ({size} MB); the bot can receive at most {limit} MB. "
+        "Please split it and send the parts.",
+    ),
+    "import.old_format": (
+        "这是旧版 Excel (.xls) 或其他格式的文件。请用 Excel 或 WPS 另存为 .xlsx 后重新发送。",
+        "This is an old Excel (.xls) or other file. Please save it as .xlsx and send it again.",
+    ),
+    "error.import_decided": (
+        "这份导入预览已处理（{outcome}），如需导入请重新发送文件。",
+        "This import preview was already handled ({outcome}); send the file again to import.",
+    ),
+    "outcome.confirmed": ("已确认导入", "confirmed"),
+    "outcome.cancelled": ("已取消", "cancelled"),
+    "outcome.expired": ("已过期，超过 24 小时", "expired after 24 hours"),
+    "outcome.approved": ("已同意", "approved"),
+    "outcome.refused": ("未同意", "refused"),
     # Accounts
     "start.welcome": (
         "您好，{name}！您的账号已绑定。\n发送 /mytasks 查看您的整改任务，直接发送文字即可报送进展。"
@@ -55,8 +116,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The task's current state ({status}) does not allow this.",
     ),
     "error.ambiguous_campaign": (
-        "请指定整改轮次。",
-        "Please name the rectification round.",
+        "请先选择整改轮次：发送 /campaign 选择（现有轮次：{listed}）。"
+        "导入新轮次时，请在发送工作簿时把轮次名称写在文件说明中。",
+        "Please choose the rectification round first with /campaign (open rounds: {listed}). "
+        "To import a new round, write its name in the file's caption.",
     ),
     "error.person_unknown": ("未找到人员：{name}", "No such person: {name}"),
     "error.generic": (
@@ -323,6 +386,115 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "📆 <b>节假日数据缺失</b>\n工作日历中没有 {year} 年的法定节假日和调休安排，暂按周一至周五计算。请管理员补充节假日配置文件。",
         "📆 <b>Holiday data missing</b>\nThe working-day calendar has no {year} public holidays or "
         "swapped working days; Monday to Friday is assumed until an admin adds the override file.",
+    ),
+    # Escalation (约谈提醒)
+    "escalation.header": (
+        "⚠️ <b>约谈提醒（{period}）</b>\n{name}，您好！以下整改任务已连续 {periods} 个调度周期亮红灯"
+        "（逾期或未按时报送进展），建议对责任人进行约谈提醒，督促其按时限整改到位：",
+        "⚠️ <b>Escalation ({period})</b>\nDear {name}, the tasks below have been red (overdue or "
+        "without progress reports) for {periods} check-in periods in a row. We recommend a formal "
+        "talk with the officials responsible (约谈提醒) to have them rectified on time:",
+    ),
+    "escalation.line": (
+        "• <b>{number}</b> {measure}\n　{unit}，责任人：{owner}；时限：{due}；{last}",
+        "• <b>{number}</b> {measure}\n  {unit}, owner: {owner}; due {due}; {last}",
+    ),
+    "escalation.last_report": ("距上次报送 {days} 天", "last report {days} days ago"),
+    "escalation.never_reported": (
+        "分派 {days} 天来未报送",
+        "no report in the {days} days since assignment",
+    ),
+    # Records: history, ledger, dossier
+    "history.title": ("<b>任务 {number} 的处理记录</b>", "<b>History of task {number}</b>"),
+    "history.line": ("{at} {actor}：{what}", "{at} {actor}: {what}"),
+    "history.actor.system": ("系统", "system"),
+    "history.actor.rhythm": ("系统（定时提醒）", "system (scheduled reminders)"),
+    "history.actor.cli": ("系统管理员（命令行）", "operator (command line)"),
+    "history.task.created": ("任务建立（导入整改任务清单）", "Task created (task list imported)"),
+    "history.report": (
+        "报送进展 #{n}{percent}：“{excerpt}”{withdrawn}",
+        "Progress report #{n}{percent}: “{excerpt}”{withdrawn}",
+    ),
+    "history.percent": ("（进度 {percent}%）", " ({percent}%)"),
+    "history.withdrawn_mark": ("（已撤回）", " (withdrawn)"),
+    "history.evidence": (
+        "提交佐证材料“{name}”（{size}）{stored}",
+        "Sent evidence “{name}” ({size}){stored}",
+    ),
+    "history.not_stored": ("，文件未存档", ", file not stored"),
+    "history.report.edited": ("修改进展 #{n}", "Edited report #{n}"),
+    "history.report.assigned": ("将进展 #{n} 归入本任务", "Filed report #{n} under this task"),
+    "history.report.percent_corrected": (
+        "将进展 #{n} 的进度更正为 {percent}%",
+        "Corrected report #{n} to {percent}%",
+    ),
+    "history.report.withdrawn": ("撤回进展 #{n}", "Withdrew report #{n}"),
+    "history.task.signoff_requested": ("申请销号", "Asked for sign-off"),
+    "history.task.escalated": (
+        "连续 {periods} 个调度周期亮红灯，已发约谈提醒（{period}）",
+        "Red for {periods} check-in periods; escalation sent ({period})",
+    ),
+    "history.other": ("{action}{data}", "{action}{data}"),
+    "record.campaign": ("整改轮次", "Round"),
+    "record.number": ("序号", "Number"),
+    "record.category": ("问题类别", "Category"),
+    "record.problem": ("问题", "Problem"),
+    "record.measure": ("整改措施", "Measure"),
+    "record.unit": ("责任单位", "Unit"),
+    "record.owner": ("责任人", "Owner"),
+    "record.lead": ("牵头领导", "Lead leader"),
+    "record.kind": ("整改类型", "Kind"),
+    "record.due": ("整改时限", "Deadline"),
+    "record.status": ("状态", "Status"),
+    "record.percent": ("进度", "Progress"),
+    "record.light": ("红黄绿灯", "Light"),
+    "record.last_report": ("最近进展", "Last report"),
+    "record.last_report_at": ("最近报送时间", "Last report at"),
+    "record.closed_on": ("销号日期", "Signed off on"),
+    "light.red": ("红灯", "red"),
+    "light.yellow": ("黄灯", "yellow"),
+    "light.green": ("绿灯", "green"),
+    "ledger.summary_title": ("{campaign} 整改台账汇总", "{campaign}: ledger summary"),
+    "ledger.generated": ("生成时间：{at}", "Generated: {at}"),
+    "ledger.figure": ("指标", "Figure"),
+    "ledger.value": ("数值", "Value"),
+    "ledger.problems_total": ("反馈问题（项）", "Problems raised"),
+    "ledger.problems_rectified": ("已完成整改的问题（项）", "Problems rectified"),
+    "ledger.tasks_total": ("整改措施（条）", "Measures"),
+    "ledger.tasks_closed": ("已销号措施（条）", "Measures signed off"),
+    "ledger.rate": ("完成率", "Completion"),
+    "ledger.overdue": ("逾期", "Overdue"),
+    "ledger.by_status": ("按状态", "By status"),
+    "ledger.by_kind": ("按类型", "By kind"),
+    "ledger.by_unit": ("按责任单位", "By unit"),
+    "ledger.total": ("措施数", "Measures"),
+    "ledger.closed": ("已销号", "Signed off"),
+    "dossier.title": ("一事一档：任务 {number}", "Task dossier: {number}"),
+    "dossier.reports": ("进展报送", "Progress reports"),
+    "dossier.no_reports": ("暂无进展报送。", "No progress reports yet."),
+    "dossier.report_head": (
+        "#{n}　{at}　{author}{percent}{withdrawn}",
+        "#{n}  {at}  {author}{percent}{withdrawn}",
+    ),
+    "dossier.evidence": ("佐证材料", "Evidence"),
+    "dossier.no_evidence": ("暂无佐证材料。", "No evidence yet."),
+    "dossier.file": ("文件名", "File"),
+    "dossier.size": ("大小", "Size"),
+    "dossier.sent": ("提交人、时间", "Sent by, at"),
+    "dossier.where": ("存档位置", "Where to find it"),
+    "dossier.in_part": ("第 {part} 卷：{path}", "part {part}: {path}"),
+    "dossier.not_stored": (
+        "未存档（机器人未保存该文件，如文件过大无法下载）",
+        "not stored (the bot did not keep this file, e.g. too big to download)",
+    ),
+    "dossier.too_big": (
+        "文件过大（超过 {limit} MB 的分卷上限），未收入压缩包，请另行调取",
+        "too big (over the {limit} MB part limit): not in the archive, fetch it separately",
+    ),
+    "dossier.trail": ("处理记录", "Audit trail"),
+    "dossier.generated": (
+        "本档案由整改督办机器人于 {at} 生成。",
+        "Generated by the rectification bot on {at}.",
     ),
 }
 

@@ -24,10 +24,18 @@ from handlers import (
     progress,
     start,
     tasks,
+    uploads,
 )
 from handlers.common import caller, language_of, reply
 
 PRIVATE = filters.ChatType.PRIVATE
+# Workbooks by name: a coordinator's is an import, anyone else's is evidence (uploads decides).
+WORKBOOK = (
+    filters.Document.FileExtension("xlsx")
+    | filters.Document.FileExtension("xlsm")
+    | filters.Document.FileExtension("xls")
+    | filters.Document.FileExtension("et")
+)
 REPORT_CONTENT = (
     filters.TEXT | filters.PHOTO | filters.Document.ALL | filters.VIDEO | filters.AUDIO
 ) & ~filters.COMMAND
@@ -73,6 +81,7 @@ def register(app: BotApp) -> None:
                 PRIVATE & filters.UpdateType.EDITED_MESSAGE & (filters.TEXT | filters.CAPTION),
                 progress.on_edit,
             ),
+            MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & WORKBOOK, uploads.on_document),
             MessageHandler(
                 PRIVATE & filters.UpdateType.MESSAGE & REPORT_CONTENT, progress.on_message
             ),

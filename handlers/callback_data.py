@@ -99,6 +99,100 @@ class InviteFor(Payload):
     person_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class ImportConfirm(Payload):
+    """Write a staged workbook."""
+
+    prefix: ClassVar[str] = "ic"
+    staged_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ImportCancel(Payload):
+    """Drop a staged workbook."""
+
+    prefix: ClassVar[str] = "ix"
+    staged_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class UseCampaign(Payload):
+    """Make this campaign the caller's current one."""
+
+    prefix: ClassVar[str] = "uc"
+    campaign_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SignOff(Payload):
+    """A coordinator signs the task off (销号)."""
+
+    prefix: ClassVar[str] = "sg"
+    task_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SendBack(Payload):
+    """A coordinator sends the task back; the reason is asked next."""
+
+    prefix: ClassVar[str] = "sb"
+    task_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class AskExtension(Payload):
+    """An official asks to extend this task's deadline; date and reason are asked next."""
+
+    prefix: ClassVar[str] = "ae"
+    task_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class DecideExtension(Payload):
+    """A coordinator approves (1), refuses (0) or sets another date (2) for a request."""
+
+    prefix: ClassVar[str] = "de"
+    extension_id: int
+    choice: int
+
+
+@dataclass(frozen=True, slots=True)
+class Remind(Payload):
+    """Send the previewed nudge: scope 1 person, 2 unit, 3 everyone silent."""
+
+    prefix: ClassVar[str] = "rm"
+    scope: int
+    target_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Payload):
+    """Show another page of a list: `query` numbers the list kind, `arg` its subject."""
+
+    prefix: ClassVar[str] = "pg"
+    query: int
+    arg: int
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
+class PickPerson(Payload):
+    """A name matched several people: `purpose` says what the pick is for."""
+
+    prefix: ClassVar[str] = "pp"
+    purpose: int
+    person_id: int
+    task_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Deactivate(Payload):
+    """Confirm retiring a person."""
+
+    prefix: ClassVar[str] = "dv"
+    person_id: int
+
+
 _TYPES: dict[str, type[Payload]] = {
     t.prefix: t
     for t in (
@@ -110,6 +204,17 @@ _TYPES: dict[str, type[Payload]] = {
         Withdraw,
         SetLanguage,
         InviteFor,
+        ImportConfirm,
+        ImportCancel,
+        UseCampaign,
+        SignOff,
+        SendBack,
+        AskExtension,
+        DecideExtension,
+        Remind,
+        Page,
+        PickPerson,
+        Deactivate,
     )
 }
 _LANGUAGES = frozenset({"zh", "en"})
@@ -139,6 +244,17 @@ def parse(data: str | None) -> Payload:
         else:
             raise CallbackInvalid(f"bad value {raw!r}")
     payload = kind(*converted)
-    if isinstance(payload, SetPercent) and not 0 <= payload.percent <= 100:
-        raise CallbackInvalid("percent out of range")
+    for name, allowed in _RANGES.get(kind, {}).items():
+        if getattr(payload, name) not in allowed:
+            raise CallbackInvalid(f"{name} out of range in {data!r}")
     return payload
+
+
+# Enumerated integer fields: anything else was not produced by this bot.
+_RANGES: dict[type[Payload], dict[str, range]] = {
+    SetPercent: {"percent": range(101)},
+    DecideExtension: {"choice": range(3)},
+    Remind: {"scope": range(1, 4)},
+    Page: {"query": range(1, 10), "page": range(10_000)},
+    PickPerson: {"purpose": range(1, 6)},
+}

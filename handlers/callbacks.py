@@ -9,7 +9,7 @@ from telegram import Update
 from bot.context import BotContext
 from domain.texts import text
 from handlers import callback_data as cd
-from handlers import desk, language, progress, tasks
+from handlers import desk, language, progress, tasks, uploads
 from handlers.common import language_of
 
 log = logging.getLogger(__name__)
@@ -44,3 +44,7 @@ async def on_callback(update: Update, context: BotContext) -> None:
             await language.set_language(update, context, payload)
         case cd.InviteFor():
             await desk.invite_for(update, context, payload)
+        case cd.ImportConfirm():
+            await uploads.confirm(update, context, payload)
+        case cd.ImportCancel():
+            await uploads.cancel(update, context, payload)

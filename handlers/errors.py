@@ -38,9 +38,10 @@ async def on_error(update: object, context: BotContext) -> None:
 
 def _readable(error: DomainError, lang: str) -> dict[str, object]:
     params = dict(error.params)
-    status = params.get("status")
-    if isinstance(status, str) and f"status.{status}" in CATALOGUE:
-        params["status"] = text(f"status.{status}", lang)
+    for name, prefix in (("status", "status"), ("outcome", "outcome")):
+        value = params.get(name)
+        if isinstance(value, str) and f"{prefix}.{value}" in CATALOGUE:
+            params[name] = text(f"{prefix}.{value}", lang)
     return params
 
 

@@ -14,7 +14,9 @@ from sqlalchemy.orm import aliased
 from domain.model import Campaign, CampaignSource, Person, Role, TaskKind, TaskStatus, TaskView
 from domain.ports import (
     Attachment,
+    AuditEvent,
     Delivery,
+    EvidenceRecord,
     InviteRecord,
     Outgoing,
     OutgoingFile,
@@ -220,6 +222,14 @@ class SqlPeople(_Repo):
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def by_ids(self, ids: Iterable[int]) -> list[Person]:
+        wanted = set(ids)
+        if not wanted:
+            return []
+        return await self._load(
+            select(PersonRowT).where(PersonRowT.id.in_(wanted)).order_by(PersonRowT.id)
+        )
+
 
 class SqlInvites(_Repo):
     """Invite codes (hashed)."""
@@ -359,6 +369,7 @@ def _view(row: Any) -> TaskView:
         created_at=t.created_at,
         last_update_at=t.last_update_at,
         last_update_text=last_text,
+        closed_at=t.closed_at,
     )
 
 
@@ -661,6 +672,29 @@ class SqlReports(_Repo):
             update(EvidenceRow).where(EvidenceRow.update_id == report_id).values(task_id=task_id)
         )
 
+    async def evidence_for_task(self, task_id: int) -> list[EvidenceRecord]:
+        """Every evidence file of the task, withdrawn reports' too, oldest first."""
+        rows = await self.session.scalars(
+            select(EvidenceRow)
+            .where(EvidenceRow.task_id == task_id)
+            .order_by(EvidenceRow.created_at, EvidenceRow.id)
+        )
+        return [
+            EvidenceRecord(
+                id=r.id,
+                task_id=r.task_id,
+                report_id=r.update_id,
+                author_id=r.author_id,
+                file_name=r.file_name,
+                mime_type=r.mime_type,
+                size=r.size,
+                sha256=r.sha256,
+                stored_path=r.stored_path,
+                created_at=r.created_at,
+            )
+            for r in rows
+        ]
+
 
 class SqlOutbox(_Repo):
     """Scheduled deliveries, written in the same transaction as the decision to send."""
@@ -953,3 +987,27 @@ class SqlAudit(_Repo):
                 data=data or {},
             )
         )
+
+    async def for_entity(self, entity: str, ids: Iterable[int]) -> list[AuditEvent]:
+        """Return the events about these entities, oldest first."""
+        wanted = set(ids)
+        if not wanted:
+            return []
+        rows = await self.session.scalars(
+            select(AuditEventRow)
+            .where(AuditEventRow.entity == entity, AuditEventRow.entity_id.in_(wanted))
+            .order_by(AuditEventRow.at, AuditEventRow.id)
+        )
+        return [
+            AuditEvent(
+                id=r.id,
+                at=r.at,
+                actor_id=r.actor_id,
+                actor_label=r.actor_label,
+                action=r.action,
+                entity=r.entity,
+                entity_id=r.entity_id,
+                data=dict(r.data or {}),
+            )
+            for r in rows
+        ]

@@ -325,3 +325,55 @@ class ChatMigrationRow(Base):
     old_chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     new_chat_id: Mapped[int] = mapped_column(BigInteger)
     migrated_at: Mapped[datetime] = mapped_column(TZDateTime)
+
+
+class StagedImportRow(Base):
+    """A workbook a coordinator uploaded, kept until they confirm or cancel the preview."""
+
+    __tablename__ = "staged_imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
+    # A caption may name a new campaign that the confirmation creates.
+    campaign_name: Mapped[str | None] = mapped_column(String(200))
+    file_name: Mapped[str] = mapped_column(String(255))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(TZDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(20))  # confirmed | cancelled | expired
+
+
+class PromptRow(Base):
+    """A question the bot asked with ForceReply: the reply to it answers this, not a report."""
+
+    __tablename__ = "prompts"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    target_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(TZDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+
+
+class ExtensionRow(Base):
+    """An official's request to move a deadline (申请延期) and the coordinators' decision."""
+
+    __tablename__ = "extension_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    old_due: Mapped[date | None] = mapped_column(Date)
+    requested_due: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(TZDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    outcome: Mapped[str | None] = mapped_column(String(20))  # approved | refused
+    new_due: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)

@@ -16,6 +16,7 @@ from storage.repositories import (
     SqlRhythm,
     SqlTasks,
 )
+from storage.workflow import SqlExtensions, SqlPrompts, SqlStaging
 
 
 class SqlUnitOfWork:
@@ -36,6 +37,9 @@ class SqlUnitOfWork:
         self.audit = SqlAudit(session)
         self.outbox = SqlOutbox(session)
         self.rhythm = SqlRhythm(session)
+        self.staging = SqlStaging(session)
+        self.prompts = SqlPrompts(session)
+        self.extensions = SqlExtensions(session)
         return self
 
     async def __aexit__(

@@ -10,13 +10,13 @@ from sqlalchemy import select
 from bot.clock import ManualClock
 from domain import accounts, importing, reporting
 from domain.lights import LightPolicy
-from domain.model import PersonRow, Role, TaskKind, TaskRow, Workbook
+from domain.model import PersonRow, Role, TaskKind, TaskRow, TaskStatus, Workbook
 from domain.ports import UnitOfWork
 from domain.reminders import Audience, Renderers, TickResult, tick
 from domain.reporting import IncomingMessage
 from domain.rhythm import RhythmPolicy
 from domain.workdays import WorkCalendar
-from storage.tables import OutboxRow, RhythmRunRow
+from storage.tables import AuditEventRow, OutboxRow, RhythmRunRow
 from tests.conftest import SHANGHAI
 
 Factory = Callable[[], UnitOfWork]
@@ -215,3 +215,268 @@ async def test_a_run_missed_while_down_is_caught_up_within_24_hours_else_reporte
 async def _person(uow_factory: Factory, person_id: int):  # type: ignore[no-untyped-def]
     async with uow_factory() as uow:
         return await uow.people.get(person_id)
+
+
+# -- Escalation (约谈提醒) -------------------------------------------------------------------
+# March 2026 has no holidays: the escalation runs on Fridays 6, 13, 20 and 27 at 17:00 (weeks
+# W10 to W13). The tasks exist from Monday 2 March, so silence turns a task red from W11 on.
+
+UNIT_A, UNIT_B = "区发展改革委", "区财政局"
+
+
+def escalation_workbook() -> Workbook:
+    people = (
+        PersonRow(2, "王建国", UNIT_A, frozenset({Role.OFFICIAL})),
+        PersonRow(3, "李晓燕", UNIT_A, frozenset({Role.OFFICIAL})),
+        PersonRow(4, "刘振华", UNIT_A, frozenset({Role.UNIT_HEAD})),
+        PersonRow(5, "许文", UNIT_A, frozenset({Role.UNIT_HEAD})),  # blocks the bot
+        PersonRow(6, "高飞", "区委巡察办", frozenset({Role.COORDINATOR})),
+        PersonRow(7, "孙振邦", "区领导小组", frozenset({Role.LEADER})),
+        PersonRow(8, "周敏", UNIT_B, frozenset({Role.OFFICIAL})),
+        PersonRow(9, "陈立", UNIT_B, frozenset({Role.UNIT_HEAD, Role.LEADER})),
+        PersonRow(10, "吴刚", UNIT_B, frozenset({Role.UNIT_HEAD})),  # never opens the invite
+    )
+
+    def row(n: int, number: str, unit: str, owner: str, lead: str, due: date) -> TaskRow:
+        return TaskRow(
+            n,
+            number,
+            "类别",
+            f"问题{number[0]}",
+            f"措施{number}",
+            unit,
+            owner,
+            lead,
+            due,
+            TaskKind.BOUNDED,
+        )
+
+    tasks = (
+        row(2, "1.1", UNIT_A, "王建国", "孙振邦", date(2026, 6, 30)),  # silent throughout
+        row(3, "1.2", UNIT_A, "李晓燕", "孙振邦", date(2026, 6, 30)),  # reports on 16 March
+        row(4, "2.1", UNIT_B, "周敏", "陈立", date(2026, 3, 10)),  # overdue from 11 March
+        row(5, "2.2", UNIT_B, "周敏", "陈立", date(2026, 3, 10)),  # asks for sign-off 16 March
+        row(6, "2.3", UNIT_B, "周敏", "陈立", date(2026, 3, 10)),  # signed off 16 March
+    )
+    return Workbook(people=people, tasks=tasks)
+
+
+async def escalation_setup(uow_factory: Factory, clock: ManualClock) -> dict[str, int]:
+    """Import the escalation workbook and bind everyone but 吴刚; 许文 then blocks the bot."""
+    workbook = escalation_workbook()
+    await importing.import_workbook(
+        uow=uow_factory(), clock=clock, workbook=workbook, campaign_name="约谈"
+    )
+    ids: dict[str, int] = {}
+    for n, person in enumerate(workbook.people, start=1):
+        invite = await accounts.issue_invite(
+            uow=uow_factory(), clock=clock, name=person.name, valid_days=14
+        )
+        ids[person.name] = invite.person.id
+        if person.name == "吴刚":
+            continue
+        await accounts.bind_account(
+            uow=uow_factory(),
+            clock=clock,
+            code=invite.code,
+            telegram_user_id=2000 + n,
+            username=None,
+        )
+    async with uow_factory() as uow:
+        await uow.people.set_reachable(ids["许文"], False, clock.now())
+        await uow.commit()
+    await tick_at(uow_factory, clock)  # the first tick ever: the rhythm starts here
+    return ids
+
+
+async def task_id(uow_factory: Factory, owner_id: int, number: str) -> int:
+    async with uow_factory() as uow:
+        return next(t.id for t in await uow.tasks.views_for_owner(owner_id) if t.number == number)
+
+
+async def week_16_march(uow_factory: Factory, clock: ManualClock, ids: dict[str, int]) -> None:
+    """Monday 16 March: 李晓燕 reports, 周敏 asks to sign off 2.2, and 2.3 is signed off."""
+    clock.set(datetime(2026, 3, 16, 10, 0, tzinfo=SHANGHAI))
+    li = await _person(uow_factory, ids["李晓燕"])
+    await reporting.receive_message(
+        uow=uow_factory(),
+        clock=clock,
+        person=li,
+        message=IncomingMessage(chat_id=2002, message_id=1, text="已完成制度起草，进度50%"),
+        merge_seconds=60,
+    )
+    zhou = await _person(uow_factory, ids["周敏"])
+    await reporting.request_signoff(
+        uow=uow_factory(),
+        clock=clock,
+        person=zhou,
+        task_id=await task_id(uow_factory, zhou.id, "2.2"),
+    )
+    closed = await task_id(uow_factory, zhou.id, "2.3")
+    async with uow_factory() as uow:  # as the coordinators' sign-off (销号) leaves it
+        await uow.tasks.set_progress(
+            closed, percent=100, status=TaskStatus.CLOSED, last_update_at=clock.now()
+        )
+        await uow.commit()
+
+
+async def friday(uow_factory: Factory, clock: ManualClock, day: int) -> TickResult:
+    """Tick on Friday `day` March 2026 just after the 17:00 escalation run."""
+    clock.set(datetime(2026, 3, day, 17, 5, tzinfo=SHANGHAI))
+    return await tick_at(uow_factory, clock)
+
+
+async def escalations(uow_factory: Factory) -> dict[str, dict[int, str]]:
+    """Return the queued escalation messages: period -> person id -> text."""
+    async with uow_factory() as uow:
+        session = uow.outbox.session  # type: ignore[attr-defined]
+        rows = await session.execute(
+            select(OutboxRow.period, OutboxRow.person_id, OutboxRow.parts).where(
+                OutboxRow.kind == "escalation"
+            )
+        )
+        found: dict[str, dict[int, str]] = {}
+        for period, person_id, parts in rows:
+            assert person_id not in found.get(period, {}), "one message per person and period"
+            found.setdefault(period, {})[person_id] = "\n".join(parts)
+        return found
+
+
+async def escalation_audit(uow_factory: Factory) -> list[tuple[int | None, dict[str, object]]]:
+    async with uow_factory() as uow:
+        session = uow.outbox.session  # type: ignore[attr-defined]
+        rows = await session.execute(
+            select(AuditEventRow.entity_id, AuditEventRow.data)
+            .where(AuditEventRow.action == "task.escalated")
+            .order_by(AuditEventRow.id)
+        )
+        return [(entity_id, data) for entity_id, data in rows]
+
+
+async def test_a_task_red_for_one_period_is_not_escalated_but_for_two_it_is(
+    uow_factory: Factory,
+) -> None:
+    clock = ManualClock(datetime(2026, 3, 2, 8, 0, tzinfo=SHANGHAI))
+    ids = await escalation_setup(uow_factory, clock)
+    await friday(uow_factory, clock, 6)  # W10: nothing red yet
+    await friday(uow_factory, clock, 13)  # W11: 1.1, 1.2 silent and 2.x overdue: red once
+    assert await escalations(uow_factory) == {}
+    assert await escalation_audit(uow_factory) == []
+
+    await week_16_march(uow_factory, clock, ids)
+    await friday(uow_factory, clock, 20)  # W12: red for the second period running
+    sent = await escalations(uow_factory)
+    assert set(sent) == {"2026-W12"}
+    bodies = sent["2026-W12"]
+    # The unit heads and the lead leader; not the owners, the coordinator, the unreachable
+    # head 许文, nor 吴刚 who never bound an account.
+    assert set(bodies) == {ids["刘振华"], ids["孙振邦"], ids["陈立"]}
+    head_a = bodies[ids["刘振华"]]
+    assert "约谈提醒（2026-W12）" in head_a
+    assert "建议对责任人进行约谈提醒" in head_a
+    assert "<b>1.1</b> 措施1.1" in head_a
+    assert "责任人：王建国" in head_a
+    assert "时限：2026-06-30" in head_a
+    assert "分派 18 天来未报送" in head_a
+    assert "<b>1.2</b>" not in head_a  # 李晓燕 reported this period
+    assert "<b>2.1</b>" not in head_a  # another unit's
+    assert "<b>1.1</b>" in bodies[ids["孙振邦"]]
+    assert "<b>2.1</b>" not in bodies[ids["孙振邦"]]  # he does not lead it
+
+    audit = await escalation_audit(uow_factory)
+    escalated = {entity_id: data for entity_id, data in audit}
+    one_one = await task_id(uow_factory, ids["王建国"], "1.1")
+    two_one = await task_id(uow_factory, ids["周敏"], "2.1")
+    assert set(escalated) == {one_one, two_one}
+    assert escalated[one_one]["period"] == "2026-W12"
+    assert sorted(escalated[one_one]["recipients"]) == sorted(  # type: ignore[call-overload]
+        [ids["刘振华"], ids["孙振邦"]]
+    )
+    assert escalated[two_one]["recipients"] == [ids["陈立"]]
+
+
+async def test_closed_and_pending_review_tasks_are_never_escalated(uow_factory: Factory) -> None:
+    clock = ManualClock(datetime(2026, 3, 2, 8, 0, tzinfo=SHANGHAI))
+    ids = await escalation_setup(uow_factory, clock)
+    await friday(uow_factory, clock, 6)
+    await friday(uow_factory, clock, 13)  # 2.1, 2.2 and 2.3 all red (overdue)
+    await week_16_march(uow_factory, clock, ids)
+    await friday(uow_factory, clock, 20)  # 2.2 waits for sign-off, 2.3 is closed
+
+    body = (await escalations(uow_factory))["2026-W12"][ids["陈立"]]
+    assert "<b>2.1</b>" in body
+    assert "<b>2.2</b>" not in body  # overdue, hence red, but the coordinators have it
+    assert "<b>2.3</b>" not in body
+    entities = {entity_id for entity_id, _ in await escalation_audit(uow_factory)}
+    assert await task_id(uow_factory, ids["周敏"], "2.2") not in entities
+    assert await task_id(uow_factory, ids["周敏"], "2.3") not in entities
+
+
+async def test_a_person_who_is_both_unit_head_and_lead_leader_gets_one_message(
+    uow_factory: Factory,
+) -> None:
+    clock = ManualClock(datetime(2026, 3, 2, 8, 0, tzinfo=SHANGHAI))
+    ids = await escalation_setup(uow_factory, clock)
+    for day in (6, 13, 20):
+        await friday(uow_factory, clock, day)
+    # 陈立 heads 区财政局 and leads its tasks: one message (escalations() checks there is one
+    # row per person), listing each task once although he is told in both capacities.
+    body = (await escalations(uow_factory))["2026-W12"][ids["陈立"]]
+    assert body.count("<b>2.1</b>") == 1
+    assert body.count("<b>2.2</b>") == 1  # nobody asked for sign-off in this story
+    assert body.count("约谈提醒") == 2  # the title and the recommendation, not twice the header
+
+
+async def test_escalation_is_sent_once_per_period_and_again_the_next_period_while_still_red(
+    uow_factory: Factory,
+) -> None:
+    clock = ManualClock(datetime(2026, 3, 2, 8, 0, tzinfo=SHANGHAI))
+    ids = await escalation_setup(uow_factory, clock)
+    await friday(uow_factory, clock, 6)
+    await friday(uow_factory, clock, 13)
+    await week_16_march(uow_factory, clock, ids)
+    first = await friday(uow_factory, clock, 20)
+    assert ("escalation", "2026-W12") in {(r.kind.value, r.period) for r in first.done}
+    before = await escalations(uow_factory)
+    audit_before = await escalation_audit(uow_factory)
+
+    # Later ticks in the same period, including a restart on Monday, add nothing.
+    for moment in (datetime(2026, 3, 20, 17, 30), datetime(2026, 3, 23, 9, 45)):
+        clock.set(moment.replace(tzinfo=SHANGHAI))
+        result = await tick_at(uow_factory, clock)
+        assert all(r.kind.value != "escalation" for r in result.done)
+    assert await escalations(uow_factory) == before
+    assert await escalation_audit(uow_factory) == audit_before
+
+    await friday(uow_factory, clock, 27)  # W13: 1.1 and 2.1 are still red
+    sent = await escalations(uow_factory)
+    assert set(sent) == {"2026-W12", "2026-W13"}
+    again = sent["2026-W13"]
+    assert set(again) == {ids["刘振华"], ids["孙振邦"], ids["陈立"]}
+    assert "<b>1.1</b>" in again[ids["刘振华"]]
+    # 李晓燕's 1.2 is red again in W13 after her one report, but was not red in W12.
+    assert "<b>1.2</b>" not in again[ids["刘振华"]]
+    assert "<b>2.1</b>" in again[ids["陈立"]]
+    assert "<b>2.2</b>" not in again[ids["陈立"]]
+    periods = [data["period"] for _, data in await escalation_audit(uow_factory)]
+    assert periods.count("2026-W13") == 2
+    assert periods.count("2026-W12") == 2
+
+
+async def test_nothing_is_escalated_on_the_strength_of_a_period_missed_while_down(
+    uow_factory: Factory,
+) -> None:
+    # Down from Monday 2 to Thursday 19 March: the W10 and W11 runs are marked missed, so there
+    # is no record of what was red in W11 and the first escalation waits for W13 rather than
+    # trusting a replay of the lights over today's data.
+    clock = ManualClock(datetime(2026, 3, 2, 8, 0, tzinfo=SHANGHAI))
+    ids = await escalation_setup(uow_factory, clock)
+    clock.set(datetime(2026, 3, 19, 10, 0, tzinfo=SHANGHAI))
+    result = await tick_at(uow_factory, clock)
+    assert ("escalation", "2026-W11") in {(r.kind.value, r.period) for r in result.missed}
+    await friday(uow_factory, clock, 20)
+    assert await escalations(uow_factory) == {}
+    await friday(uow_factory, clock, 27)
+    sent = await escalations(uow_factory)
+    assert set(sent) == {"2026-W13"}
+    assert "<b>1.1</b>" in sent["2026-W13"][ids["刘振华"]]

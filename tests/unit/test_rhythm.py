@@ -14,6 +14,7 @@ from domain.rhythm import (
     periodic_runs,
     week_label,
     week_monday,
+    week_of_label,
     weekly_run,
 )
 from domain.workdays import WorkCalendar
@@ -103,3 +104,37 @@ def test_sending_window_is_working_hours_on_working_days() -> None:
     assert not POLICY.in_window(datetime(2026, 3, 2, 8, 0, tzinfo=SHANGHAI))
     assert not POLICY.in_window(datetime(2026, 3, 2, 18, 0, tzinfo=SHANGHAI))
     assert POLICY.in_window(datetime(2026, 3, 2, 17, 59, tzinfo=SHANGHAI))
+
+
+@pytest.mark.parametrize(
+    ("monday", "expected"),
+    [
+        # An ordinary week: after Friday's 09:30 check-in and 16:00 nudge.
+        (date(2026, 3, 2), datetime(2026, 3, 6, 17, 0)),
+        # The holiday week: moved with the check-in to Tuesday 24 February, still after it.
+        (date(2026, 2, 16), datetime(2026, 2, 24, 17, 0)),
+    ],
+)
+def test_escalation_runs_weekly_after_the_checkin_and_the_nudge(
+    monday: date, expected: datetime
+) -> None:
+    run = weekly_run(Kind.ESCALATION, monday, POLICY)
+    assert run.due_at == expected.replace(tzinfo=SHANGHAI)
+    assert run.period == week_label(monday)
+    assert run.due_at > weekly_run(Kind.NUDGE, monday, POLICY).due_at
+    assert run.due_at > weekly_run(Kind.CHECKIN, monday, POLICY).due_at
+
+
+def test_escalation_is_scheduled_with_custom_weekly_slots_and_can_be_switched_off() -> None:
+    start = datetime(2026, 3, 2, 0, 0, tzinfo=SHANGHAI)
+    custom = RhythmPolicy(tz=SHANGHAI, calendar=WorkCalendar(), weekly={})
+    kinds = {r.kind for r in periodic_runs(start, start + timedelta(days=7), custom)}
+    assert Kind.ESCALATION in kinds
+    off = RhythmPolicy(tz=SHANGHAI, calendar=WorkCalendar(), weekly={}, escalation=None)
+    kinds = {r.kind for r in periodic_runs(start, start + timedelta(days=7), off)}
+    assert Kind.ESCALATION not in kinds
+
+
+def test_week_labels_turn_back_into_their_mondays() -> None:
+    for day in (date(2026, 12, 31), date(2027, 1, 4), date(2026, 2, 24)):
+        assert week_of_label(week_label(day)) == week_monday(day)

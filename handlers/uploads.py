@@ -1,0 +1,222 @@
+"""Workbooks sent by coordinators: validate, preview, then Confirm or Cancel."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import Document, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+
+from bot.context import BotContext
+from domain import importing
+from domain.commands import may_coordinate
+from domain.errors import WorkbookRejected
+from domain.importing import ImportPreview, ImportSummary
+from domain.model import RowError
+from domain.texts import Html, text
+from domain.workbook_marks import mark_errors
+from handlers import progress
+from handlers.callback_data import ImportCancel, ImportConfirm
+from handlers.common import caller, is_private, language_of, reply
+
+SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".et")
+MAX_LISTED_ERRORS = 30
+MAX_LISTED = 12
+
+
+def is_spreadsheet(document: Document) -> bool:
+    """Tell whether a document looks like a workbook by its name or type."""
+    name = (document.file_name or "").lower()
+    mime = document.mime_type or ""
+    return name.endswith(SPREADSHEET_EXTENSIONS) or "spreadsheet" in mime or "excel" in mime
+
+
+async def on_document(update: Update, context: BotContext) -> None:
+    """A coordinator's workbook is an import; anyone else's file is evidence for a report."""
+    person = await caller(update, context)
+    message = update.effective_message
+    assert message is not None
+    assert message.document is not None
+    if not may_coordinate(person) or not is_private(update):
+        await progress.on_message(update, context)
+        return
+    services = context.bot_data
+    lang = language_of(person, services)
+    document = message.document
+    limit = services.settings.max_download_bytes
+    if document.file_size is not None and document.file_size > limit:
+        size = f"{document.file_size / 1024 / 1024:.1f}"
+        await reply(update, text("import.too_big", lang, size=size, limit=limit // 1024 // 1024))
+        return
+    telegram_file = await document.get_file()
+    data = bytes(await telegram_file.download_as_bytearray())
+    file_name = document.file_name or "workbook.xlsx"
+    try:
+        preview = await importing.stage_import(
+            uow=services.uow(),
+            clock=services.clock,
+            coordinator=person,
+            data=data,
+            file_name=file_name,
+            campaign_name=(message.caption or "").strip() or None,
+        )
+    except WorkbookRejected as rejected:
+        await _send_errors(update, rejected.errors, data, file_name, lang)
+        return
+    await message.reply_text(
+        _preview_text(preview, file_name, lang), reply_markup=_preview_keyboard(preview, lang)
+    )
+
+
+async def confirm(update: Update, context: BotContext, payload: ImportConfirm) -> None:
+    """Write the staged workbook and replace the preview with what was done."""
+    person = await caller(update, context)
+    services = context.bot_data
+    query = update.callback_query
+    assert query is not None
+    try:
+        summary = await importing.confirm_import(
+            uow=services.uow(),
+            clock=services.clock,
+            coordinator=person,
+            staged_id=payload.staged_id,
+        )
+    except WorkbookRejected as rejected:  # the people list changed since the preview
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        await _send_errors(update, rejected.errors, None, "", language_of(person, services))
+        return
+    await query.answer()
+    await query.edit_message_text(_done_text(summary, language_of(person, services)))
+
+
+async def cancel(update: Update, context: BotContext, payload: ImportCancel) -> None:
+    """Drop the staged workbook."""
+    person = await caller(update, context)
+    services = context.bot_data
+    await importing.cancel_import(
+        uow=services.uow(), clock=services.clock, coordinator=person, staged_id=payload.staged_id
+    )
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_text(text("import.cancelled", language_of(person, services)))
+
+
+async def _send_errors(
+    update: Update, errors: Sequence[RowError], data: bytes | None, file_name: str, lang: str
+) -> None:
+    lines = [
+        text("import.error_line", lang, where=_where(e), reason=e.reason)
+        for e in errors[:MAX_LISTED_ERRORS]
+    ]
+    if len(errors) > MAX_LISTED_ERRORS:
+        lines.append(text("import.error_more", lang, count=len(errors) - MAX_LISTED_ERRORS))
+    await reply(update, text("import.rejected", lang, count=len(errors), lines="\n".join(lines)))
+    marked = mark_errors(data, errors) if data is not None else None
+    if marked is not None:
+        assert update.effective_chat is not None
+        stem = file_name.rsplit(".", 1)[0] or "workbook"
+        await update.effective_chat.send_document(
+            InputFile(marked, filename=f"{stem}-错误标注.xlsx"), caption=text("import.marked", lang)
+        )
+
+
+def _where(error: RowError) -> str:
+    parts = [f"“{error.sheet}”表" if error.sheet else "文件"]
+    if error.row is not None:
+        parts.append(f"第 {error.row} 行")
+    if error.column:
+        parts.append(f"“{error.column}”列")
+    return " ".join(parts)
+
+
+def _listed(values: Sequence[str], lang: str) -> str:
+    shown = "、".join(values[:MAX_LISTED])
+    if len(values) > MAX_LISTED:
+        shown += text("import.more", lang, count=len(values))
+    return shown
+
+
+def _counts(pairs: Sequence[tuple[str, int]], lang: str) -> str:
+    lines = [text("import.count_line", lang, name=n, count=c) for n, c in pairs[:MAX_LISTED]]
+    if len(pairs) > MAX_LISTED:
+        lines.append("  " + text("import.more", lang, count=len(pairs)))
+    return "\n".join(lines)
+
+
+def _preview_text(preview: ImportPreview, file_name: str, lang: str) -> str:
+    changed = (
+        text("import.changed_list", lang, numbers=_listed(preview.changed, lang))
+        if preview.changed
+        else ""
+    )
+    removed = (
+        text(
+            "import.removed",
+            lang,
+            count=len(preview.removed),
+            numbers=_listed(preview.removed, lang),
+        )
+        if preview.removed
+        else ""
+    )
+    kinds = [(text(f"kind.{k.value}", lang), n) for k, n in preview.by_kind]
+    return text(
+        "import.preview",
+        lang,
+        file=file_name,
+        campaign=preview.campaign,
+        new_campaign=text("import.new_campaign", lang) if preview.campaign_new else "",
+        tasks=preview.tasks,
+        problems=preview.problems,
+        new=preview.new,
+        changed=len(preview.changed),
+        unchanged=preview.unchanged,
+        people=preview.people_new,
+        changed_list=Html(changed),
+        removed=Html(removed),
+        units=Html(_counts(preview.by_unit, lang)),
+        kinds=Html(_counts(kinds, lang)),
+        leads=Html(_counts(preview.by_lead, lang)),
+    )
+
+
+def _preview_keyboard(preview: ImportPreview, lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    text("import.confirm", lang),
+                    callback_data=ImportConfirm(preview.staged_id).encode(),
+                ),
+                InlineKeyboardButton(
+                    text("import.cancel", lang),
+                    callback_data=ImportCancel(preview.staged_id).encode(),
+                ),
+            ]
+        ]
+    )
+
+
+def _done_text(summary: ImportSummary, lang: str) -> str:
+    removed = (
+        text(
+            "import.removed",
+            lang,
+            count=len(summary.removed),
+            numbers=_listed(summary.removed, lang),
+        )
+        if summary.removed
+        else ""
+    )
+    return text(
+        "import.done",
+        lang,
+        campaign=summary.campaign,
+        new_campaign=text("import.new_campaign", lang) if summary.campaign_created else "",
+        added=summary.tasks_added,
+        updated=summary.tasks_updated,
+        people=summary.people_added,
+        problems=summary.problems,
+        removed=Html(removed),
+    )
