@@ -8,16 +8,29 @@ EVERYONE = ("start", "help", "language")
 BOUND = ("mytasks",)
 BOARD_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER})
 DESK_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
-DESK = ("template", "invite", "invites")
+QUERY_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER, Role.UNIT_HEAD})
+QUERIES = ("status", "overdue", "silent", "pending", "person", "task", "history", "campaign")
+DESK = (
+    "remind",
+    "reassign",
+    "deactivate",
+    "export",
+    "dossier",
+    "template",
+    "invite",
+    "invites",
+)
 
 
 def commands_for(person: Person | None) -> list[str]:
     """Return the commands the person may use, in menu order."""
     if person is None:
         return list(EVERYONE)
-    names = ["mytasks"]
+    names = ["mytasks", "extend"]
     if person.has(*BOARD_ROLES):
         names.append("board")
+    if person.has(*QUERY_ROLES):
+        names += QUERIES
     if person.has(*DESK_ROLES):
         names += DESK
     names += ["language", "help"]
@@ -32,3 +45,8 @@ def may_coordinate(person: Person) -> bool:
 def may_see_board(person: Person) -> bool:
     """Tell whether the person may see the whole board."""
     return person.has(*BOARD_ROLES)
+
+
+def may_query(person: Person) -> bool:
+    """Tell whether the person may use the status queries (within their scope)."""
+    return person.has(*QUERY_ROLES)

@@ -94,3 +94,25 @@ class ImportDecided(DomainError):
     """The staged workbook was already confirmed, cancelled or has expired."""
 
     key = "error.import_decided"
+
+
+class OwnTask(DomainError):
+    """No one reviews a task they own, whatever other roles they hold."""
+
+    key = "error.own_task"
+
+
+class BadExtensionDate(DomainError):
+    """An extension request or decision without a usable date or reason."""
+
+    key = "error.extension_input"
+
+    def __init__(self, *, problem: str, due: str = "") -> None:
+        super().__init__(problem=problem, due=due)
+        self.key = f"error.extension_{problem}"
+
+
+class ExtensionPending(DomainError):
+    """The task already has a request waiting for a decision."""
+
+    key = "error.extension_pending"

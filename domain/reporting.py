@@ -9,6 +9,7 @@ from domain.errors import InvalidState, NoOpenTasks, NotFound, PermissionDenied
 from domain.model import Person, Role, TaskStatus, TaskView
 from domain.ports import Attachment, Clock, Report, UnitOfWork
 from domain.progress_text import parse_progress
+from domain.review import ReviewButtons, enqueue_signoff_notice
 
 MAX_REPORT_CHARS = 20_000  # the whole report, all parts; Telegram caps one message at 4096
 
@@ -235,7 +236,13 @@ async def withdraw_report(
 
 
 async def request_signoff(
-    *, uow: UnitOfWork, clock: Clock, person: Person, task_id: int
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    person: Person,
+    task_id: int,
+    buttons: ReviewButtons | None = None,
+    default_lang: str = "zh",
 ) -> SignoffRequest:
     """Mark the task as done and waiting for the coordinators' review (审核销号)."""
     async with uow:
@@ -262,6 +269,15 @@ async def request_signoff(
         ]
         updated = await uow.tasks.view(task.id)
         assert updated is not None
+        if buttons is not None:  # queued in the same transaction: the request is never silent
+            await enqueue_signoff_notice(
+                uow,
+                task=updated,
+                requester=person,
+                now=now,
+                buttons=buttons,
+                default_lang=default_lang,
+            )
         await uow.commit()
         return SignoffRequest(updated, reviewers)
 

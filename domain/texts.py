@@ -76,6 +76,221 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "outcome.expired": ("已过期，超过 24 小时", "expired after 24 hours"),
     "outcome.approved": ("已同意", "approved"),
     "outcome.refused": ("未同意", "refused"),
+    # Desk (issue 4): commands in menus and /help
+    "cmd.extend": ("申请延期", "Ask for a deadline extension"),
+    "cmd.status": ("整改进度（可加单位名）", "Status (optionally of a unit)"),
+    "cmd.overdue": ("逾期任务", "Overdue tasks"),
+    "cmd.silent": ("本期未报送", "No report this period"),
+    "cmd.pending": ("待审核销号", "Awaiting sign-off"),
+    "cmd.person": ("查某人的任务", "A person's tasks"),
+    "cmd.task": ("查某项任务（编号）", "One task (by number)"),
+    "cmd.history": ("任务操作记录（编号）", "A task's audit trail"),
+    "cmd.campaign": ("切换整改轮次", "Switch round"),
+    "cmd.remind": ("立即提醒（人/单位/silent）", "Nudge now (person/unit/silent)"),
+    "cmd.reassign": ("调整责任人", "Move a task to another person"),
+    "cmd.deactivate": ("停用离岗人员", "Retire a person who left"),
+    "cmd.export": ("导出整改台账", "Export the ledger"),
+    "cmd.dossier": ("导出一事一档", "Export task dossiers"),
+    # Desk (issue 4): campaigns and queries
+    "campaign.list": (
+        "<b>整改轮次</b>（当前：{current}）\n请选择：",
+        "<b>Rounds</b> (current: {current})\nChoose one:",
+    ),
+    "campaign.none": (
+        "还没有整改轮次。发送导入工作簿并在文件说明中写上轮次名称即可新建。",
+        "There is no round yet. Send an import workbook with the round's name as its caption.",
+    ),
+    "campaign.switched": ("已切换到整改轮次：{name}", "Now working on round: {name}"),
+    "campaign.pick": (
+        "有多个轮次匹配“{name}”，请选择：",
+        "Several rounds match “{name}”; choose one:",
+    ),
+    "query.scope_unit": ("（范围：{unit}）", " (scope: {unit})"),
+    "query.scope_lead": ("（范围：您牵头的任务）", " (scope: the tasks you lead)"),
+    "query.scope_both": (
+        "（范围：{unit}及您牵头的任务）",
+        " (scope: {unit} and the tasks you lead)",
+    ),
+    "query.usage_task": ("用法：/task 编号，如 /task 1.2", "Usage: /task NUMBER, e.g. /task 1.2"),
+    "query.usage_history": (
+        "用法：/history 编号，如 /history 1.2",
+        "Usage: /history NUMBER, e.g. /history 1.2",
+    ),
+    "query.usage_person": (
+        "用法：/person 姓名（可输入部分姓名）",
+        "Usage: /person NAME (part of it is enough)",
+    ),
+    "query.no_unit": ("在您的范围内未找到单位“{name}”。", "No unit “{name}” within your scope."),
+    "query.no_person": (
+        "在您的范围内未找到责任人“{name}”。",
+        "No official “{name}” within your scope.",
+    ),
+    "query.pick_unit": (
+        "有多个单位匹配“{name}”，请选择：",
+        "Several units match “{name}”; choose one:",
+    ),
+    "query.pick_person": (
+        "有多人匹配“{name}”，请选择：",
+        "Several people match “{name}”; choose one:",
+    ),
+    "query.no_task": (
+        "未找到编号为“{number}”的任务（或不在您的范围内）。",
+        "No task “{number}” (or not within your scope).",
+    ),
+    "query.title.1": ("<b>逾期未销号任务</b>", "<b>Overdue tasks</b>"),
+    "query.title.2": ("<b>本期未报送进展的任务</b>", "<b>Tasks with no report this period</b>"),
+    "query.title.3": ("<b>待审核销号任务</b>", "<b>Tasks awaiting sign-off</b>"),
+    "query.title.4": ("<b>{subject} 的整改任务</b>", "<b>Tasks of {subject}</b>"),
+    "query.title.5": ("<b>{subject} 负责的整改任务</b>", "<b>Tasks owned by {subject}</b>"),
+    "query.header": (
+        "{title}{scope}\n{campaign} · 共 {total} 项 · 第 {page}/{pages} 页",
+        "{title}{scope}\n{campaign} · {total} in all · page {page}/{pages}",
+    ),
+    "query.empty": ("{title}{scope}\n{campaign}：无。", "{title}{scope}\n{campaign}: none."),
+    "query.item": (
+        "{light} <b>{number}</b> {unit}·{owner}\n    {measure}\n    {status} {percent}% · 时限 {due} · 最近报送 {last}",
+        "{light} <b>{number}</b> {unit} · {owner}\n    {measure}\n    {status} {percent}% · due {due} · last report {last}",
+    ),
+    "query.prev": ("◀️ 上一页", "◀️ Previous"),
+    "query.next": ("下一页 ▶️", "Next ▶️"),
+    "query.never": ("从未", "never"),
+    "query.task": (
+        "📌 <b>任务 {number}</b>（{campaign}）{light}\n"
+        "<b>问题</b>：{problem}\n<b>措施</b>：{measure}\n"
+        "<b>责任单位</b>：{unit}　<b>责任人</b>：{owner}　<b>牵头领导</b>：{lead}\n"
+        "<b>类型</b>：{kind}　<b>时限</b>：{due}\n<b>状态</b>：{status}　<b>进度</b>：{percent}%",
+        "📌 <b>Task {number}</b> ({campaign}) {light}\n"
+        "<b>Problem</b>: {problem}\n<b>Measure</b>: {measure}\n"
+        "<b>Unit</b>: {unit}  <b>Owner</b>: {owner}  <b>Lead</b>: {lead}\n"
+        "<b>Kind</b>: {kind}  <b>Due</b>: {due}\n<b>Status</b>: {status}  <b>Progress</b>: {percent}%",
+    ),
+    "query.reports": (
+        "<b>进展报送</b>（最近 {shown} 条，共 {count} 条）",
+        "<b>Reports</b> (latest {shown} of {count})",
+    ),
+    "query.no_reports": ("<b>进展报送</b>：暂无", "<b>Reports</b>: none yet"),
+    "query.report": (
+        "• {when} {author}：{text}{percent}{files}",
+        "• {when} {author}: {text}{percent}{files}",
+    ),
+    "query.files": (" 📎{count}", " 📎{count}"),
+    "query.evidence": (
+        "<b>佐证材料</b>：{count} 份{names}",
+        "<b>Evidence</b>: {count} file(s){names}",
+    ),
+    "query.more": (
+        "发送 /history {number} 查看完整操作记录。",
+        "Send /history {number} for the full audit trail.",
+    ),
+    # Desk (issue 4): review and sign-off
+    "review.sign_off": ("✅ 同意销号", "✅ Sign off"),
+    "review.send_back": ("↩️ 退回", "↩️ Send back"),
+    "review.evidence": (
+        "佐证材料 {count} 份：{names}（发送 /dossier {number} 获取文件）",
+        "{count} evidence file(s): {names} (send /dossier {number} for the files)",
+    ),
+    "review.signed_off": (
+        "✅ 您的任务 <b>{number}</b> 已审核通过并销号：{measure}",
+        "✅ Your task <b>{number}</b> has been reviewed and signed off: {measure}",
+    ),
+    "review.sent_back": (
+        "↩️ 您的任务 <b>{number}</b> 的销号申请被退回，任务恢复为整改中。\n退回原因：{reason}\n"
+        "请继续整改并报送进展。",
+        "↩️ The sign-off request for your task <b>{number}</b> was sent back; the task is in "
+        "progress again.\nReason: {reason}\nPlease continue and keep reporting.",
+    ),
+    "review.done_signed": (
+        "✅ 已对任务 <b>{number}</b> 销号（{reviewer}）。",
+        "✅ Task <b>{number}</b> signed off ({reviewer}).",
+    ),
+    "review.problem_rectified": (
+        "该问题的全部整改措施均已销号，问题整改完成：{problem}",
+        "All measures of this problem are signed off; the problem is rectified: {problem}",
+    ),
+    "review.ask_reason": (
+        "请回复本消息，写明退回任务 <b>{number}</b> 的原因（将转告责任人）：",
+        "Reply to this message with the reason for sending task <b>{number}</b> back "
+        "(the official will see it):",
+    ),
+    "review.done_sent_back": (
+        "↩️ 已退回任务 <b>{number}</b>，已告知责任人。原因：{reason}",
+        "↩️ Task <b>{number}</b> sent back; the official has been told. Reason: {reason}",
+    ),
+    "review.reason_empty": (
+        "退回原因不能为空，请回复上面的提问并写明原因。",
+        "The reason cannot be empty; reply to the question above with the reason.",
+    ),
+    "prompt.answered": (
+        "这个提问已经回答过了。",
+        "That question has already been answered.",
+    ),
+    "error.own_task": (
+        "您是该任务的责任人，不能审核自己的任务。",
+        "You own this task; no one reviews their own task.",
+    ),
+    # Desk (issue 4): deadline extensions
+    "status.decided": ("已处理", "already decided"),
+    "extension.pick": ("请选择要申请延期的任务：", "Choose the task to ask an extension for:"),
+    "extension.none": ("您目前没有可申请延期的任务。", "You have no task to ask an extension for."),
+    "extension.ask": (
+        "申请延期：任务 <b>{number}</b>（现时限 {due}）。\n请回复本消息，写明新的完成时限和理由，"
+        "例如：<code>2027-03-31 专项资金尚未下达</code>",
+        "Extension for task <b>{number}</b> (due {due}).\nReply to this message with the new date "
+        "and the reason, e.g. <code>2027-03-31 funds not yet allocated</code>",
+    ),
+    "extension.sent": (
+        "已提交延期申请：任务 <b>{number}</b> 申请延至 {new}，等待协调员审批。",
+        "Extension request sent: task <b>{number}</b> to {new}; waiting for the coordinators.",
+    ),
+    "extension.request": (
+        "⏳ <b>延期申请</b>\n{owner}（{unit}）申请将任务 <b>{number}</b> 的时限由 {old} 延至 {new}。\n"
+        "{measure}\n理由：{reason}",
+        "⏳ <b>Extension request</b>\n{owner} ({unit}) asks to move task <b>{number}</b> from "
+        "{old} to {new}.\n{measure}\nReason: {reason}",
+    ),
+    "extension.approve": ("✅ 同意", "✅ Approve"),
+    "extension.other_date": ("📅 另定日期", "📅 Another date"),
+    "extension.refuse": ("✖️ 不同意", "✖️ Refuse"),
+    "extension.ask_date": (
+        "请回复本消息，写明任务 <b>{number}</b> 的新时限（如 2027-02-28）：",
+        "Reply to this message with the new deadline for task <b>{number}</b> (e.g. 2027-02-28):",
+    ),
+    "extension.ask_note": (
+        "请回复本消息，写明不同意任务 <b>{number}</b> 延期的理由（将转告责任人）：",
+        "Reply to this message with the reason for refusing task <b>{number}</b>'s extension "
+        "(the official will see it):",
+    ),
+    "extension.approved": (
+        "✅ 您的任务 <b>{number}</b> 延期申请已获同意，新时限：{due}。",
+        "✅ The extension for your task <b>{number}</b> was approved; new deadline: {due}.",
+    ),
+    "extension.refused": (
+        "✖️ 您的任务 <b>{number}</b> 延期申请未获同意，时限不变。理由：{note}",
+        "✖️ The extension for your task <b>{number}</b> was refused; the deadline stays. "
+        "Reason: {note}",
+    ),
+    "extension.decided": (
+        "已处理任务 <b>{number}</b> 的延期申请：{outcome}{due}。已告知责任人。",
+        "Extension for task <b>{number}</b> decided: {outcome}{due}. The official has been told.",
+    ),
+    "error.extension_pending": (
+        "任务 {number} 已有一项延期申请等待审批，请勿重复申请。",
+        "Task {number} already has an extension request waiting for a decision.",
+    ),
+    "error.extension_no_date": (
+        "没有找到新的时限日期。请写明日期，如：2027-03-31 专项资金尚未下达",
+        "No new date found. Write the date, e.g.: 2027-03-31 funds not yet allocated",
+    ),
+    "error.extension_bad_date": ("日期无效，请检查年月日。", "That date is not valid."),
+    "error.extension_past": ("新时限必须晚于今天。", "The new deadline must be after today."),
+    "error.extension_not_later": (
+        "新时限必须晚于现时限（{due}）。",
+        "The new deadline must be after the current one ({due}).",
+    ),
+    "error.extension_no_reason": (
+        "请写明延期理由，如：2027-03-31 专项资金尚未下达",
+        "Please give the reason, e.g.: 2027-03-31 funds not yet allocated",
+    ),
     # Accounts
     "start.welcome": (
         "您好，{name}！您的账号已绑定。\n发送 /mytasks 查看您的整改任务，直接发送文字即可报送进展。"
@@ -492,9 +707,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "too big (over the {limit} MB part limit): not in the archive, fetch it separately",
     ),
     "dossier.trail": ("处理记录", "Audit trail"),
+    "dossier.zip_name": ("一事一档", "dossier"),
+    "dossier.doc_name": ("整改档案", "history"),
     "dossier.generated": (
         "本档案由整改督办机器人于 {at} 生成。",
         "Generated by the rectification bot on {at}.",
+    ),
+    # Notice parser (issue 5)
+    "error.notice_format": (
+        "无法读取“{name}”：这是 {kind} 文件。请另存为 .docx 或 .txt 后重新发送。",
+        "Cannot read “{name}”: it is a {kind} file. Please save it as .docx or .txt and send it "
+        "again.",
+    ),
+    "error.notice_damaged": (
+        "无法读取“{name}”：文件已损坏、已加密，或解压后过大（超过 {limit_mb} MB 或压缩比异常）。"
+        "请用 Word 或 WPS 另存为 .docx 或 .txt 后重新发送。",
+        "Cannot read “{name}”: the file is damaged, encrypted or inflates too much (over "
+        "{limit_mb} MB or an abnormal compression ratio). Please save it as .docx or .txt in Word "
+        "or WPS and send it again.",
     ),
 }
 

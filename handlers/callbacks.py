@@ -9,7 +9,7 @@ from telegram import Update
 from bot.context import BotContext
 from domain.texts import text
 from handlers import callback_data as cd
-from handlers import desk, language, progress, tasks, uploads
+from handlers import desk, extensions, language, progress, queries, review, tasks, uploads
 from handlers.common import language_of
 
 log = logging.getLogger(__name__)
@@ -48,3 +48,15 @@ async def on_callback(update: Update, context: BotContext) -> None:
             await uploads.confirm(update, context, payload)
         case cd.ImportCancel():
             await uploads.cancel(update, context, payload)
+        case cd.UseCampaign():
+            await queries.use_campaign(update, context, payload)
+        case cd.Page():
+            await queries.page(update, context, payload)
+        case cd.SignOff():
+            await review.sign_off(update, context, payload)
+        case cd.SendBack():
+            await review.send_back(update, context, payload)
+        case cd.AskExtension():
+            await extensions.ask_pressed(update, context, payload)
+        case cd.DecideExtension():
+            await extensions.decide_pressed(update, context, payload)

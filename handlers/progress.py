@@ -7,16 +7,17 @@ import logging
 import re
 
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest
 
 from bot.context import BotContext, Services
 from domain import reporting
-from domain.model import Person, TaskView
 from domain.ports import Attachment
 from domain.reporting import IncomingMessage, ReportOutcome
-from domain.texts import excerpt, text
+from domain.texts import text
+from handlers import answers
 from handlers.callback_data import AskPercent, AskSignoff, PickTask, SetPercent, Withdraw
 from handlers.common import caller, language_of
+from handlers.review import review_buttons
 from handlers.views import (
     choice_keyboard,
     percent_keyboard,
@@ -34,6 +35,8 @@ async def on_message(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
     person = await caller(update, context)
+    if await answers.answer_prompt(update, context, person):
+        return
     lang = language_of(person, services)
     attachment = await _attachment(message, context)
     outcome = await reporting.receive_message(
@@ -196,33 +199,18 @@ async def ask_signoff(update: Update, context: BotContext, payload: AskSignoff) 
     services = context.bot_data
     person = await caller(update, context)
     request = await reporting.request_signoff(
-        uow=services.uow(), clock=services.clock, person=person, task_id=payload.task_id
+        uow=services.uow(),
+        clock=services.clock,
+        person=person,
+        task_id=payload.task_id,
+        buttons=review_buttons,
+        default_lang=services.settings.default_language,
     )
+    services.rhythm.wake.set()  # the coordinators' notices are in the outbox
     lang = language_of(person, services)
     done = text("report.signoff_requested", lang, number=request.task.number)
     await _answer(update, done)
     await _edit_query_message(update, done, None)
-    for reviewer in request.reviewers:
-        await _notify(context, reviewer, request.task, person)
-
-
-async def _notify(context: BotContext, reviewer: Person, task: TaskView, owner: Person) -> None:
-    if reviewer.telegram_user_id is None or not reviewer.reachable:
-        return
-    lang = language_of(reviewer, context.bot_data)
-    body = text(
-        "report.signoff_notice",
-        lang,
-        owner=owner.name,
-        unit=task.unit_name,
-        number=task.number,
-        measure=excerpt(task.measure),
-        last=excerpt(task.last_update_text or "—"),
-    )
-    try:
-        await context.bot.send_message(reviewer.telegram_user_id, body)
-    except TelegramError as exc:  # one unreachable reviewer must not fail the request
-        log.warning("could not notify reviewer %s: %s", reviewer.id, exc)
 
 
 async def withdraw(update: Update, context: BotContext, payload: Withdraw) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, delete, exists, func, insert, select, update
@@ -481,6 +481,24 @@ class SqlTasks(_Repo):
             MessageLinkRow(chat_id=chat_id, message_id=message_id, task_id=task_id, created_at=now)
         )
         await self.session.flush()
+
+    async def set_closed_at(self, task_id: int, at: datetime | None) -> None:
+        await self.session.execute(
+            update(TaskRowT).where(TaskRowT.id == task_id).values(closed_at=at)
+        )
+
+    async def set_plan_fields(
+        self, task_id: int, *, owner_id: int | None = None, due_on: date | None = None
+    ) -> None:
+        values: dict[str, Any] = {}
+        if owner_id is not None:
+            values["owner_id"] = owner_id
+        if due_on is not None:
+            values["due_on"] = due_on
+        if values:
+            await self.session.execute(
+                update(TaskRowT).where(TaskRowT.id == task_id).values(**values)
+            )
 
     async def task_for_message(self, chat_id: int, message_id: int) -> int | None:
         return await self.session.scalar(

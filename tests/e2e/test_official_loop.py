@@ -77,6 +77,7 @@ async def test_officials_report_progress_and_the_coordinator_sees_the_board_chan
     assert "申请销号" in done.text
     query = await wang.press(done, "申请销号")
     await wang.wait_callback_answer(query)
+    await world.drain()  # the coordinators' notice goes through the outbox
     notice = await gao.next_message()
     assert "销号申请" in notice.text
     assert "王建国" in notice.text

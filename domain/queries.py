@@ -1,0 +1,185 @@
+"""Status queries for coordinators, scoped for unit heads and lead leaders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.board import Board, build_board
+from domain.campaigns import current_campaign
+from domain.commands import may_query
+from domain.digest import needs_report
+from domain.errors import NotFound, PermissionDenied
+from domain.history import TaskHistory, load_history
+from domain.lights import LightPolicy, checkin_before, is_overdue
+from domain.model import Campaign, Person, Role, TaskStatus, TaskView
+from domain.ports import Clock, UnitOfWork
+
+PAGE_SIZE = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which tasks of a campaign a person may query."""
+
+    campaign: Campaign
+    everything: bool
+    unit_id: int | None
+    lead_id: int | None
+
+    def covers(self, task: TaskView) -> bool:
+        """Tell whether the task is inside the scope."""
+        if self.everything:
+            return True
+        in_unit = self.unit_id is not None and task.unit_id == self.unit_id
+        led = self.lead_id is not None and task.lead_id == self.lead_id
+        return in_unit or led
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One page of tasks and where it sits in the whole list."""
+
+    campaign: str
+    scope: Scope
+    tasks: list[TaskView]
+    page: int
+    pages: int
+    total: int
+
+
+class Kind:
+    """The paged lists (numbers travel in button data)."""
+
+    OVERDUE = 1
+    SILENT = 2
+    PENDING = 3
+    UNIT = 4
+    PERSON = 5
+
+
+def scope_of(person: Person, campaign: Campaign) -> Scope:
+    """Coordinators and admins see everything; unit heads their unit; leaders what they lead."""
+    if person.has(Role.COORDINATOR, Role.ADMIN):
+        return Scope(campaign, True, None, None)
+    unit_id = person.unit_id if person.has(Role.UNIT_HEAD) else None
+    lead_id = person.id if person.has(Role.LEADER) else None
+    if unit_id is None and lead_id is None:
+        raise PermissionDenied()
+    return Scope(campaign, False, unit_id, lead_id)
+
+
+def require_query_rights(person: Person) -> None:
+    """Refuse officials and strangers before anything about campaigns is said."""
+    if not may_query(person):
+        raise PermissionDenied()
+
+
+async def visible_tasks(uow: UnitOfWork, person: Person) -> tuple[Scope, list[TaskView]]:
+    """Return the person's scope in their current campaign and the tasks inside it."""
+    require_query_rights(person)
+    scope = scope_of(person, await current_campaign(uow, person))
+    views = await uow.tasks.views_for_campaign(scope.campaign.id)
+    return scope, [t for t in views if scope.covers(t)]
+
+
+async def status(
+    *, uow: UnitOfWork, clock: Clock, person: Person, policy: LightPolicy
+) -> tuple[Scope, Board]:
+    """Return the board of the person's scope."""
+    async with uow:
+        scope, tasks = await visible_tasks(uow, person)
+        return scope, build_board(scope.campaign.name, tasks, clock.now(), policy)
+
+
+async def units_matching(*, uow: UnitOfWork, person: Person, name: str) -> list[tuple[int, str]]:
+    """Return the units (id, name) inside the scope whose name contains `name`."""
+    async with uow:
+        _, tasks = await visible_tasks(uow, person)
+    units = sorted({(t.unit_id, t.unit_name) for t in tasks}, key=lambda u: u[1])
+    exact = [u for u in units if u[1] == name]
+    return exact or [u for u in units if name in u[1]]
+
+
+async def people_matching(*, uow: UnitOfWork, person: Person, name: str) -> list[tuple[int, str]]:
+    """Return the owners (id, name) of tasks inside the scope whose name contains `name`."""
+    async with uow:
+        _, tasks = await visible_tasks(uow, person)
+    owners = sorted({(t.owner_id, t.owner_name) for t in tasks}, key=lambda p: p[1])
+    exact = [p for p in owners if p[1] == name]
+    return exact or [p for p in owners if name in p[1]]
+
+
+async def listing(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    person: Person,
+    policy: LightPolicy,
+    kind: int,
+    arg: int = 0,
+    page: int = 0,
+) -> Listing:
+    """Return one page of a paged list, re-checking the scope on every page."""
+    async with uow:
+        scope, tasks = await visible_tasks(uow, person)
+    chosen = sorted(_filter(kind, arg, clock.now(), policy)(tasks), key=_order(kind))
+    pages = max(1, -(-len(chosen) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    return Listing(
+        campaign=scope.campaign.name,
+        scope=scope,
+        tasks=chosen[page * PAGE_SIZE : (page + 1) * PAGE_SIZE],
+        page=page,
+        pages=pages,
+        total=len(chosen),
+    )
+
+
+def _filter(
+    kind: int, arg: int, now: datetime, policy: LightPolicy
+) -> Callable[[Sequence[TaskView]], list[TaskView]]:
+    today = now.astimezone(policy.tz).date()
+    since = checkin_before(now, policy)
+    tests: dict[int, Callable[[TaskView], bool]] = {
+        Kind.OVERDUE: lambda t: is_overdue(t, today),
+        Kind.SILENT: lambda t: (
+            needs_report(t)
+            and t.created_at < since
+            and (t.last_update_at is None or t.last_update_at < since)
+        ),
+        Kind.PENDING: lambda t: t.status == TaskStatus.PENDING_REVIEW,
+        Kind.UNIT: lambda t: t.unit_id == arg,
+        Kind.PERSON: lambda t: t.owner_id == arg,
+    }
+    if kind not in tests:
+        raise NotFound()
+    test = tests[kind]
+    return lambda tasks: [t for t in tasks if test(t)]
+
+
+def _order(kind: int) -> Callable[[TaskView], tuple[object, ...]]:
+    if kind == Kind.OVERDUE:
+        return lambda t: (t.due_on, t.unit_name, _number_key(t.number))
+    if kind == Kind.SILENT:
+        return lambda t: (t.unit_name, t.owner_name, _number_key(t.number))
+    return lambda t: (_number_key(t.number),)
+
+
+def _number_key(number: str) -> tuple[tuple[int, object], ...]:
+    """Sort "2.10" after "2.9": numeric parts as numbers, the rest as text."""
+    return tuple(
+        (0, int(p)) if p.isdigit() else (1, p) for p in number.replace("-", ".").split(".")
+    )
+
+
+async def task_record(*, uow: UnitOfWork, person: Person, number: str) -> TaskHistory:
+    """Return a task of the current campaign with its history, if inside the person's scope."""
+    async with uow:
+        scope, _ = await visible_tasks(uow, person)
+        task_id = await uow.tasks.id_by_number(scope.campaign.id, number.strip())
+        view = await uow.tasks.view(task_id) if task_id is not None else None
+        if view is None or not scope.covers(view):
+            raise NotFound(what=number)
+        return await load_history(uow, view.id)

@@ -1,0 +1,191 @@
+"""The 整改—审核—销号 loop: sign-off requests reach coordinators, who sign off or send back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.digest import recipients_language
+from domain.errors import InvalidState, NotFound, OwnTask, PermissionDenied
+from domain.model import Person, Role, TaskStatus, TaskView
+from domain.ports import Clock, Outgoing, UnitOfWork
+from domain.texts import excerpt, split_message, text
+
+Buttons = list[list[tuple[str, str]]]
+ReviewButtons = Callable[[int, str], Buttons]  # (task id, language) -> Sign off / Send back
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewOutcome:
+    """A decided review: the task as it now stands and whether its problem is now rectified."""
+
+    task: TaskView
+    problem_rectified: bool
+
+
+def may_sign_off(person: Person) -> bool:
+    """Only coordinators review (not admins or leaders by their other roles alone)."""
+    return person.has(Role.COORDINATOR) and person.active
+
+
+async def enqueue_signoff_notice(
+    uow: UnitOfWork,
+    *,
+    task: TaskView,
+    requester: Person,
+    now: datetime,
+    buttons: ReviewButtons,
+    default_lang: str,
+) -> int:
+    """Queue the request, its latest report and evidence, with buttons, to every coordinator."""
+    evidence = await uow.reports.evidence_for_task(task.id)
+    reviewers = [
+        p
+        for p in await uow.people.with_role(Role.COORDINATOR)
+        if p.active and p.id != task.owner_id and p.telegram_user_id is not None
+    ]
+    for reviewer in reviewers:
+        lang = recipients_language(reviewer, default_lang)
+        body = text(
+            "report.signoff_notice",
+            lang,
+            owner=requester.name,
+            unit=task.unit_name,
+            number=task.number,
+            measure=excerpt(task.measure),
+            last=excerpt(task.last_update_text or "—", 600),
+        )
+        if evidence:
+            names = "、".join(e.file_name for e in evidence[-5:])
+            body += "\n" + text(
+                "review.evidence", lang, count=len(evidence), names=names, number=task.number
+            )
+        assert reviewer.telegram_user_id is not None
+        await uow.outbox.add(
+            Outgoing(
+                key=f"review|{task.id}|{now.isoformat()}|p{reviewer.id}",
+                kind="review",
+                period=now.date().isoformat(),
+                chat_id=reviewer.telegram_user_id,
+                parts=split_message(body),
+                person_id=reviewer.id,
+                buttons=buttons(task.id, lang),
+                task_ids=[task.id],
+            ),
+            now=now,
+            file_id=None,
+        )
+    return len(reviewers)
+
+
+async def check_reviewable(*, uow: UnitOfWork, reviewer: Person, task_id: int) -> TaskView:
+    """Return the task if this person may review it now; raise the reason otherwise."""
+    async with uow:
+        return await _reviewable(uow, reviewer, task_id)
+
+
+async def sign_off(
+    *, uow: UnitOfWork, clock: Clock, reviewer: Person, task_id: int, default_lang: str
+) -> ReviewOutcome:
+    """Close the task (销号), tell its official, and say whether its problem is now rectified."""
+    async with uow:
+        task = await _reviewable(uow, reviewer, task_id)
+        now = clock.now()
+        await uow.tasks.set_progress(
+            task.id, percent=100, status=TaskStatus.CLOSED, last_update_at=task.last_update_at
+        )
+        await uow.tasks.set_closed_at(task.id, now)
+        await uow.audit.record(
+            at=now, actor_id=reviewer.id, action="task.signed_off", entity="task", entity_id=task.id
+        )
+        closed = await uow.tasks.view(task.id)
+        assert closed is not None
+        siblings = [
+            t
+            for t in await uow.tasks.views_for_campaign(task.campaign_id)
+            if t.problem_id == task.problem_id
+        ]
+        rectified = all(t.status == TaskStatus.CLOSED for t in siblings)
+        await _tell_owner(uow, closed, now, "review.signed_off", default_lang, reason="")
+        await uow.commit()
+        return ReviewOutcome(closed, rectified)
+
+
+async def send_back(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    reviewer: Person,
+    task_id: int,
+    reason: str,
+    default_lang: str,
+) -> ReviewOutcome:
+    """Return the task to in progress with the reviewer's reason, and tell its official."""
+    reason = reason.strip()
+    if not reason:
+        raise InvalidState(status="pending_review")
+    async with uow:
+        task = await _reviewable(uow, reviewer, task_id)
+        now = clock.now()
+        await uow.tasks.set_progress(
+            task.id,
+            percent=task.percent,
+            status=TaskStatus.IN_PROGRESS,
+            last_update_at=task.last_update_at,
+        )
+        await uow.tasks.mark_review_requested(task.id, None)
+        await uow.audit.record(
+            at=now,
+            actor_id=reviewer.id,
+            action="task.sent_back",
+            entity="task",
+            entity_id=task.id,
+            data={"reason": reason[:2000]},
+        )
+        back = await uow.tasks.view(task.id)
+        assert back is not None
+        await _tell_owner(uow, back, now, "review.sent_back", default_lang, reason=reason[:2000])
+        await uow.commit()
+        return ReviewOutcome(back, False)
+
+
+async def _reviewable(uow: UnitOfWork, reviewer: Person, task_id: int) -> TaskView:
+    if not may_sign_off(reviewer):
+        raise PermissionDenied()
+    task = await uow.tasks.view(task_id)
+    if task is None:
+        raise NotFound()
+    if task.owner_id == reviewer.id:
+        raise OwnTask()  # whatever other roles they hold
+    if task.status != TaskStatus.PENDING_REVIEW:
+        raise InvalidState(status=task.status.value)
+    return task
+
+
+async def _tell_owner(
+    uow: UnitOfWork, task: TaskView, now: datetime, key: str, default_lang: str, *, reason: str
+) -> None:
+    owner = await uow.people.get(task.owner_id)
+    if owner is None or owner.telegram_user_id is None or not owner.active:
+        return
+    lang = recipients_language(owner, default_lang)
+    body = text(key, lang, number=task.number, measure=excerpt(task.measure), reason=reason)
+    await uow.outbox.add(
+        Outgoing(
+            key=f"{key}|{task.id}|{now.isoformat()}|p{owner.id}",
+            kind="review",
+            period=now.date().isoformat(),
+            chat_id=owner.telegram_user_id,
+            parts=split_message(body),
+            person_id=owner.id,
+            task_ids=[task.id],
+        ),
+        now=now,
+        file_id=None,
+    )
+
+
+def reviewers_of(people: Sequence[Person], owner_id: int) -> list[Person]:
+    """Return the coordinators who may review a task of `owner_id`."""
+    return [p for p in people if may_sign_off(p) and p.id != owner_id]
