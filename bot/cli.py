@@ -1,4 +1,4 @@
-"""The `rectibot` command line: run, db upgrade, import, template, invite."""
+"""The `rectibot` command line: run, db upgrade, import, template, invite, export."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from typing import TypeVar
 
 from telegram import Bot, Update
 
-from bot.app import Wiring, build_application
+from bot.app import Wiring, build_application, light_policy
 from bot.clock import SystemClock
 from config.settings import ConfigError, Settings, load_settings
-from domain import accounts, importing
+from domain import accounts, importing, ledger
 from domain.errors import AmbiguousCampaign, PersonUnknown, WorkbookRejected
-from domain.model import CampaignSource
+from domain.model import Campaign, CampaignSource
 from domain.ports import UnitOfWork
 from domain.workbook import InviteRow, read_workbook, write_invites, write_template
 from storage.database import make_engine, make_session_factory
@@ -94,6 +94,11 @@ def _parser() -> argparse.ArgumentParser:
     who.add_argument("--all", action="store_true", help="every active person not yet linked")
     inv.add_argument("-o", "--output", type=Path, help="with --all: the .xlsx to write")
     inv.set_defaults(func=_invite)
+    exp = sub.add_parser("export", help="write the ledger (台账) workbook of a campaign")
+    exp.add_argument("--campaign", help="campaign name (default: the only open one)")
+    exp.add_argument("-o", "--output", type=Path, help="the .xlsx to write (default: a dated name)")
+    exp.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of added columns")
+    exp.set_defaults(func=_export)
     sub.add_parser("send", help="send what the outbox holds now, then exit").set_defaults(
         func=_send
     )
@@ -202,6 +207,38 @@ def _invite(settings: Settings, args: argparse.Namespace) -> int:
     args.output.write_bytes(write_invites(rows))
     print(f"{len(rows)} invite links written to {args.output} (earlier links are revoked).")
     return 0
+
+
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(uow: UnitOfWork) -> tuple[Campaign, bytes]:
+        campaign = await _campaign_named(uow, args.campaign)
+        data = await ledger.export_ledger(
+            uow=uow,
+            clock=SystemClock(),
+            campaign_id=campaign.id,
+            policy=light_policy(settings),
+            lang=args.lang,
+        )
+        return campaign, data
+
+    campaign, data = _with_uow(settings, work)
+    today = SystemClock().now().astimezone(settings.tz).date()
+    output = args.output or Path(ledger.ledger_file_name(campaign.name, today))
+    output.write_bytes(data)
+    print(f"Ledger of {campaign.name!r} written to {output}")
+    return 0
+
+
+async def _campaign_named(uow: UnitOfWork, name: str | None) -> Campaign:
+    """Return the named campaign, else the only open one; unclear or unknown says which exist."""
+    async with uow:
+        found = await uow.campaigns.by_name(name.strip()) if name else None
+        if found is not None:
+            return found
+        open_ones = await uow.campaigns.open_campaigns()
+    if name is None and len(open_ones) == 1:
+        return open_ones[0]
+    raise AmbiguousCampaign(open=[c.name for c in open_ones])
 
 
 async def bot_username(settings: Settings) -> str:

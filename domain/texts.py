@@ -291,6 +291,77 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "请写明延期理由，如：2027-03-31 专项资金尚未下达",
         "Please give the reason, e.g.: 2027-03-31 funds not yet allocated",
     ),
+    # Desk (issue 4): changes of plan and nudges
+    "status.same_owner": ("已是该责任人", "already that person's"),
+    "status.self": ("不能停用自己", "you cannot retire yourself"),
+    "reassign.usage": (
+        "用法：/reassign 任务编号 新责任人姓名，如 /reassign 1.2 李晓燕",
+        "Usage: /reassign NUMBER NAME, e.g. /reassign 1.2 李晓燕",
+    ),
+    "reassign.pick": (
+        "有多人匹配“{name}”，请选择任务 {number} 的新责任人：",
+        "Several people match “{name}”; choose task {number}'s new owner:",
+    ),
+    "reassign.done": (
+        "✅ 任务 <b>{number}</b> 的责任人已由 {before} 调整为 {after}，进展和佐证材料随任务保留，双方均已收到通知。",
+        "✅ Task <b>{number}</b> moved from {before} to {after}; its reports and evidence stay with it. Both have been told.",
+    ),
+    "reassign.to_you": (
+        "📌 任务 <b>{number}</b> 已调整由您负责（原责任人：{before}）：{measure}\n时限：{due}。发送 /mytasks 查看。",
+        "📌 Task <b>{number}</b> is now yours (previously {before}): {measure}\nDue {due}. Send /mytasks to see it.",
+    ),
+    "reassign.from_you": (
+        "任务 <b>{number}</b> 已调整由 {after} 负责，您无需再报送该任务的进展。",
+        "Task <b>{number}</b> now belongs to {after}; you no longer report on it.",
+    ),
+    "deactivate.usage": ("用法：/deactivate 姓名", "Usage: /deactivate NAME"),
+    "deactivate.pick": (
+        "有多人匹配“{name}”，请选择要停用的人员：",
+        "Several people match “{name}”; choose who to retire:",
+    ),
+    "deactivate.preview": (
+        "确认停用 {name}（{unit}）？停用后其账号解除绑定，不再收到提醒。\n{tasks}",
+        "Retire {name} ({unit})? Their account is unlinked and they get no more reminders.\n{tasks}",
+    ),
+    "deactivate.tasks": (
+        "以下 {count} 项未销号任务需要调整责任人（/reassign 编号 姓名）：{numbers}",
+        "These {count} open tasks need a new owner (/reassign NUMBER NAME): {numbers}",
+    ),
+    "deactivate.no_tasks": ("其名下没有未销号任务。", "They have no open tasks."),
+    "deactivate.confirm": ("确认停用", "Retire"),
+    "deactivate.done": (
+        "已停用 {name}。{tasks}\n如需重新启用（例如换用了新的 Telegram 账号），用 /invite 发送新的邀请链接即可。",
+        "{name} has been retired. {tasks}\nTo bring them back (e.g. on a new Telegram account), "
+        "send a fresh link with /invite.",
+    ),
+    "remind.usage": (
+        "用法：/remind 姓名、/remind 单位 或 /remind silent（本期未报送的全部人员）",
+        "Usage: /remind NAME, /remind UNIT or /remind silent (everyone without a report this period)",
+    ),
+    "remind.pick": (
+        "“{name}”匹配多个人员或单位，请选择：",
+        "“{name}” matches several people or units; choose:",
+    ),
+    "remind.preview": (
+        "⏰ 将立即提醒{label} <b>{count}</b> 人，涉及 {tasks} 项任务：{names}{unreachable}\n确认发送？",
+        "⏰ This nudges{label} <b>{count}</b> people about {tasks} tasks now: {names}{unreachable}\nSend?",
+    ),
+    "remind.label": ("“{label}”", " “{label}”"),
+    "remind.unreachable": (
+        "\n另有 {count} 人未绑定或已屏蔽机器人，无法送达：{names}",
+        "\n{count} more are not linked or blocked the bot and cannot be reached: {names}",
+    ),
+    "remind.nobody": (
+        "没有可以送达的人员。{unreachable}",
+        "There is nobody to nudge.{unreachable}",
+    ),
+    "remind.send": ("📨 发送提醒", "📨 Send"),
+    "remind.sent": ("已将提醒加入发送队列：{count} 人。", "Nudges queued for {count} people."),
+    "remind.header": (
+        "⏰ <b>整改进展提醒</b>\n{name}，您好！整改办（{sender}）提醒您尽快报送以下任务的进展：",
+        "⏰ <b>Progress reminder</b>\nHello {name}! The coordinators ({sender}) ask you to report on:",
+    ),
+    "remind.line": ("• <b>{number}</b> {measure}", "• <b>{number}</b> {measure}"),
     # Accounts
     "start.welcome": (
         "您好，{name}！您的账号已绑定。\n发送 /mytasks 查看您的整改任务，直接发送文字即可报送进展。"
@@ -649,6 +720,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "连续 {periods} 个调度周期亮红灯，已发约谈提醒（{period}）",
         "Red for {periods} check-in periods; escalation sent ({period})",
     ),
+    "history.task.signed_off": ("审核通过，予以销号", "Signed off"),
+    "history.task.sent_back": ("退回重新整改，理由：{reason}", "Sent back: {reason}"),
+    "history.task.reassigned": ("责任人由 {from} 调整为 {to}", "Reassigned from {from} to {to}"),
+    "history.extension.requested": (
+        "申请延期至 {requested_due}，理由：{reason}",
+        "Asked to extend the deadline to {requested_due}: {reason}",
+    ),
+    "history.extension.approved": (
+        "同意延期，整改时限调整为 {new_due}",
+        "Extension approved; new deadline {new_due}",
+    ),
+    "history.extension.refused": ("不同意延期", "Extension refused"),
     "history.other": ("{action}{data}", "{action}{data}"),
     "record.campaign": ("整改轮次", "Round"),
     "record.number": ("序号", "Number"),

@@ -17,6 +17,7 @@ from domain.texts import text
 from handlers import (
     board,
     callbacks,
+    changes,
     desk,
     errors,
     extensions,
@@ -83,6 +84,9 @@ def register(app: BotApp) -> None:
             CommandHandler("silent", queries.silent),
             CommandHandler("pending", queries.pending),
             CommandHandler("extend", extensions.extend),
+            CommandHandler("reassign", changes.reassign),
+            CommandHandler("deactivate", changes.deactivate),
+            CommandHandler("remind", changes.remind),
             CommandHandler("language", language.language, PRIVATE),
             CommandHandler(["start", "language"], private_only, ~PRIVATE),
             ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),

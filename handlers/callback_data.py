@@ -158,11 +158,12 @@ class DecideExtension(Payload):
 
 @dataclass(frozen=True, slots=True)
 class Remind(Payload):
-    """Send the previewed nudge: scope 1 person, 2 unit, 3 everyone silent."""
+    """A nudge target (scope 1 person, 2 unit, 3 everyone silent): preview it, or send (1)."""
 
     prefix: ClassVar[str] = "rm"
     scope: int
     target_id: int
+    send: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +255,7 @@ def parse(data: str | None) -> Payload:
 _RANGES: dict[type[Payload], dict[str, range]] = {
     SetPercent: {"percent": range(101)},
     DecideExtension: {"choice": range(3)},
-    Remind: {"scope": range(1, 4)},
+    Remind: {"scope": range(1, 4), "send": range(2)},
     Page: {"query": range(1, 10), "page": range(10_000)},
     PickPerson: {"purpose": range(1, 6)},
 }

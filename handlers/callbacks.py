@@ -9,7 +9,7 @@ from telegram import Update
 from bot.context import BotContext
 from domain.texts import text
 from handlers import callback_data as cd
-from handlers import desk, extensions, language, progress, queries, review, tasks, uploads
+from handlers import changes, desk, extensions, language, progress, queries, review, tasks, uploads
 from handlers.common import language_of
 
 log = logging.getLogger(__name__)
@@ -60,3 +60,9 @@ async def on_callback(update: Update, context: BotContext) -> None:
             await extensions.ask_pressed(update, context, payload)
         case cd.DecideExtension():
             await extensions.decide_pressed(update, context, payload)
+        case cd.PickPerson():
+            await changes.picked(update, context, payload)
+        case cd.Deactivate():
+            await changes.confirm_retire(update, context, payload)
+        case cd.Remind():
+            await changes.remind_pressed(update, context, payload)

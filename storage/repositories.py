@@ -193,7 +193,12 @@ class SqlPeople(_Repo):
         await self.session.flush()
 
     async def bind(self, person_id: int, telegram_user_id: int, username: str | None) -> None:
-        values: dict[str, Any] = {"telegram_user_id": telegram_user_id, "reachable": True}
+        # Binding through a fresh invite also brings back a retired person (a new account).
+        values: dict[str, Any] = {
+            "telegram_user_id": telegram_user_id,
+            "reachable": True,
+            "active": True,
+        }
         if username:
             values["telegram_username"] = username
         await self.session.execute(
@@ -228,6 +233,15 @@ class SqlPeople(_Repo):
             return []
         return await self._load(
             select(PersonRowT).where(PersonRowT.id.in_(wanted)).order_by(PersonRowT.id)
+        )
+
+    async def retire(self, person_id: int) -> None:
+        # The Telegram account is released: the person can no longer use the bot, and a new
+        # account (theirs or a successor's) binds only through a fresh invite.
+        await self.session.execute(
+            update(PersonRowT)
+            .where(PersonRowT.id == person_id)
+            .values(active=False, telegram_user_id=None)
         )
 
 

@@ -165,3 +165,35 @@ def test_python_m_bot_with_an_invalid_setting_prints_one_sentence(tmp_path: Path
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert "ADMIN_TELEGRAM_IDS" in result.stderr
+
+
+async def test_export_writes_a_ledger_that_reads_back_as_the_import_workbook(
+    env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert await cli("import", str(PUTUO_XLSX), "--campaign", "普陀") == 0
+    capsys.readouterr()
+    assert await cli("export", "-o", "ledger.xlsx") == 0  # the only open campaign by default
+    assert "Ledger of '普陀' written to ledger.xlsx" in capsys.readouterr().out
+    ledger = read_workbook((tmp_path / "ledger.xlsx").read_bytes(), allow_admin=False)
+    original = read_workbook(PUTUO_XLSX.read_bytes(), allow_admin=True)
+    assert [t.number for t in ledger.tasks] == [t.number for t in original.tasks]
+    sheets = openpyxl.load_workbook(tmp_path / "ledger.xlsx").sheetnames
+    assert sheets == ["整改任务", "汇总", "人员"]
+
+
+async def test_export_without_a_file_name_writes_a_dated_ledger(
+    env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert await cli("import", str(PUTUO_XLSX), "--campaign", "普陀") == 0
+    assert await cli("export", "--campaign", "普陀") == 0
+    [written] = await asyncio.to_thread(lambda: list(tmp_path.glob("整改台账-普陀-*.xlsx")))
+    assert written.name in capsys.readouterr().out
+
+
+async def test_export_of_an_unknown_campaign_names_the_open_ones(
+    env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert await cli("import", str(PUTUO_XLSX), "--campaign", "普陀") == 0
+    capsys.readouterr()
+    assert await cli("export", "--campaign", "不存在") == 1
+    assert "open: 普陀" in capsys.readouterr().err
