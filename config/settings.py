@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     invite_valid_days: int = Field(default=14, ge=1, le=365)
     report_merge_seconds: int = Field(default=60, ge=0, le=3600)
     max_download_bytes: int = Field(default=20 * 1024 * 1024, ge=0)
+    # Bot API uploads stop at 50 MB: dossiers are split into zips under this size.
+    dossier_part_bytes: int = Field(default=45 * 1024 * 1024, ge=64 * 1024, le=49 * 1024 * 1024)
     # The rhythm (times in TIMEZONE; weekdays mon..sun)
     checkin_at: str = "fri 09:30"
     nudge_at: str = "fri 16:00"

@@ -362,6 +362,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "⏰ <b>Progress reminder</b>\nHello {name}! The coordinators ({sender}) ask you to report on:",
     ),
     "remind.line": ("• <b>{number}</b> {measure}", "• <b>{number}</b> {measure}"),
+    # Desk (issue 4): exports
+    "export.caption": (
+        "整改台账（含汇总表、人员表；可直接修改后重新发送导入）。",
+        "The ledger (with summary and people sheets; edit and send it back to re-import).",
+    ),
+    "dossier.usage": (
+        "用法：/dossier 任务编号 或 /dossier 单位名称",
+        "Usage: /dossier NUMBER or /dossier UNIT",
+    ),
+    "dossier.pick": (
+        "有多个单位匹配“{name}”，请选择：",
+        "Several units match “{name}”; choose one:",
+    ),
+    "dossier.caption": (
+        "一事一档（第 {part}/{parts} 部分）",
+        "Task dossier (part {part} of {parts})",
+    ),
     # Accounts
     "start.welcome": (
         "您好，{name}！您的账号已绑定。\n发送 /mytasks 查看您的整改任务，直接发送文字即可报送进展。"

@@ -194,6 +194,14 @@ class Deactivate(Payload):
     person_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class DossierUnit(Payload):
+    """Build the dossier of this unit's tasks (picked among several matches)."""
+
+    prefix: ClassVar[str] = "du"
+    unit_id: int
+
+
 _TYPES: dict[str, type[Payload]] = {
     t.prefix: t
     for t in (
@@ -216,6 +224,7 @@ _TYPES: dict[str, type[Payload]] = {
         Page,
         PickPerson,
         Deactivate,
+        DossierUnit,
     )
 }
 _LANGUAGES = frozenset({"zh", "en"})

@@ -9,7 +9,18 @@ from telegram import Update
 from bot.context import BotContext
 from domain.texts import text
 from handlers import callback_data as cd
-from handlers import changes, desk, extensions, language, progress, queries, review, tasks, uploads
+from handlers import (
+    changes,
+    desk,
+    extensions,
+    language,
+    progress,
+    queries,
+    records,
+    review,
+    tasks,
+    uploads,
+)
 from handlers.common import language_of
 
 log = logging.getLogger(__name__)
@@ -66,3 +77,5 @@ async def on_callback(update: Update, context: BotContext) -> None:
             await changes.confirm_retire(update, context, payload)
         case cd.Remind():
             await changes.remind_pressed(update, context, payload)
+        case cd.DossierUnit():
+            await records.dossier_unit(update, context, payload)

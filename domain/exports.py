@@ -1,0 +1,78 @@
+"""What coordinators take out of the bot: the ledger (台账) and dossiers (一事一档)."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from domain.campaigns import current_campaign
+from domain.commands import may_coordinate
+from domain.dossier import Dossier, build_dossier
+from domain.errors import NotFound, PermissionDenied
+from domain.ledger import export_ledger, ledger_file_name
+from domain.lights import LightPolicy
+from domain.model import Person
+from domain.ports import Clock, UnitOfWork
+
+
+def _require(person: Person) -> None:
+    # The ledger lists phone numbers and every unit: coordinators only.
+    if not may_coordinate(person):
+        raise PermissionDenied()
+
+
+async def ledger(
+    *, uow: UnitOfWork, clock: Clock, person: Person, policy: LightPolicy, lang: str
+) -> tuple[str, bytes]:
+    """Return the file name and workbook of the person's current campaign."""
+    _require(person)
+    async with uow:
+        campaign = await current_campaign(uow, person)
+    data = await export_ledger(
+        uow=uow, clock=clock, campaign_id=campaign.id, policy=policy, lang=lang
+    )
+    day = clock.now().astimezone(policy.tz).date()
+    return ledger_file_name(campaign.name, day), data
+
+
+async def dossier(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    person: Person,
+    words: str = "",
+    unit_id: int | None = None,
+    lang: str,
+    tz: tzinfo,
+    part_limit: int,
+) -> Dossier | list[tuple[int, str]]:
+    """Plan the dossier of a task (by number) or a unit (by id or partial name).
+
+    A name matching several units returns them as (id, name) to choose from.
+    """
+    _require(person)
+    async with uow:
+        campaign = await current_campaign(uow, person)
+        views = await uow.tasks.views_for_campaign(campaign.id)
+    by_number = [v.id for v in views if v.number == words.strip()]
+    units = sorted({(v.unit_id, v.unit_name) for v in views}, key=lambda u: u[1])
+    if unit_id is not None:
+        units = [u for u in units if u[0] == unit_id]
+    elif by_number:
+        units = []
+    else:
+        wanted = words.strip()
+        units = [u for u in units if u[1] == wanted] or [u for u in units if wanted in u[1]]
+        if not units:
+            raise NotFound(what=wanted)
+        if len(units) > 1:
+            return units
+    return await build_dossier(
+        uow=uow,
+        clock=clock,
+        campaign_id=campaign.id,
+        task_ids=by_number if not units else None,
+        unit=units[0][1] if units else None,
+        lang=lang,
+        tz=tz,
+        part_limit=part_limit,
+    )

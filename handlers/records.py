@@ -1,0 +1,100 @@
+"""/export (the ledger workbook) and /dossier N|UNIT (zips of histories and evidence)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.constants import ChatAction
+
+from bot.context import BotContext
+from domain import exports
+from domain.commands import may_coordinate
+from domain.errors import PermissionDenied
+from domain.model import Person
+from domain.texts import text
+from handlers.callback_data import DossierUnit
+from handlers.common import caller, is_private, language_of, reply
+
+
+async def _coordinator(update: Update, context: BotContext) -> Person:
+    person = await caller(update, context)
+    if not may_coordinate(person) or not is_private(update):
+        raise PermissionDenied()
+    return person
+
+
+async def export(update: Update, context: BotContext) -> None:
+    """Send the ledger of the current campaign."""
+    person = await _coordinator(update, context)
+    services = context.bot_data
+    lang = language_of(person, services)
+    assert update.effective_chat is not None
+    await update.effective_chat.send_chat_action(ChatAction.UPLOAD_DOCUMENT)
+    name, data = await exports.ledger(
+        uow=services.uow(), clock=services.clock, person=person, policy=services.policy, lang=lang
+    )
+    await update.effective_chat.send_document(
+        InputFile(data, filename=name), caption=text("export.caption", lang)
+    )
+
+
+async def dossier(update: Update, context: BotContext) -> None:
+    """Send the dossier of a task or a unit, in parts under the upload limit."""
+    person = await _coordinator(update, context)
+    lang = language_of(person, context.bot_data)
+    words = " ".join(context.args or []).strip()
+    if not words:
+        await reply(update, text("dossier.usage", lang))
+        return
+    await _send_dossier(update, context, person, words=words)
+
+
+async def dossier_unit(update: Update, context: BotContext, payload: DossierUnit) -> None:
+    """The unit picked among several matches."""
+    person = await _coordinator(update, context)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await _send_dossier(update, context, person, unit_id=payload.unit_id)
+
+
+async def _send_dossier(
+    update: Update,
+    context: BotContext,
+    person: Person,
+    *,
+    words: str = "",
+    unit_id: int | None = None,
+) -> None:
+    services = context.bot_data
+    lang = language_of(person, services)
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_chat_action(ChatAction.UPLOAD_DOCUMENT)
+    planned = await exports.dossier(
+        uow=services.uow(),
+        clock=services.clock,
+        person=person,
+        words=words,
+        unit_id=unit_id,
+        lang=lang,
+        tz=services.settings.tz,
+        part_limit=services.settings.dossier_part_bytes,
+    )
+    if isinstance(planned, list):
+        markup = InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(name, callback_data=DossierUnit(ident).encode())]
+                for ident, name in planned[:20]
+            ]
+        )
+        await chat.send_message(text("dossier.pick", lang, name=words), reply_markup=markup)
+        return
+    total = len(planned)
+    for index in range(total):
+        # One part in memory at a time; reading evidence from disk stays off the event loop.
+        part = await asyncio.to_thread(planned.part, index)
+        await chat.send_document(
+            InputFile(part.data, filename=part.name),
+            caption=text("dossier.caption", lang, part=index + 1, parts=total),
+        )
