@@ -41,10 +41,11 @@ async def test_the_exported_ledger_reimports_without_change(
     await gao.command("export")
     sent = await gao.next_message()
     assert sent.document is not None
-    assert sent.document.file_name.startswith("整改台账-普陀区巡视整改-")
+    name = sent.document.file_name or ""
+    assert name.startswith("整改台账-普陀区巡视整改-")
     assert len(read_workbook(sent.document.data, allow_admin=False).tasks) == 152
 
-    await gao.send_document(sent.document.data, file_name=sent.document.file_name, mime_type=XLSX)
+    await gao.send_document(sent.document.data, file_name=name, mime_type=XLSX)
     preview = await gao.next_message(timeout=30)
     assert "新增 0 条，变更 0 条，无变化 152 条" in preview.text
     assert "系统中有" not in preview.text
@@ -118,4 +119,4 @@ async def test_export_and_dossier_refusals_and_choices(world: World, putuo_bytes
     await gao.press(pick, "区委网信办")
     sent = await gao.next_message(timeout=30)
     assert sent.document is not None
-    assert "区委网信办" in sent.document.file_name
+    assert "区委网信办" in (sent.document.file_name or "")
