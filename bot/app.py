@@ -74,6 +74,10 @@ def rhythm_policy(settings: Settings) -> RhythmPolicy:
         window_end=end,
         catch_up=timedelta(hours=settings.catch_up_hours),
         signoff_pending_days=settings.signoff_pending_days,
+        escalation=(
+            WeeklySlot(*parse_weekly(settings.escalation_at)) if settings.escalation_at else None
+        ),
+        escalation_periods=settings.escalation_periods,
     )
 
 

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     nudge_at: str = "fri 16:00"
     unit_head_notice_at: str = "mon 09:30"
     digest_at: str = "mon 09:00"
+    # 约谈提醒: after the day's check-in and nudge; empty turns it off.
+    escalation_at: str = "fri 17:00"
+    escalation_periods: int = Field(default=2, ge=1, le=8)
     bulletin_time: time = time(16, 0)
     deadline_warning_time: time = time(9, 0)
     working_hours: str = "08:30-18:00"
@@ -71,6 +74,14 @@ class Settings(BaseSettings):
     @field_validator("checkin_at", "nudge_at", "unit_head_notice_at", "digest_at")
     @classmethod
     def _weekly(cls, value: str) -> str:
+        parse_weekly(value)
+        return value.strip().lower()
+
+    @field_validator("escalation_at")
+    @classmethod
+    def _weekly_or_off(cls, value: str) -> str:
+        if not value.strip():
+            return ""
         parse_weekly(value)
         return value.strip().lower()
 
