@@ -1,9 +1,10 @@
-"""The `rectibot` command line: run, db upgrade, import, template, invite, export."""
+"""The `rectibot` command line: run, db upgrade, import, template, invite, export, parse."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -15,10 +16,12 @@ from telegram import Bot, Update
 from bot.app import Wiring, build_application, light_policy
 from bot.clock import SystemClock
 from config.settings import ConfigError, Settings, load_settings
-from domain import accounts, importing, ledger
-from domain.errors import AmbiguousCampaign, PersonUnknown, WorkbookRejected
+from domain import accounts, importing, ledger, notices
+from domain.errors import AmbiguousCampaign, DomainError, PersonUnknown, WorkbookRejected
 from domain.model import Campaign, CampaignSource
+from domain.notice_parser import outline_to_json
 from domain.ports import UnitOfWork
+from domain.texts import text
 from domain.workbook import InviteRow, read_workbook, write_invites, write_template
 from storage.database import make_engine, make_session_factory
 from storage.migrate import upgrade_sync
@@ -61,6 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         print(f"rectibot: cannot read {exc.filename}: {exc.strerror}.", file=sys.stderr)
         return 1
+    except DomainError as exc:  # e.g. a .doc or PDF given to `parse`
+        print(f"rectibot: {text(exc.key, 'en', **exc.params)}", file=sys.stderr)
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -99,6 +105,13 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("-o", "--output", type=Path, help="the .xlsx to write (default: a dated name)")
     exp.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of added columns")
     exp.set_defaults(func=_export)
+    parse = sub.add_parser(
+        "parse", help="read a notice (.docx/.txt) into its problem list and a pre-filled workbook"
+    )
+    parse.add_argument("file", type=Path)
+    parse.add_argument("-o", "--output", type=Path, help="write the pre-filled import workbook")
+    parse.add_argument("--json", action="store_true", help="print the outline as JSON")
+    parse.set_defaults(func=_parse)
     sub.add_parser("send", help="send what the outbox holds now, then exit").set_defaults(
         func=_send
     )
@@ -165,6 +178,26 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
         f"{summary.tasks_updated} updated; {summary.people_added} people added, "
         f"{summary.people_updated} updated."
     )
+    return 0
+
+
+def _parse(_settings: Settings, args: argparse.Namespace) -> int:
+    outline = notices.read_outline(args.file.read_bytes(), args.file.name)
+    if args.json:
+        print(json.dumps(outline_to_json(outline), ensure_ascii=False, indent=2))
+    else:
+        summary = notices.summarise(outline)
+        print(f"{len(outline.problems)} problems, {summary.measures} measures")
+        for category, count in summary.by_category:
+            print(f"  {category}: {count}")
+        for item in outline.not_understood:
+            print(f"  not understood, line {item.line}: {item.text[:80]}", file=sys.stderr)
+    if args.output is not None:
+        args.output.write_bytes(notices.summarise(outline).workbook)
+        print(
+            f"Pre-filled workbook written to {args.output}",
+            file=sys.stderr if args.json else sys.stdout,
+        )
     return 0
 
 

@@ -379,6 +379,33 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "一事一档（第 {part}/{parts} 部分）",
         "Task dossier (part {part} of {parts})",
     ),
+    # Notices (issue 5): the outline of a sent notice
+    "notice.outline": (
+        "📄 <b>已识别</b>：{problems} 个问题、{measures} 条整改措施。\n<b>按类别</b>\n{categories}\n"
+        "<b>前几项</b>\n{first}{stats}{unplaced}",
+        "📄 <b>Read</b>: {problems} problems, {measures} measures.\n<b>By category</b>\n"
+        "{categories}\n<b>First items</b>\n{first}{stats}{unplaced}",
+    ),
+    "notice.item": ("{n}. {title}（{measures} 条措施）", "{n}. {title} ({measures} measures)"),
+    "notice.stats": ("\n<b>统计</b>：{sentence}", "\n<b>Figures</b>: {sentence}"),
+    "notice.unplaced": (
+        "\n⚠️ 有 {count} 处未能识别，请核对：\n{lines}",
+        "\n⚠️ {count} passages were not understood; please check:\n{lines}",
+    ),
+    "notice.unplaced_line": ("  第 {line} 行：{text}", "  line {line}: {text}"),
+    "notice.nothing": (
+        "未能从文件中识别出问题清单（{lines} 处无法识别）。请确认这是整改通报或反馈意见，"
+        "或直接下载 /template 填写。",
+        "No problem list could be read from the file ({lines} passages not understood). "
+        "Check it is a notice, or fill in /template.",
+    ),
+    "notice.workbook": (
+        "已按识别结果预填导入表（类别、问题、措施）。请补充责任单位、责任人、牵头领导、时限，"
+        "并在“人员”表中列出相关人员，然后把文件发回给我导入。",
+        "The import workbook pre-filled from the notice (categories, problems, measures). Add "
+        "units, owners, lead leaders and deadlines, list the people in the 人员 sheet, then "
+        "send it back to import.",
+    ),
     # Accounts
     "start.welcome": (
         "您好，{name}！您的账号已绑定。\n发送 /mytasks 查看您的整改任务，直接发送文字即可报送进展。"

@@ -761,12 +761,37 @@ def _settle_kind(check: _RowCheck, due: date | None) -> TaskKind | None:
 
 def write_template() -> bytes:
     """Build the empty import workbook (with one example row per sheet) for coordinators."""
+    return _template_book([_EXAMPLE_PERSON], [_EXAMPLE_TASK])
+
+
+def write_prefilled(rows: Sequence[tuple[str, str, str, str]]) -> bytes:
+    """Build the import workbook with (序号, 问题类别, 问题, 整改措施) filled in from a notice.
+
+    Units, owners, lead leaders and deadlines are left for the coordinator to fill in.
+    """
+    tasks = [
+        (number, category or None, problem, measure or None)
+        for number, category, problem, measure in rows
+    ]
+    return _template_book([], tasks)
+
+
+def _template_book(
+    people_rows: Sequence[Sequence[object]], task_rows: Sequence[Sequence[object]]
+) -> bytes:
     book = _XlWorkbook()
     people = book.active
     people.title = PEOPLE_SHEET
-    _write_table(people, [(c.name, c.width) for c in PEOPLE_COLUMNS], [_EXAMPLE_PERSON])
+    _write_table(people, [(c.name, c.width) for c in PEOPLE_COLUMNS], people_rows)
     tasks = book.create_sheet(TASKS_SHEET)
-    _write_table(tasks, [(c.name, c.width) for c in TASK_COLUMNS], [_EXAMPLE_TASK])
+    _write_table(tasks, [(c.name, c.width) for c in TASK_COLUMNS], [])
+    for index, row in enumerate(task_rows, start=2):
+        for col, value in enumerate(row, start=1):
+            cell = tasks.cell(index, col)
+            if isinstance(value, str):
+                _put_text(cell, value)  # text stays text: "1.10", "=…"
+            else:
+                cell.value = value
 
     roles = [zh for zh, role in ROLE_NAMES_ZH.items() if role is not Role.ADMIN]
     # Not strict: a cell may hold several roles ("领导、责任人"), which a list cannot express.

@@ -33,13 +33,11 @@ from handlers import (
 from handlers.common import caller, language_of, reply
 
 PRIVATE = filters.ChatType.PRIVATE
-# Workbooks by name: a coordinator's is an import, anyone else's is evidence (uploads decides).
-WORKBOOK = (
-    filters.Document.FileExtension("xlsx")
-    | filters.Document.FileExtension("xlsm")
-    | filters.Document.FileExtension("xls")
-    | filters.Document.FileExtension("et")
-)
+# Workbooks and notices by name: a coordinator's are imports and notices to parse, anyone
+# else's (or a reply) are evidence; uploads.on_document decides.
+DESK_FILES: filters.BaseFilter = filters.Document.FileExtension("xlsx")
+for _extension in ("xlsm", "xls", "et", "docx", "txt", "doc", "wps", "pdf"):
+    DESK_FILES = DESK_FILES | filters.Document.FileExtension(_extension)
 REPORT_CONTENT = (
     filters.TEXT | filters.PHOTO | filters.Document.ALL | filters.VIDEO | filters.AUDIO
 ) & ~filters.COMMAND
@@ -99,7 +97,7 @@ def register(app: BotApp) -> None:
                 PRIVATE & filters.UpdateType.EDITED_MESSAGE & (filters.TEXT | filters.CAPTION),
                 progress.on_edit,
             ),
-            MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & WORKBOOK, uploads.on_document),
+            MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & DESK_FILES, uploads.on_document),
             MessageHandler(
                 PRIVATE & filters.UpdateType.MESSAGE & REPORT_CONTENT, progress.on_message
             ),

@@ -1,18 +1,19 @@
-"""Workbooks sent by coordinators: validate, preview, then Confirm or Cancel."""
+"""Files sent by coordinators: workbooks (preview, Confirm / Cancel) and notices (outline)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
 from telegram import Document, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 
 from bot.context import BotContext
-from domain import importing
+from domain import importing, notices, reporting
 from domain.commands import may_coordinate
 from domain.errors import WorkbookRejected
 from domain.importing import ImportPreview, ImportSummary
-from domain.model import RowError
-from domain.texts import Html, text
+from domain.model import Person, RowError
+from domain.texts import Html, excerpt, text
 from domain.workbook_marks import mark_errors
 from handlers import progress
 from handlers.callback_data import ImportCancel, ImportConfirm
@@ -36,19 +37,19 @@ async def on_document(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
     assert message.document is not None
-    if not may_coordinate(person) or not is_private(update):
+    # A file sent as a reply (to a task prompt or an acknowledgement) is always evidence.
+    if not may_coordinate(person) or not is_private(update) or message.reply_to_message:
         await progress.on_message(update, context)
         return
     services = context.bot_data
     lang = language_of(person, services)
     document = message.document
-    limit = services.settings.max_download_bytes
-    if document.file_size is not None and document.file_size > limit:
-        size = f"{document.file_size / 1024 / 1024:.1f}"
-        await reply(update, text("import.too_big", lang, size=size, limit=limit // 1024 // 1024))
+    if not is_spreadsheet(document):
+        await _on_notice(update, context, person, document)
         return
-    telegram_file = await document.get_file()
-    data = bytes(await telegram_file.download_as_bytearray())
+    data = await _download(update, context, document, lang)
+    if data is None:
+        return
     file_name = document.file_name or "workbook.xlsx"
     try:
         preview = await importing.stage_import(
@@ -64,6 +65,84 @@ async def on_document(update: Update, context: BotContext) -> None:
         return
     await message.reply_text(
         _preview_text(preview, file_name, lang), reply_markup=_preview_keyboard(preview, lang)
+    )
+
+
+async def _download(
+    update: Update, context: BotContext, document: Document, lang: str
+) -> bytes | None:
+    limit = context.bot_data.settings.max_download_bytes
+    if document.file_size is not None and document.file_size > limit:
+        size = f"{document.file_size / 1024 / 1024:.1f}"
+        await reply(update, text("import.too_big", lang, size=size, limit=limit // 1024 // 1024))
+        return None
+    telegram_file = await document.get_file()
+    return bytes(await telegram_file.download_as_bytearray())
+
+
+async def _on_notice(
+    update: Update, context: BotContext, person: Person, document: Document
+) -> None:
+    """A coordinator's notice: answer with its outline and the pre-filled import workbook."""
+    services = context.bot_data
+    lang = language_of(person, services)
+    name = document.file_name or "notice"
+    # PDFs are also evidence: a coordinator with open tasks of their own is reporting.
+    if name.lower().endswith(".pdf") and await reporting.open_tasks_of(
+        uow=services.uow(), person=person
+    ):
+        await progress.on_message(update, context)
+        return
+    data = await _download(update, context, document, lang)
+    if data is None:
+        return
+    # Parsing a long document is CPU work: keep the event loop free for other chats.
+    parsed = await asyncio.to_thread(
+        notices.parse_for_import, person=person, data=data, file_name=name
+    )
+    await reply(update, _outline_text(parsed, lang))
+    if not parsed.outline.problems:
+        return
+    assert update.effective_chat is not None
+    stem = name.rsplit(".", 1)[0] or "notice"
+    await update.effective_chat.send_document(
+        InputFile(parsed.workbook, filename=f"{stem}-整改任务导入表.xlsx"),
+        caption=text("notice.workbook", lang),
+    )
+
+
+def _outline_text(parsed: notices.ParsedNotice, lang: str) -> str:
+    outline = parsed.outline
+    if not outline.problems:
+        return text("notice.nothing", lang, lines=len(outline.not_understood))
+    categories = "\n".join(
+        text("import.count_line", lang, name=excerpt(c, 40), count=n) for c, n in parsed.by_category
+    )
+    first = "\n".join(
+        text("notice.item", lang, n=i, title=excerpt(p.title, 60), measures=len(p.measures))
+        for i, p in enumerate(outline.problems[:MAX_LISTED], start=1)
+    )
+    unplaced = "\n".join(
+        text("notice.unplaced_line", lang, line=u.line, text=excerpt(u.text, 60))
+        for u in outline.not_understood[:5]
+    )
+    return text(
+        "notice.outline",
+        lang,
+        problems=len(outline.problems),
+        measures=parsed.measures,
+        categories=Html(categories),
+        first=Html(first),
+        stats=Html(
+            text("notice.stats", lang, sentence=outline.stats_sentence)
+            if outline.stats_sentence
+            else ""
+        ),
+        unplaced=Html(
+            text("notice.unplaced", lang, count=len(outline.not_understood), lines=Html(unplaced))
+            if outline.not_understood
+            else ""
+        ),
     )
 
 

@@ -31,7 +31,7 @@ from domain.notice_parser import parse_notice
 
 @pytest.fixture
 def corpus() -> Path:
-    """The shared corpus; CI checks the project out on the machine that holds it."""
+    """The corpus copy under tests/data (a checkout without it skips, except in CI)."""
     if not (DEFAULT_CORPUS / "gold.json").exists() and os.environ.get("CI") != "true":
         pytest.skip(f"notice corpus not found at {DEFAULT_CORPUS}")
     return DEFAULT_CORPUS
