@@ -10,8 +10,9 @@ from domain.commands import may_coordinate
 from domain.digest import recipients_language
 from domain.errors import InvalidState, NotFound, PermissionDenied, PersonUnknown
 from domain.model import Person, TaskStatus, TaskView
-from domain.ports import Clock, Outgoing, UnitOfWork
-from domain.texts import excerpt, split_message, text
+from domain.outbox import queue_to
+from domain.ports import Clock, UnitOfWork
+from domain.texts import excerpt, text
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,18 +128,14 @@ async def _tell(
         after=after.name,
         due=task.due_on.isoformat() if task.due_on else "—",
     )
-    await uow.outbox.add(
-        Outgoing(
-            key=f"{key}|{task.id}|{now.isoformat()}",
-            kind="reassign",
-            period=now.date().isoformat(),
-            chat_id=person.telegram_user_id,
-            parts=split_message(body),
-            person_id=person.id,
-            task_ids=[task.id],
-        ),
+    await queue_to(
+        uow,
+        person,
+        key=f"{key}|{task.id}|{now.isoformat()}",
+        kind="reassign",
+        body=body,
         now=now,
-        file_id=None,
+        tasks=[task],
     )
 
 

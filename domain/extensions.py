@@ -17,11 +17,11 @@ from domain.errors import (
     PermissionDenied,
 )
 from domain.model import Person, Role, TaskStatus, TaskView
-from domain.ports import Clock, Extension, Outgoing, UnitOfWork
+from domain.outbox import Buttons, queue_to
+from domain.ports import Clock, Extension, UnitOfWork
 from domain.review import may_sign_off
-from domain.texts import excerpt, split_message, text
+from domain.texts import excerpt, text
 
-Buttons = list[list[tuple[str, str]]]
 DecisionButtons = Callable[[int, str], Buttons]  # (extension id, language) -> the choices
 MAX_REASON = 1000
 
@@ -243,18 +243,6 @@ async def _queue(
     task: TaskView,
     buttons: Buttons | None,
 ) -> None:
-    assert person.telegram_user_id is not None
-    await uow.outbox.add(
-        Outgoing(
-            key=key,
-            kind="extension",
-            period=now.date().isoformat(),
-            chat_id=person.telegram_user_id,
-            parts=split_message(body),
-            person_id=person.id,
-            buttons=buttons,
-            task_ids=[task.id],
-        ),
-        now=now,
-        file_id=None,
+    await queue_to(
+        uow, person, key=key, kind="extension", body=body, now=now, tasks=[task], buttons=buttons
     )

@@ -13,8 +13,9 @@ from domain.digest import needs_report, recipients_language
 from domain.errors import NotFound, PermissionDenied
 from domain.lights import LightPolicy, checkin_before
 from domain.model import Person, TaskView
-from domain.ports import Clock, Outgoing, UnitOfWork
-from domain.texts import excerpt, split_message, text
+from domain.outbox import queue_to
+from domain.ports import Clock, UnitOfWork
+from domain.texts import excerpt, text
 
 PERSON, UNIT, SILENT = 1, 2, 3
 FocusButton = Callable[[int], str]
@@ -140,7 +141,6 @@ async def send(
     async with uow:
         now = clock.now()
         for person in found.people:
-            assert person.telegram_user_id is not None
             lang = recipients_language(person, default_lang)
             tasks = found.tasks[person.id]
             lines = [text("remind.header", lang, name=person.name, sender=coordinator.name)]
@@ -149,19 +149,15 @@ async def send(
                 for t in tasks[:40]
             ]
             flat = [(f"✍️ {t.number}", focus_button(t.id)) for t in tasks[:40]]
-            await uow.outbox.add(
-                Outgoing(
-                    key=f"remind|{now.isoformat()}|p{person.id}",
-                    kind="remind",
-                    period=now.date().isoformat(),
-                    chat_id=person.telegram_user_id,
-                    parts=split_message("\n".join(lines)),
-                    person_id=person.id,
-                    buttons=[flat[i : i + 4] for i in range(0, len(flat), 4)],
-                    task_ids=[t.id for t in tasks],
-                ),
+            await queue_to(
+                uow,
+                person,
+                key=f"remind|{now.isoformat()}|p{person.id}",
+                kind="remind",
+                body="\n".join(lines),
                 now=now,
-                file_id=None,
+                tasks=tasks,
+                buttons=[flat[i : i + 4] for i in range(0, len(flat), 4)],
             )
         await uow.audit.record(
             at=now,

@@ -9,10 +9,10 @@ from datetime import datetime
 from domain.digest import recipients_language
 from domain.errors import InvalidState, NotFound, OwnTask, PermissionDenied
 from domain.model import Person, Role, TaskStatus, TaskView
-from domain.ports import Clock, Outgoing, UnitOfWork
-from domain.texts import excerpt, split_message, text
+from domain.outbox import Buttons, queue_to
+from domain.ports import Clock, UnitOfWork
+from domain.texts import excerpt, text
 
-Buttons = list[list[tuple[str, str]]]
 ReviewButtons = Callable[[int, str], Buttons]  # (task id, language) -> Sign off / Send back
 
 
@@ -61,20 +61,15 @@ async def enqueue_signoff_notice(
             body += "\n" + text(
                 "review.evidence", lang, count=len(evidence), names=names, number=task.number
             )
-        assert reviewer.telegram_user_id is not None
-        await uow.outbox.add(
-            Outgoing(
-                key=f"review|{task.id}|{now.isoformat()}|p{reviewer.id}",
-                kind="review",
-                period=now.date().isoformat(),
-                chat_id=reviewer.telegram_user_id,
-                parts=split_message(body),
-                person_id=reviewer.id,
-                buttons=buttons(task.id, lang),
-                task_ids=[task.id],
-            ),
+        await queue_to(
+            uow,
+            reviewer,
+            key=f"review|{task.id}|{now.isoformat()}|p{reviewer.id}",
+            kind="review",
+            body=body,
             now=now,
-            file_id=None,
+            tasks=[task],
+            buttons=buttons(task.id, lang),
         )
     return len(reviewers)
 
@@ -171,18 +166,14 @@ async def _tell_owner(
         return
     lang = recipients_language(owner, default_lang)
     body = text(key, lang, number=task.number, measure=excerpt(task.measure), reason=reason)
-    await uow.outbox.add(
-        Outgoing(
-            key=f"{key}|{task.id}|{now.isoformat()}|p{owner.id}",
-            kind="review",
-            period=now.date().isoformat(),
-            chat_id=owner.telegram_user_id,
-            parts=split_message(body),
-            person_id=owner.id,
-            task_ids=[task.id],
-        ),
+    await queue_to(
+        uow,
+        owner,
+        key=f"{key}|{task.id}|{now.isoformat()}|p{owner.id}",
+        kind="review",
+        body=body,
         now=now,
-        file_id=None,
+        tasks=[task],
     )
 
 

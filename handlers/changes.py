@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 
 from bot.context import BotContext
 from domain import assignments, nudges
-from domain.commands import may_coordinate
 from domain.errors import PermissionDenied
 from domain.model import Person
 from domain.texts import Html, text
 from handlers.callback_data import Deactivate, FocusTask, PickPerson, Remind
-from handlers.common import caller, is_private, language_of, reply
+from handlers.common import choose, desk_caller, language_of, reply
 
 REASSIGN, RETIRE = 1, 2
 MAX_NAMES = 20
 
 
-async def _coordinator(update: Update, context: BotContext) -> Person:
-    person = await caller(update, context)
-    if not may_coordinate(person) or not is_private(update):
-        raise PermissionDenied()
-    return person
-
-
 async def reassign(update: Update, context: BotContext) -> None:
     """/reassign N NAME."""
-    coordinator = await _coordinator(update, context)
+    coordinator = await desk_caller(update, context)
     services = context.bot_data
     lang = language_of(coordinator, services)
     args = context.args or []
@@ -40,7 +32,7 @@ async def reassign(update: Update, context: BotContext) -> None:
         await reply(update, text("error.person_unknown", lang, name=name))
         return
     if len(found) > 1:
-        await _choose(
+        await choose(
             update,
             text("reassign.pick", lang, name=name, number=task.number),
             [(_who(p), PickPerson(REASSIGN, p.id, task.id).encode()) for p in found],
@@ -51,7 +43,7 @@ async def reassign(update: Update, context: BotContext) -> None:
 
 async def picked(update: Update, context: BotContext, payload: PickPerson) -> None:
     """A person chosen among several matches: reassign to them, or preview their retirement."""
-    coordinator = await _coordinator(update, context)
+    coordinator = await desk_caller(update, context)
     if update.callback_query is not None:
         await update.callback_query.answer()
     if payload.purpose == REASSIGN:
@@ -89,7 +81,7 @@ async def _do_reassign(
 
 async def deactivate(update: Update, context: BotContext) -> None:
     """/deactivate NAME: preview with the tasks to move, then confirm."""
-    coordinator = await _coordinator(update, context)
+    coordinator = await desk_caller(update, context)
     services = context.bot_data
     lang = language_of(coordinator, services)
     name = " ".join(context.args or []).strip()
@@ -101,7 +93,7 @@ async def deactivate(update: Update, context: BotContext) -> None:
         await reply(update, text("error.person_unknown", lang, name=name))
         return
     if len(found) > 1:
-        await _choose(
+        await choose(
             update,
             text("deactivate.pick", lang, name=name),
             [(_who(p), PickPerson(RETIRE, p.id, 0).encode()) for p in found],
@@ -125,14 +117,12 @@ async def _retire_preview(
         unit=preview.person.unit_name or "—",
         tasks=Html(_orphans(preview, lang)),
     )
-    await _choose(
-        update, body, [(text("deactivate.confirm", lang), Deactivate(person_id).encode())]
-    )
+    await choose(update, body, [(text("deactivate.confirm", lang), Deactivate(person_id).encode())])
 
 
 async def confirm_retire(update: Update, context: BotContext, payload: Deactivate) -> None:
     """Retire the person after the coordinator confirmed."""
-    coordinator = await _coordinator(update, context)
+    coordinator = await desk_caller(update, context)
     services = context.bot_data
     lang = language_of(coordinator, services)
     done = await assignments.retire(
@@ -158,7 +148,7 @@ def _orphans(found: assignments.Retirement, lang: str) -> str:
 
 async def remind(update: Update, context: BotContext) -> None:
     """/remind PERSON|UNIT|silent: preview who it reaches, then a Send button."""
-    coordinator = await _coordinator(update, context)
+    coordinator = await desk_caller(update, context)
     services = context.bot_data
     lang = language_of(coordinator, services)
     words = " ".join(context.args or []).strip()
@@ -175,7 +165,7 @@ async def remind(update: Update, context: BotContext) -> None:
     if isinstance(found, nudges.Choices):
         options = [(n, Remind(nudges.PERSON, i, 0).encode()) for i, n in found.people]
         options += [(n, Remind(nudges.UNIT, i, 0).encode()) for i, n in found.units]
-        await _choose(update, text("remind.pick", lang, name=words), options[:MAX_NAMES])
+        await choose(update, text("remind.pick", lang, name=words), options[:MAX_NAMES])
         return
     await _remind_preview(update, found, lang)
 
@@ -208,12 +198,12 @@ async def _remind_preview(update: Update, found: nudges.Target, lang: str) -> No
     )
     # Sending works the recipients out again, so a preview left open is never stale.
     data = Remind(found.scope, found.target_id, 1).encode()
-    await _choose(update, body, [(text("remind.send", lang), data)])
+    await choose(update, body, [(text("remind.send", lang), data)])
 
 
 async def remind_pressed(update: Update, context: BotContext, payload: Remind) -> None:
     """A pick among several matches shows the preview; the preview's button sends."""
-    coordinator = await _coordinator(update, context)
+    coordinator = await desk_caller(update, context)
     services = context.bot_data
     lang = language_of(coordinator, services)
     query = update.callback_query
@@ -246,11 +236,3 @@ async def remind_pressed(update: Update, context: BotContext, payload: Remind) -
 
 def _who(person: Person) -> str:
     return f"{person.name}（{person.unit_name}）" if person.unit_name else person.name
-
-
-async def _choose(update: Update, body: str, options: list[tuple[str, str]]) -> None:
-    assert update.effective_chat is not None
-    markup = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data)] for label, data in options[:MAX_NAMES]]
-    )
-    await update.effective_chat.send_message(body, reply_markup=markup)

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand, BotCommandScopeChat, Chat, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.context import BotContext, Services
 from domain import accounts
-from domain.commands import commands_for
+from domain.commands import commands_for, may_coordinate
+from domain.errors import PermissionDenied
 from domain.model import Person
 from domain.texts import split_message, text
 
@@ -63,3 +71,21 @@ async def set_menu(context: BotContext, chat: Chat | int, person: Person | None)
         await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
     except TelegramError as exc:
         log.warning("could not set the command menu for chat %s: %s", chat_id, exc)
+
+
+async def desk_caller(update: Update, context: BotContext) -> Person:
+    """Return the caller if they work the desk, in a private chat (links and files are personal)."""
+    person = await caller(update, context)
+    if not may_coordinate(person) or not is_private(update):
+        raise PermissionDenied()
+    return person
+
+
+async def choose(update: Update, body: str, options: list[tuple[str, str]]) -> None:
+    """Ask with one button per (label, callback data) option, at most 20."""
+    chat = update.effective_chat
+    assert chat is not None
+    markup = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data)] for label, data in options[:20]]
+    )
+    await chat.send_message(body, reply_markup=markup)

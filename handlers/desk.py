@@ -7,25 +7,16 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from bot.context import BotContext
 from domain import accounts
 from domain.accounts import Invite
-from domain.commands import may_coordinate
-from domain.errors import PermissionDenied, PersonUnknown
-from domain.model import Person
+from domain.errors import PersonUnknown
 from domain.texts import text
 from domain.workbook import InviteRow, write_invites, write_template
 from handlers.callback_data import InviteFor
-from handlers.common import caller, is_private, language_of, reply
-
-
-async def _coordinator(update: Update, context: BotContext) -> Person:
-    person = await caller(update, context)
-    if not may_coordinate(person) or not is_private(update):  # links are personal: never in groups
-        raise PermissionDenied()
-    return person
+from handlers.common import desk_caller, language_of, reply
 
 
 async def template(update: Update, context: BotContext) -> None:
     """Send the empty import template."""
-    person = await _coordinator(update, context)
+    person = await desk_caller(update, context)
     assert update.effective_chat is not None
     await update.effective_chat.send_document(
         InputFile(write_template(), filename="整改任务导入模板.xlsx"),
@@ -35,7 +26,7 @@ async def template(update: Update, context: BotContext) -> None:
 
 async def invite(update: Update, context: BotContext) -> None:
     """Send a person's fresh invite link; several matches get buttons to choose."""
-    coordinator = await _coordinator(update, context)
+    coordinator = await desk_caller(update, context)
     lang = language_of(coordinator, context.bot_data)
     name = " ".join(context.args or []).strip()
     if not name:
@@ -68,7 +59,7 @@ async def invite(update: Update, context: BotContext) -> None:
 
 async def invite_for(update: Update, context: BotContext, payload: InviteFor) -> None:
     """Issue the invite for the person a coordinator picked."""
-    coordinator = await _coordinator(update, context)
+    coordinator = await desk_caller(update, context)
     services = context.bot_data
     issued = await accounts.invite_by_coordinator(
         uow=services.uow(),
@@ -85,7 +76,7 @@ async def invite_for(update: Update, context: BotContext, payload: InviteFor) ->
 
 async def invites(update: Update, context: BotContext) -> None:
     """Send a workbook with fresh links for everyone not yet linked."""
-    coordinator = await _coordinator(update, context)
+    coordinator = await desk_caller(update, context)
     services = context.bot_data
     lang = language_of(coordinator, services)
     issued = await accounts.all_invites_by_coordinator(

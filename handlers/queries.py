@@ -13,7 +13,7 @@ from domain.model import Campaign, Person, TaskStatus, TaskView
 from domain.queries import Kind, Listing, Scope
 from domain.texts import Html, excerpt, split_message, text
 from handlers.callback_data import Page, SendBack, SignOff, UseCampaign
-from handlers.common import caller, language_of, reply
+from handlers.common import caller, choose, language_of, reply
 from handlers.views import LIGHT_EMOJI, board_text
 
 MAX_BUTTONS = 20
@@ -29,7 +29,7 @@ async def campaign(update: Update, context: BotContext) -> None:
     if name:
         found = await campaigns.switch_campaign(uow=services.uow(), person=person, name=name)
         if isinstance(found, list):
-            await _choose(update, text("campaign.pick", lang, name=name), found_buttons(found))
+            await choose(update, text("campaign.pick", lang, name=name), found_buttons(found))
         else:
             await reply(update, text("campaign.switched", lang, name=found.name))
         return
@@ -38,7 +38,7 @@ async def campaign(update: Update, context: BotContext) -> None:
         await reply(update, text("campaign.none", lang))
         return
     current_name = next((c.name for c in open_ones if c.id == current), "—")
-    await _choose(
+    await choose(
         update, text("campaign.list", lang, current=current_name), found_buttons(open_ones)
     )
 
@@ -109,7 +109,7 @@ async def _subject(
         await reply(update, text(f"query.no_{noun}", lang, name=name))
     elif len(found) > 1:
         pick = [(label, Page(kind, ident, 0).encode()) for ident, label in found[:MAX_BUTTONS]]
-        await _choose(update, text(f"query.pick_{noun}", lang, name=name), pick)
+        await choose(update, text(f"query.pick_{noun}", lang, name=name), pick)
     else:
         await _send_listing(update, context, person, kind, found[0][0], found[0][1])
 
@@ -353,11 +353,3 @@ async def _querier(update: Update, context: BotContext) -> Person:
     person = await caller(update, context)
     queries.require_query_rights(person)
     return person
-
-
-async def _choose(update: Update, body: str, options: list[tuple[str, str]]) -> None:
-    assert update.effective_chat is not None
-    markup = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data)] for label, data in options]
-    )
-    await update.effective_chat.send_message(body, reply_markup=markup)

@@ -9,24 +9,15 @@ from telegram.constants import ChatAction
 
 from bot.context import BotContext
 from domain import exports
-from domain.commands import may_coordinate
-from domain.errors import PermissionDenied
 from domain.model import Person
 from domain.texts import text
 from handlers.callback_data import DossierUnit
-from handlers.common import caller, is_private, language_of, reply
-
-
-async def _coordinator(update: Update, context: BotContext) -> Person:
-    person = await caller(update, context)
-    if not may_coordinate(person) or not is_private(update):
-        raise PermissionDenied()
-    return person
+from handlers.common import desk_caller, language_of, reply
 
 
 async def export(update: Update, context: BotContext) -> None:
     """Send the ledger of the current campaign."""
-    person = await _coordinator(update, context)
+    person = await desk_caller(update, context)
     services = context.bot_data
     lang = language_of(person, services)
     assert update.effective_chat is not None
@@ -41,7 +32,7 @@ async def export(update: Update, context: BotContext) -> None:
 
 async def dossier(update: Update, context: BotContext) -> None:
     """Send the dossier of a task or a unit, in parts under the upload limit."""
-    person = await _coordinator(update, context)
+    person = await desk_caller(update, context)
     lang = language_of(person, context.bot_data)
     words = " ".join(context.args or []).strip()
     if not words:
@@ -52,7 +43,7 @@ async def dossier(update: Update, context: BotContext) -> None:
 
 async def dossier_unit(update: Update, context: BotContext, payload: DossierUnit) -> None:
     """The unit picked among several matches."""
-    person = await _coordinator(update, context)
+    person = await desk_caller(update, context)
     if update.callback_query is not None:
         await update.callback_query.answer()
     await _send_dossier(update, context, person, unit_id=payload.unit_id)
