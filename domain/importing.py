@@ -219,6 +219,7 @@ class ImportPreview:
     by_unit: tuple[tuple[str, int], ...]
     by_kind: tuple[tuple[TaskKind, int], ...]
     by_lead: tuple[tuple[str, int], ...] = field(default=())
+    new_units: tuple[str, ...] = ()  # not yet in the bot: a typo would make a second unit
 
 
 async def stage_import(
@@ -258,10 +259,15 @@ async def stage_import(
             data={"file": file_name, "tasks": len(workbook.tasks)},
         )
         people_new = sum([await uow.people.by_name(p.name) is None for p in workbook.people])
+        known_units = set(await uow.people.unit_names())
         await uow.commit()
-    return _preview(
+    preview = _preview(
         staged_id, campaign.name if campaign else name, workbook, existing, people_new, not campaign
     )
+    # On a first import every unit is new; afterwards a new one is worth a second look.
+    wanted = dict.fromkeys(row.unit for row in workbook.tasks)
+    new_units = tuple(u for u in wanted if u not in known_units) if known_units else ()
+    return replace(preview, new_units=new_units)
 
 
 async def confirm_import(

@@ -406,6 +406,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "units, owners, lead leaders and deadlines, list the people in the 人员 sheet, then "
         "send it back to import.",
     ),
+    "import.new_units": (
+        "\n⚠️ 有 {count} 个单位在系统中尚不存在，将新建：{units}（如为笔误，请取消并修改后重新发送）",
+        "\n⚠️ {count} units are new to the bot and will be created: {units} (if that is a typo, "
+        "cancel, fix and send again)",
+    ),
     # Accounts
     "start.welcome": (
         "您好，{name}！您的账号已绑定。\n发送 /mytasks 查看您的整改任务，直接发送文字即可报送进展。"

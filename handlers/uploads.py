@@ -239,6 +239,13 @@ def _preview_text(preview: ImportPreview, file_name: str, lang: str) -> str:
         if preview.removed
         else ""
     )
+    if preview.new_units:
+        removed += text(
+            "import.new_units",
+            lang,
+            count=len(preview.new_units),
+            units=_listed(preview.new_units, lang),
+        )
     kinds = [(text(f"kind.{k.value}", lang), n) for k, n in preview.by_kind]
     return text(
         "import.preview",

@@ -130,6 +130,9 @@ class SqlPeople(_Repo):
             select(PersonRowT).where(PersonRowT.active.is_(True)).order_by(PersonRowT.id)
         )
 
+    async def unit_names(self) -> list[str]:
+        return list(await self.session.scalars(select(UnitRow.name).order_by(UnitRow.name)))
+
     async def unit_id(self, name: str) -> int:
         found = await self.session.scalar(select(UnitRow.id).where(UnitRow.name == name))
         if found is not None:

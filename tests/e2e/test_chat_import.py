@@ -230,3 +230,39 @@ async def test_a_ten_thousand_row_workbook_gets_a_preview(world: World) -> None:
     preview = (await send_workbook(admin, data, caption="大轮次"))[-1]
     assert "共 10000 条整改措施" in preview.text
     assert "新增 10000 条" in preview.text
+
+
+async def test_a_unit_new_to_the_bot_is_pointed_out_before_confirming(
+    world: World, putuo_bytes: bytes
+) -> None:
+    await world.import_putuo(putuo_bytes)
+    gao = await world.join("高飞")
+    typo = book(
+        people=[person(name="王建国", unit="区发展改革委")],
+        tasks=[task(number="99.1", unit="区发改委", owner="王建国", lead=None)],
+    )
+    preview = (await send_workbook(gao, typo))[-1]
+    assert "有 1 个单位在系统中尚不存在，将新建：区发改委" in preview.text
+    known = book(
+        people=[person(name="王建国", unit="区发展改革委")],
+        tasks=[task(number="99.1", unit="区发展改革委", owner="王建国", lead=None)],
+    )
+    preview = (await send_workbook(gao, known))[-1]
+    assert "尚不存在" not in preview.text
+
+
+def _merged_problems() -> bytes:
+    def merge(sheet: object) -> None:
+        sheet.merge_cells("C2:C3")  # type: ignore[attr-defined]
+        sheet.merge_cells("B2:B3")  # type: ignore[attr-defined]
+
+    rows = [task(number="1.1"), task(number="1.2", category=None, problem=None, measure="措施乙")]
+    return book(
+        people=[person(), person(name="李四", roles="领导")], tasks=rows, tweak={"整改任务": merge}
+    )
+
+
+async def test_merged_problem_cells_count_as_one_problem(world: World) -> None:
+    admin = world.sim.user(first_name="Admin", user_id=ADMIN_ID)
+    preview = (await send_workbook(admin, _merged_problems(), caption="合并单元格"))[-1]
+    assert "共 2 条整改措施、1 个问题：新增 2 条" in preview.text
