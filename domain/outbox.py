@@ -22,6 +22,7 @@ async def queue_to(
     now: datetime,
     tasks: Sequence[TaskView] = (),
     buttons: Buttons | None = None,
+    file_id: int | None = None,
 ) -> bool:
     """Add the message unless its key was queued before; replies to it report on `tasks`."""
     assert person.telegram_user_id is not None
@@ -37,5 +38,5 @@ async def queue_to(
             task_ids=[t.id for t in tasks],
         ),
         now=now,
-        file_id=None,
+        file_id=file_id,
     )

@@ -210,6 +210,7 @@ class OutgoingFile:
     name: str
     kind: str  # "photo" or "document"
     data: bytes
+    remote_id: str | None = None  # a file Telegram already has: sent by id, no bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -475,6 +476,7 @@ class EvidenceRecord:
     sha256: str | None
     stored_path: str | None
     created_at: datetime
+    telegram_file_id: str | None = None  # resend without uploading again
 
 
 @dataclass(frozen=True, slots=True)

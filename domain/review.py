@@ -10,7 +10,7 @@ from domain.digest import recipients_language
 from domain.errors import InvalidState, NotFound, OwnTask, PermissionDenied
 from domain.model import Person, Role, TaskStatus, TaskView
 from domain.outbox import Buttons, queue_to
-from domain.ports import Clock, UnitOfWork
+from domain.ports import Clock, EvidenceRecord, OutgoingFile, UnitOfWork
 from domain.texts import excerpt, text
 
 ReviewButtons = Callable[[int, str], Buttons]  # (task id, language) -> Sign off / Send back
@@ -45,6 +45,7 @@ async def enqueue_signoff_notice(
         for p in await uow.people.with_role(Role.COORDINATOR)
         if p.active and p.id != task.owner_id and p.telegram_user_id is not None
     ]
+    latest = await _latest_evidence(uow, evidence, now)
     for reviewer in reviewers:
         lang = recipients_language(reviewer, default_lang)
         body = text(
@@ -70,8 +71,28 @@ async def enqueue_signoff_notice(
             now=now,
             tasks=[task],
             buttons=buttons(task.id, lang),
+            file_id=latest,
         )
     return len(reviewers)
+
+
+async def _latest_evidence(
+    uow: UnitOfWork, evidence: Sequence[EvidenceRecord], now: datetime
+) -> int | None:
+    """Attach the newest evidence file by Telegram's id, so reviewers see it in the chat."""
+    latest = next((e for e in reversed(evidence) if e.telegram_file_id), None)
+    if latest is None:
+        return None
+    photo = (latest.mime_type or "").startswith("image/") and latest.file_name.startswith("photo_")
+    return await uow.outbox.add_file(
+        OutgoingFile(
+            name=latest.file_name,
+            kind="photo" if photo else "document",
+            data=b"",
+            remote_id=latest.telegram_file_id,
+        ),
+        now=now,
+    )
 
 
 async def check_reviewable(*, uow: UnitOfWork, reviewer: Person, task_id: int) -> TaskView:

@@ -726,6 +726,7 @@ class SqlReports(_Repo):
                 sha256=r.sha256,
                 stored_path=r.stored_path,
                 created_at=r.created_at,
+                telegram_file_id=r.file_id,
             )
             for r in rows
         ]
@@ -762,7 +763,13 @@ class SqlOutbox(_Repo):
         return True
 
     async def add_file(self, file: OutgoingFile, *, now: datetime) -> int:
-        row = OutboxFileRow(name=file.name, kind=file.kind, data=file.data, created_at=now)
+        row = OutboxFileRow(
+            name=file.name,
+            kind=file.kind,
+            data=file.data,
+            remote_id=file.remote_id,
+            created_at=now,
+        )
         self.session.add(row)
         await self.session.flush()
         return row.id
