@@ -82,8 +82,8 @@ async def reassign(
             raise NotFound()
         if after is None or not after.active:
             raise PersonUnknown(name=str(person_id))
-        if task.status == TaskStatus.CLOSED:
-            raise InvalidState(status=task.status.value)
+        if task.status in (TaskStatus.CLOSED, TaskStatus.PENDING_REVIEW):
+            raise InvalidState(status=task.status.value)  # send it back first
         if task.owner_id == after.id:
             raise InvalidState(status="same_owner")
         before = await uow.people.get(task.owner_id)

@@ -116,3 +116,9 @@ class ExtensionPending(DomainError):
     """The task already has a request waiting for a decision."""
 
     key = "error.extension_pending"
+
+
+class PrivateOnly(DomainError):
+    """Personal information is shown only in a private chat."""
+
+    key = "error.group_private"

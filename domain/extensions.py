@@ -113,6 +113,8 @@ async def request_extension(
         )
         extension = await uow.extensions.get(ext_id)
         assert extension is not None
+        campaign = await uow.campaigns.get(task.campaign_id)
+        campaign_name = campaign.name if campaign else "—"
         for coordinator in await uow.people.with_role(Role.COORDINATOR):
             if coordinator.id == person.id or coordinator.telegram_user_id is None:
                 continue
@@ -123,7 +125,7 @@ async def request_extension(
                 uow,
                 coordinator,
                 f"extension|{ext_id}|p{coordinator.id}",
-                _request_text(extension, task, person.name, lang),
+                _request_text(extension, task, person.name, campaign_name, lang),
                 now,
                 task,
                 buttons(ext_id, lang),
@@ -155,6 +157,8 @@ async def decide(
         ext = view.extension
         now = clock.now()
         due = (new_due or ext.requested_due) if approve else None
+        if due is not None and ext.old_due is not None and due <= ext.old_due:
+            raise BadExtensionDate(problem="not_later", due=ext.old_due.isoformat())
         outcome = "approved" if approve else "refused"
         if not await uow.extensions.decide(
             ext.id, outcome=outcome, decided_by=person.id, new_due=due, note=note, now=now
@@ -213,17 +217,20 @@ async def _decidable(uow: UnitOfWork, person: Person, extension_id: int) -> Exte
     task = await uow.tasks.view(ext.task_id) if ext is not None else None
     if ext is None or task is None:
         raise NotFound()
-    if task.owner_id == person.id:
+    if task.owner_id == person.id or ext.person_id == person.id:
         raise OwnTask()
+    if task.status == TaskStatus.CLOSED:
+        raise InvalidState(status=task.status.value)
     if ext.outcome is not None:
         raise InvalidState(status="decided")
     return ExtensionView(ext, task)
 
 
-def _request_text(ext: Extension, task: TaskView, owner: str, lang: str) -> str:
+def _request_text(ext: Extension, task: TaskView, owner: str, campaign: str, lang: str) -> str:
     return text(
         "extension.request",
         lang,
+        campaign=campaign,
         owner=owner,
         unit=task.unit_name,
         number=task.number,

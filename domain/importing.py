@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -13,14 +14,17 @@ from domain.commands import may_coordinate
 from domain.errors import (
     AmbiguousCampaign,
     ImportDecided,
+    InvalidState,
     NotFound,
     PermissionDenied,
     WorkbookRejected,
 )
 from domain.model import (
+    ROLE_NAMES_ZH,
     Campaign,
     CampaignSource,
     Person,
+    PersonRow,
     RowError,
     TaskKind,
     TaskRow,
@@ -101,7 +105,9 @@ async def _apply(
     errors = await _resolve_names(uow, workbook.tasks, people)
     if errors:
         raise WorkbookRejected(errors)
-    added, updated, problems = await _write_tasks(uow, campaign, workbook.tasks, people, now)
+    added, updated, problems = await _write_tasks(
+        uow, campaign, workbook.tasks, people, now, actor_id
+    )
     await uow.audit.record(
         at=now,
         actor_id=actor_id,
@@ -162,6 +168,7 @@ async def _write_tasks(
     tasks: tuple[TaskRow, ...],
     people: dict[str, Person],
     now: datetime,
+    actor_id: int | None = None,
 ) -> tuple[int, int, int]:
     added = updated = 0
     problem_ids: dict[tuple[str | None, str], int] = {}
@@ -190,15 +197,27 @@ async def _write_tasks(
             await uow.tasks.add(campaign_id=campaign.id, plan=plan, now=now)
             added += 1
         else:
+            before = await uow.tasks.view(existing)
             # Re-import changes the plan, never the progress already reported.
             await uow.tasks.replan(existing, plan)
             updated += 1
+            changes = _changes(row, before) if before else ""
+            if changes:  # an import can undo an extension or a reassignment: say so per task
+                await uow.audit.record(
+                    at=now,
+                    actor_id=actor_id,
+                    action="task.replanned",
+                    entity="task",
+                    entity_id=existing,
+                    data={"changes": changes},
+                )
     return added, updated, len(problem_ids)
 
 
 # ------------------------------------------------------------------ import from the chat
 
 _T = TypeVar("_T")
+ROLE_LABELS = {role: label for label, role in ROLE_NAMES_ZH.items()}
 STAGED_HOURS = 24  # a preview older than this must be uploaded again
 
 
@@ -220,6 +239,7 @@ class ImportPreview:
     by_kind: tuple[tuple[TaskKind, int], ...]
     by_lead: tuple[tuple[str, int], ...] = field(default=())
     new_units: tuple[str, ...] = ()  # not yet in the bot: a typo would make a second unit
+    people_changed: tuple[str, ...] = ()  # units moved and roles granted to existing people
 
 
 async def stage_import(
@@ -235,8 +255,11 @@ async def stage_import(
     if not may_coordinate(coordinator):
         raise PermissionDenied()
     # The 管理员 role is granted by the operator's settings, never by a file sent in the chat.
-    workbook = read_workbook(data, allow_admin=False)
+    # Reading a big workbook takes seconds: off the event loop, so other chats go on.
+    workbook = await asyncio.to_thread(read_workbook, data, allow_admin=False)
     async with uow:
+        now = clock.now()
+        await uow.staging.expire_before(now - timedelta(hours=STAGED_HOURS), now)
         campaign, name = await _target_campaign(uow, coordinator, campaign_name)
         errors = await _unknown_names(uow, workbook)
         if errors:
@@ -258,7 +281,11 @@ async def stage_import(
             entity_id=staged_id,
             data={"file": file_name, "tasks": len(workbook.tasks)},
         )
-        people_new = sum([await uow.people.by_name(p.name) is None for p in workbook.people])
+        known = {p.name: await uow.people.by_name(p.name) for p in workbook.people}
+        people_new = sum(found is None for found in known.values())
+        people_changed = tuple(
+            change for row in workbook.people if (change := _person_change(row, known[row.name]))
+        )
         known_units = set(await uow.people.unit_names())
         await uow.commit()
     preview = _preview(
@@ -267,7 +294,7 @@ async def stage_import(
     # On a first import every unit is new; afterwards a new one is worth a second look.
     wanted = dict.fromkeys(row.unit for row in workbook.tasks)
     new_units = tuple(u for u in wanted if u not in known_units) if known_units else ()
-    return replace(preview, new_units=new_units)
+    return replace(preview, new_units=new_units, people_changed=people_changed)
 
 
 async def confirm_import(
@@ -283,7 +310,7 @@ async def confirm_import(
             raise ImportDecided(outcome="expired")
         if not await uow.staging.decide(staged_id, "confirmed", now):
             raise ImportDecided(outcome="confirmed")
-        workbook = read_workbook(staged.data, allow_admin=False)
+        workbook = await asyncio.to_thread(read_workbook, staged.data, allow_admin=False)
         campaign, created = await _staged_campaign(
             uow, staged.campaign_id, staged.campaign_name, now
         )
@@ -324,7 +351,10 @@ async def _target_campaign(
     """Return the named campaign (None when the name is new), else the current one."""
     if name and name.strip():
         wanted = name.strip()[:200]
-        return await uow.campaigns.by_name(wanted), wanted
+        found = await uow.campaigns.by_name(wanted)
+        if found is not None and not found.is_open:
+            raise InvalidState(status="closed_campaign")
+        return found, wanted
     campaign = await current_campaign(uow, coordinator)
     return campaign, campaign.name
 
@@ -409,3 +439,30 @@ def _differs(row: TaskRow, view: TaskView) -> bool:
         view.owner_name,
         view.lead_name,
     ) or (row.kind, row.due_on) != (view.kind, view.due_on)
+
+
+def _changes(row: TaskRow, view: TaskView) -> str:
+    """Describe what an import changes in a task's plan: "责任人 王建国→李晓燕；时限 …"."""
+    pairs = (
+        ("责任单位", view.unit_name, row.unit),
+        ("责任人", view.owner_name, row.owner),
+        ("牵头领导", view.lead_name or "—", row.lead or "—"),
+        ("整改时限", str(view.due_on or "—"), str(row.due_on or "—")),
+        ("整改类型", view.kind.value, row.kind.value),
+        ("整改措施", view.measure, row.measure),
+        ("问题", view.problem, row.problem),
+    )
+    return "；".join(f"{label} {old[:30]}→{new[:30]}" for label, old, new in pairs if old != new)
+
+
+def _person_change(row: PersonRow, existing: Person | None) -> str:
+    """Say what confirming changes for a person already in the bot (unit, added roles)."""
+    if existing is None:
+        return ""
+    parts = []
+    if row.unit and row.unit != existing.unit_name:
+        parts.append(f"单位 {existing.unit_name or '—'}→{row.unit}")
+    added = [ROLE_LABELS[r] for r in row.roles - existing.roles]
+    if added:
+        parts.append("新增角色 " + "、".join(sorted(added)))
+    return f"{row.name}：" + "；".join(parts) if parts else ""

@@ -128,8 +128,12 @@ async def send(
     target_id: int,
     focus_button: FocusButton,
     default_lang: str,
+    token: str,
 ) -> Target:
-    """Queue one nudge per reachable person, with a ✍️ button per task."""
+    """Queue one nudge per reachable person, with a ✍️ button per task.
+
+    `token` names the preview that was confirmed: pressing its button twice sends once.
+    """
     found = await target(
         uow=uow,
         clock=clock,
@@ -152,7 +156,7 @@ async def send(
             await queue_to(
                 uow,
                 person,
-                key=f"remind|{now.isoformat()}|p{person.id}",
+                key=f"remind|{token}|p{person.id}",
                 kind="remind",
                 body="\n".join(lines),
                 now=now,

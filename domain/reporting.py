@@ -260,7 +260,7 @@ async def request_signoff(
             action="task.signoff_requested",
             entity="task",
             entity_id=task.id,
-            data={"previous_status": task.status.value},
+            data={"previous_status": task.status.value, "previous_percent": task.percent},
         )
         reviewers = [
             p

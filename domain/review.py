@@ -46,11 +46,13 @@ async def enqueue_signoff_notice(
         if p.active and p.id != task.owner_id and p.telegram_user_id is not None
     ]
     latest = await _latest_evidence(uow, evidence, now)
+    campaign = await uow.campaigns.get(task.campaign_id)
     for reviewer in reviewers:
         lang = recipients_language(reviewer, default_lang)
         body = text(
             "report.signoff_notice",
             lang,
+            campaign=campaign.name if campaign else "—",
             owner=requester.name,
             unit=task.unit_name,
             number=task.number,
@@ -108,9 +110,10 @@ async def sign_off(
     async with uow:
         task = await _reviewable(uow, reviewer, task_id)
         now = clock.now()
-        await uow.tasks.set_progress(
-            task.id, percent=100, status=TaskStatus.CLOSED, last_update_at=task.last_update_at
-        )
+        if not await uow.tasks.change_status(
+            task.id, expected=TaskStatus.PENDING_REVIEW, status=TaskStatus.CLOSED, percent=100
+        ):
+            raise InvalidState(status="decided")
         await uow.tasks.set_closed_at(task.id, now)
         await uow.audit.record(
             at=now, actor_id=reviewer.id, action="task.signed_off", entity="task", entity_id=task.id
@@ -144,12 +147,13 @@ async def send_back(
     async with uow:
         task = await _reviewable(uow, reviewer, task_id)
         now = clock.now()
-        await uow.tasks.set_progress(
+        if not await uow.tasks.change_status(
             task.id,
-            percent=task.percent,
+            expected=TaskStatus.PENDING_REVIEW,
             status=TaskStatus.IN_PROGRESS,
-            last_update_at=task.last_update_at,
-        )
+            percent=await _percent_before_request(uow, task),
+        ):
+            raise InvalidState(status="decided")
         await uow.tasks.mark_review_requested(task.id, None)
         await uow.audit.record(
             at=now,
@@ -166,13 +170,23 @@ async def send_back(
         return ReviewOutcome(back, False)
 
 
+async def _percent_before_request(uow: UnitOfWork, task: TaskView) -> int:
+    """The percent the official had reported before asking: asking set it to 100."""
+    events = await uow.audit.for_entity("task", [task.id])
+    asked = [e for e in events if e.action == "task.signoff_requested"]
+    before = asked[-1].data.get("previous_percent") if asked else None
+    return int(before) if isinstance(before, int) else task.percent
+
+
 async def _reviewable(uow: UnitOfWork, reviewer: Person, task_id: int) -> TaskView:
     if not may_sign_off(reviewer):
         raise PermissionDenied()
     task = await uow.tasks.view(task_id)
     if task is None:
         raise NotFound()
-    if task.owner_id == reviewer.id:
+    reports = await uow.reports.for_task(task.id)
+    # Owning it now or having reported on it (a reassignment in between) both bar the review.
+    if task.owner_id == reviewer.id or any(r.author_id == reviewer.id for r in reports):
         raise OwnTask()  # whatever other roles they hold
     if task.status != TaskStatus.PENDING_REVIEW:
         raise InvalidState(status=task.status.value)

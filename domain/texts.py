@@ -186,8 +186,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "review.sign_off": ("✅ 同意销号", "✅ Sign off"),
     "review.send_back": ("↩️ 退回", "↩️ Send back"),
     "review.evidence": (
-        "佐证材料 {count} 份：{names}（发送 /dossier {number} 获取文件）",
-        "{count} evidence file(s): {names} (send /dossier {number} for the files)",
+        "佐证材料 {count} 份：{names}（最新一份附后）",
+        "{count} evidence file(s): {names} (the newest follows)",
     ),
     "review.signed_off": (
         "✅ 您的任务 <b>{number}</b> 已审核通过并销号：{measure}",
@@ -243,9 +243,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Extension request sent: task <b>{number}</b> to {new}; waiting for the coordinators.",
     ),
     "extension.request": (
-        "⏳ <b>延期申请</b>\n{owner}（{unit}）申请将任务 <b>{number}</b> 的时限由 {old} 延至 {new}。\n"
+        "⏳ <b>延期申请</b>（{campaign}）\n{owner}（{unit}）申请将任务 <b>{number}</b> 的时限由 {old} 延至 {new}。\n"
         "{measure}\n理由：{reason}",
-        "⏳ <b>Extension request</b>\n{owner} ({unit}) asks to move task <b>{number}</b> from "
+        "⏳ <b>Extension request</b> ({campaign})\n{owner} ({unit}) asks to move task <b>{number}</b> from "
         "{old} to {new}.\n{measure}\nReason: {reason}",
     ),
     "extension.approve": ("✅ 同意", "✅ Approve"),
@@ -411,6 +411,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "\n⚠️ {count} units are new to the bot and will be created: {units} (if that is a typo, "
         "cancel, fix and send again)",
     ),
+    "import.people_changed": (
+        "\n⚠️ {count} 位已有人员的信息将被修改：\n{changes}",
+        "\n⚠️ {count} people already in the bot will change:\n{changes}",
+    ),
     # Accounts
     "start.welcome": (
         "您好，{name}！您的账号已绑定。\n发送 /mytasks 查看您的整改任务，直接发送文字即可报送进展。"
@@ -574,8 +578,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Sign-off requested for task <b>{number}</b>; the coordinators will review it.",
     ),
     "report.signoff_notice": (
-        "📝 <b>销号申请</b>\n{owner}（{unit}）申请对任务 <b>{number}</b> 销号：\n{measure}\n最近进展：{last}",
-        "📝 <b>Sign-off request</b>\n{owner} ({unit}) asks to sign off task <b>{number}</b>:\n"
+        "📝 <b>销号申请</b>（{campaign}）\n{owner}（{unit}）申请对任务 <b>{number}</b> 销号：\n{measure}\n最近进展：{last}",
+        "📝 <b>Sign-off request</b> ({campaign})\n{owner} ({unit}) asks to sign off task <b>{number}</b>:\n"
         "{measure}\nLast report: {last}",
     ),
     "report.percent_set": (
@@ -780,7 +784,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "同意延期，整改时限调整为 {new_due}",
         "Extension approved; new deadline {new_due}",
     ),
-    "history.extension.refused": ("不同意延期", "Extension refused"),
+    "history.extension.refused": ("不同意延期，理由：{note}", "Extension refused: {note}"),
+    "history.task.replanned": (
+        "按导入的工作簿调整计划：{changes}",
+        "Plan changed by an import: {changes}",
+    ),
+    "history.person.retired": ("停用", "Retired"),
+    "status.closed_campaign": ("该整改轮次已关闭", "that round is closed"),
     "history.other": ("{action}{data}", "{action}{data}"),
     "record.campaign": ("整改轮次", "Round"),
     "record.number": ("序号", "Number"),

@@ -142,7 +142,9 @@ async def confirm_retire(update: Update, context: BotContext, payload: Deactivat
 def _orphans(found: assignments.Retirement, lang: str) -> str:
     if not found.orphaned:
         return text("deactivate.no_tasks", lang)
-    numbers = "、".join(t.number for t in found.orphaned)
+    numbers = "、".join(t.number for t in found.orphaned[:60])
+    if len(found.orphaned) > 60:
+        numbers += "…"
     return text("deactivate.tasks", lang, count=len(found.orphaned), numbers=numbers)
 
 
@@ -229,6 +231,7 @@ async def remind_pressed(update: Update, context: BotContext, payload: Remind) -
         target_id=payload.target_id,
         focus_button=lambda task_id: FocusTask(task_id).encode(),
         default_lang=services.settings.default_language,
+        token=f"{query.message.chat.id}:{query.message.message_id}" if query.message else query.id,
     )
     services.rhythm.wake.set()
     await query.edit_message_text(text("remind.sent", lang, count=len(sent.people)))

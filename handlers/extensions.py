@@ -45,17 +45,23 @@ async def extend(update: Update, context: BotContext) -> None:
     tasks = await reporting.open_tasks_of(uow=services.uow(), person=person)
     number = " ".join(context.args or []).strip()
     if number:
-        chosen = next((t for t in tasks if t.number == number), None)
-        if chosen is None:
+        tasks = [t for t in tasks if t.number == number]
+        if not tasks:
             await reply(update, text("query.no_task", lang, number=number))
             return
-        await _ask(update, context, person, chosen.id)
-        return
+        if len(tasks) == 1:
+            await _ask(update, context, person, tasks[0].id)
+            return
     if not tasks:
         await reply(update, text("extension.none", lang))
         return
+    # The same number in two rounds: the buttons tell them apart by the measure.
+    repeated = len({t.number for t in tasks}) < len(tasks)
     buttons = [
-        InlineKeyboardButton(f"⏳ {t.number}", callback_data=AskExtension(t.id).encode())
+        InlineKeyboardButton(
+            f"⏳ {t.number} {t.measure[:12]}" if repeated else f"⏳ {t.number}",
+            callback_data=AskExtension(t.id).encode(),
+        )
         for t in tasks
     ]
     assert update.effective_chat is not None

@@ -7,13 +7,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.context import BotContext
 from domain import campaigns, queries
 from domain.commands import may_coordinate
+from domain.errors import PrivateOnly
 from domain.history import history_lines
 from domain.lights import light_for
 from domain.model import Campaign, Person, TaskStatus, TaskView
 from domain.queries import Kind, Listing, Scope
 from domain.texts import Html, excerpt, split_message, text
 from handlers.callback_data import Page, SendBack, SignOff, UseCampaign
-from handlers.common import caller, choose, language_of, reply
+from handlers.common import caller, choose, is_private, language_of, reply
 from handlers.views import LIGHT_EMOJI, board_text
 
 MAX_BUTTONS = 20
@@ -352,4 +353,6 @@ async def history(update: Update, context: BotContext) -> None:
 async def _querier(update: Update, context: BotContext) -> Person:
     person = await caller(update, context)
     queries.require_query_rights(person)
+    if not is_private(update):  # reports, reasons and names are not for a group
+        raise PrivateOnly()
     return person

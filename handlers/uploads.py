@@ -13,7 +13,7 @@ from domain.commands import may_coordinate
 from domain.errors import WorkbookRejected
 from domain.importing import ImportPreview, ImportSummary
 from domain.model import Person, RowError
-from domain.texts import Html, excerpt, text
+from domain.texts import Html, excerpt, split_message, text
 from domain.workbook_marks import mark_errors
 from handlers import progress
 from handlers.callback_data import ImportCancel, ImportConfirm
@@ -63,9 +63,12 @@ async def on_document(update: Update, context: BotContext) -> None:
     except WorkbookRejected as rejected:
         await _send_errors(update, rejected.errors, data, file_name, lang)
         return
-    await message.reply_text(
-        _preview_text(preview, file_name, lang), reply_markup=_preview_keyboard(preview, lang)
-    )
+    parts = split_message(_preview_text(preview, file_name, lang))
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        await message.reply_text(
+            part, reply_markup=_preview_keyboard(preview, lang) if last else None
+        )
 
 
 async def _download(
@@ -190,8 +193,9 @@ async def _send_errors(
     ]
     if len(errors) > MAX_LISTED_ERRORS:
         lines.append(text("import.error_more", lang, count=len(errors) - MAX_LISTED_ERRORS))
-    await reply(update, text("import.rejected", lang, count=len(errors), lines="\n".join(lines)))
-    marked = mark_errors(data, errors) if data is not None else None
+    body = text("import.rejected", lang, count=len(errors), lines=Html("\n".join(lines)))
+    await reply(update, body)
+    marked = await asyncio.to_thread(mark_errors, data, errors) if data is not None else None
     if marked is not None:
         assert update.effective_chat is not None
         stem = file_name.rsplit(".", 1)[0] or "workbook"
@@ -239,6 +243,15 @@ def _preview_text(preview: ImportPreview, file_name: str, lang: str) -> str:
         if preview.removed
         else ""
     )
+    if preview.people_changed:
+        removed += text(
+            "import.people_changed",
+            lang,
+            count=len(preview.people_changed),
+            changes=Html(
+                "\n".join(f"  {excerpt(c, 120)}" for c in preview.people_changed[:MAX_LISTED])
+            ),
+        )
     if preview.new_units:
         removed += text(
             "import.new_units",

@@ -499,6 +499,17 @@ class SqlTasks(_Repo):
         )
         await self.session.flush()
 
+    async def change_status(
+        self, task_id: int, *, expected: TaskStatus, status: TaskStatus, percent: int
+    ) -> bool:
+        # Conditional: of two reviewers pressing at once, only one decides.
+        result = await self.session.execute(
+            update(TaskRowT)
+            .where(TaskRowT.id == task_id, TaskRowT.status == expected.value)
+            .values(status=status.value, percent=percent)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     async def set_closed_at(self, task_id: int, at: datetime | None) -> None:
         await self.session.execute(
             update(TaskRowT).where(TaskRowT.id == task_id).values(closed_at=at)

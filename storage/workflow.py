@@ -58,7 +58,8 @@ class SqlStaging(_Repo):
         result = await self.session.execute(
             update(StagedImportRow)
             .where(StagedImportRow.id == staged_id, StagedImportRow.outcome.is_(None))
-            .values(outcome=outcome, decided_at=now)
+            # The upload is not kept once decided: the tasks (or nothing) are what remains.
+            .values(outcome=outcome, decided_at=now, data=b"")
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 

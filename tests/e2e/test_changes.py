@@ -159,3 +159,16 @@ async def test_remind_choices_and_refusals(world: World, putuo_bytes: bytes) -> 
     assert "没有权限" in (await sun.next_message()).text
     answer = await sun.wait_callback_answer(await sun.press(preview, data=Remind(3, 0, 1).encode()))
     assert "没有权限" in (answer.text or "")
+
+
+async def test_pressing_send_twice_nudges_once(world: World, putuo_bytes: bytes) -> None:
+    await world.import_putuo(putuo_bytes)
+    gao, wang = await world.join("高飞"), await world.join("王建国")
+    await gao.command("remind", "王建国")
+    preview = await gao.next_message()
+    data = preview.buttons[0][0].callback_data or ""
+    for _ in range(2):
+        await gao.wait_callback_answer(await gao.press(preview, data=data))
+    await world.drain()
+    nudges = [m for m in await wang.messages_until_idle() if "整改进展提醒" in m.text]
+    assert len(nudges) == 1

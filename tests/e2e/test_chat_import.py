@@ -96,6 +96,8 @@ async def test_reimporting_updates_by_number_keeps_progress_and_reports_removed_
     )[0]
     assert (measure, percent) == ("新的措施：建立季度调度机制", 60)
     assert await task_count(world) == 152  # 41.4 was kept
+    await gao.command("history", "1.1")
+    assert "按导入的工作簿调整计划：整改措施" in (await gao.next_message()).text
 
 
 async def test_cancel_writes_nothing_and_a_second_press_is_refused(
@@ -266,3 +268,17 @@ async def test_merged_problem_cells_count_as_one_problem(world: World) -> None:
     admin = world.sim.user(first_name="Admin", user_id=ADMIN_ID)
     preview = (await send_workbook(admin, _merged_problems(), caption="合并单元格"))[-1]
     assert "共 2 条整改措施、1 个问题：新增 2 条" in preview.text
+
+
+async def test_changes_to_people_already_in_the_bot_are_shown_before_confirming(
+    world: World, putuo_bytes: bytes
+) -> None:
+    await world.import_putuo(putuo_bytes)
+    gao = await world.join("高飞")
+    moved = book(
+        people=[person(name="王建国", unit="区科委", roles="责任人、协调员")],
+        tasks=[task(number="1.1", unit="区发展改革委", owner="王建国", lead=None)],
+    )
+    preview = (await send_workbook(gao, moved))[-1]
+    assert "1 位已有人员的信息将被修改" in preview.text
+    assert "王建国：单位 区发展改革委→区科委；新增角色 协调员" in preview.text

@@ -192,3 +192,14 @@ async def test_campaign_switching_with_two_rounds(world: World, putuo_bytes: byt
     assert "整改措施152条" in (await gao.next_message()).text
     await gao.command("campaign", "没有这个")
     assert "未找到" in (await gao.next_message()).text
+
+
+async def test_queries_in_a_group_point_to_the_private_chat(
+    world: World, putuo_bytes: bytes
+) -> None:
+    await world.import_putuo(putuo_bytes)
+    gao = await world.join("高飞")
+    group = world.sim.group("整改工作群", members=[gao])
+    for command in ("status", "task", "history", "overdue", "pending"):
+        await gao.command(command, "1.1", chat=group)
+        assert "私聊" in (await group.next_message()).text, command

@@ -234,3 +234,62 @@ async def test_the_sign_off_notice_carries_the_latest_evidence(
     assert "佐证材料 1 份" in received[0].text
     assert buttons(received[0]) == ["✅ 同意销号", "↩️ 退回"]
     assert received[-1].photo is not None
+
+
+async def test_send_back_restores_the_percent_reported_before_the_request(
+    world: World, putuo_bytes: bytes
+) -> None:
+    await world.import_putuo(putuo_bytes)
+    gao, wang = await world.join("高飞"), await world.join("王建国")
+    await wang.reply(await report_prompt(wang, "1.1"), "基本完成，进度60%")
+    ack = await wang.next_message()
+    await wang.wait_callback_answer(await wang.press(ack, "申请销号"))
+    await world.drain()
+    notice = await gao.next_message()
+    await gao.press(notice, "↩️ 退回")
+    await gao.reply(await gao.next_message(), "尚未完成")
+    await gao.next_message()
+    found = await rows(
+        world, select(TaskRowT.status, TaskRowT.percent).where(TaskRowT.number == "1.1")
+    )
+    assert found[0] == (TaskStatus.IN_PROGRESS.value, 60)
+
+
+async def test_a_coordinator_who_reported_on_a_task_cannot_review_it_after_moving_it(
+    world: World, putuo_bytes: bytes
+) -> None:
+    await world.import_putuo(putuo_bytes)
+    gao, wang = await world.join("高飞"), await world.join("王建国")
+    await gao.command("reassign", "1.1 高飞")
+    await gao.next_message()
+    await gao.reply(await report_prompt(gao, "1.1"), "已完成，进度90%")
+    await gao.next_message()
+    await gao.command("reassign", "1.1 王建国")
+    assert "调整为 王建国" in (await gao.next_message()).text
+    await ask_signoff(world, wang, "1.1")
+    notice = next(m for m in await gao.messages_until_idle() if "销号申请" in m.text)
+    answer = await gao.wait_callback_answer(await gao.press(notice, "✅ 同意销号"))
+    assert "不能审核自己的任务" in (answer.text or "")
+    await gao.command("reassign", "1.1 李晓燕")  # waiting for sign-off: send it back first
+    assert "不允许此操作" in (await gao.next_message()).text
+    assert (await state(world, "1.1"))[0] == TaskStatus.PENDING_REVIEW.value
+
+
+async def test_the_requester_cannot_approve_their_own_extension(
+    world: World, putuo_bytes: bytes
+) -> None:
+    await world.import_putuo(putuo_bytes)
+    gao, yuan = await world.join("高飞"), await world.join("袁洁")
+    await gao.command("reassign", "1.1 高飞")
+    await gao.next_message()
+    await extension_request(gao, "2027-03-31 需要协调资金")
+    await gao.next_message()
+    await gao.command("reassign", "1.1 王建国")
+    await gao.next_message()
+    await world.drain()
+    request = await yuan.next_message()
+    data = request.buttons[0][0].callback_data or ""
+    answer = await gao.wait_callback_answer(await gao.press(request, data=data))
+    assert "不能审核自己的任务" in (answer.text or "")
+    await yuan.press(request, "✅ 同意")
+    assert "已同意（2027-03-31）" in (await yuan.next_message()).text
