@@ -172,7 +172,12 @@ async def _write_tasks(
 ) -> tuple[int, int, int]:
     added = updated = 0
     problem_ids: dict[tuple[str | None, str], int] = {}
+    # Loaded once, not per row: a 10,000-row file would otherwise cost tens of thousands of queries.
+    current = {v.number: v for v in await uow.tasks.views_for_campaign(campaign.id)}
+    unit_ids: dict[str, int] = {}
     for position, row in enumerate(tasks, start=1):
+        if row.unit not in unit_ids:
+            unit_ids[row.unit] = await uow.people.unit_id(row.unit)
         key = (row.category, row.problem)
         if key not in problem_ids:
             problem_ids[key] = await uow.tasks.problem_id(
@@ -186,22 +191,22 @@ async def _write_tasks(
             position=position,
             problem_id=problem_ids[key],
             measure=row.measure,
-            unit_id=await uow.people.unit_id(row.unit),
+            unit_id=unit_ids[row.unit],
             owner_id=people[row.owner].id,
             lead_id=people[row.lead].id if row.lead else None,
             kind=row.kind,
             due_on=row.due_on,
         )
-        existing = await uow.tasks.id_by_number(campaign.id, row.number)
-        if existing is None:
+        before = current.get(row.number)
+        if before is None:
             await uow.tasks.add(campaign_id=campaign.id, plan=plan, now=now)
             added += 1
         else:
-            before = await uow.tasks.view(existing)
+            existing = before.id
             # Re-import changes the plan, never the progress already reported.
             await uow.tasks.replan(existing, plan)
             updated += 1
-            changes = _changes(row, before) if before else ""
+            changes = _changes(row, before)
             if changes:  # an import can undo an extension or a reassignment: say so per task
                 await uow.audit.record(
                     at=now,
