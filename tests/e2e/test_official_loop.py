@@ -81,8 +81,8 @@ async def test_officials_report_progress_and_the_coordinator_sees_the_board_chan
     notice = await gao.next_message()
     assert "销号申请" in notice.text
     assert "王建国" in notice.text
-    evidence = await gao.next_message()  # the newest evidence file follows the notice
-    assert evidence.photo is not None
+    attached = await gao.next_message()  # the newest evidence file follows the notice
+    assert attached.photo is not None
     assert await task_state(world, "1.1") == (100, TaskStatus.PENDING_REVIEW)
 
     # The coordinator's board shows the new figures.
