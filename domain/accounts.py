@@ -7,8 +7,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from domain.commands import may_coordinate
-from domain.errors import InviteInvalid, NotRegistered, PermissionDenied, PersonUnknown
+from domain.commands import require_coordinator
+from domain.errors import InviteInvalid, NotRegistered, PersonUnknown
 from domain.model import Person, Role
 from domain.ports import Clock, UnitOfWork
 from domain.texts import LANGUAGES
@@ -56,8 +56,7 @@ async def invite_by_coordinator(
     valid_days: int,
 ) -> Invite:
     """Issue an invite from the chat: coordinators and admins only; by name or by id."""
-    if not may_coordinate(coordinator):
-        raise PermissionDenied()
+    require_coordinator(coordinator)
     async with uow:
         if person_id is not None:
             person = await uow.people.get(person_id)
@@ -74,8 +73,7 @@ async def all_invites_by_coordinator(
     *, uow: UnitOfWork, clock: Clock, coordinator: Person, valid_days: int
 ) -> list[Invite]:
     """Issue fresh invites to everyone not yet linked, at a coordinator's request."""
-    if not may_coordinate(coordinator):
-        raise PermissionDenied()
+    require_coordinator(coordinator)
     return await issue_all_invites(
         uow=uow, clock=clock, valid_days=valid_days, actor=f"person:{coordinator.id}"
     )

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.campaigns import current_campaign
-from domain.commands import may_coordinate
+from domain.commands import require_coordinator
 from domain.digest import recipients_language
-from domain.errors import InvalidState, NotFound, PermissionDenied, PersonUnknown
+from domain.errors import InvalidState, NotFound, PersonUnknown
 from domain.model import Person, TaskStatus, TaskView
+from domain.names import best_matches
 from domain.outbox import queue_to
 from domain.ports import Clock, UnitOfWork
 from domain.texts import excerpt, text
@@ -32,23 +33,17 @@ class Retirement:
     orphaned: list[TaskView]
 
 
-def _require_coordinator(person: Person) -> None:
-    if not may_coordinate(person):
-        raise PermissionDenied()
-
-
 async def candidates(*, uow: UnitOfWork, coordinator: Person, name: str) -> list[Person]:
     """Return the active people whose name contains `name` (an exact match wins)."""
-    _require_coordinator(coordinator)
+    require_coordinator(coordinator)
     async with uow:
         found = [p for p in await uow.people.search(name.strip()) if p.active]
-    exact = [p for p in found if p.name == name.strip()]
-    return exact or found
+    return best_matches(found, name, lambda p: p.name)
 
 
 async def open_task(*, uow: UnitOfWork, coordinator: Person, number: str) -> TaskView:
     """Return a task of the coordinator's current campaign that can still change hands."""
-    _require_coordinator(coordinator)
+    require_coordinator(coordinator)
     async with uow:
         return await _open_task(uow, coordinator, number)
 
@@ -74,7 +69,7 @@ async def reassign(
     default_lang: str,
 ) -> Reassigned:
     """Give the task to another person; its reports and evidence stay with it; both are told."""
-    _require_coordinator(coordinator)
+    require_coordinator(coordinator)
     async with uow:
         task = await uow.tasks.view(task_id)
         after = await uow.people.get(person_id)
@@ -141,7 +136,7 @@ async def _tell(
 
 async def retirement_preview(*, uow: UnitOfWork, coordinator: Person, person_id: int) -> Retirement:
     """Say who would be retired and which open tasks would need a new owner."""
-    _require_coordinator(coordinator)
+    require_coordinator(coordinator)
     async with uow:
         return await _retirement(uow, coordinator, person_id)
 
@@ -150,7 +145,7 @@ async def retire(
     *, uow: UnitOfWork, clock: Clock, coordinator: Person, person_id: int
 ) -> Retirement:
     """Retire the person: no more reminders or access; their open tasks are listed to move."""
-    _require_coordinator(coordinator)
+    require_coordinator(coordinator)
     async with uow:
         found = await _retirement(uow, coordinator, person_id)
         now = clock.now()

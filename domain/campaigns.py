@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from domain.errors import AmbiguousCampaign, NotFound
 from domain.model import Campaign, Person
+from domain.names import best_matches
 from domain.ports import UnitOfWork
 
 _KEY = "campaign:{}"
@@ -56,6 +57,4 @@ async def _matching(uow: UnitOfWork, campaign_id: int | None, name: str | None) 
     open_ones = await uow.campaigns.open_campaigns()
     if campaign_id is not None:
         return [c for c in open_ones if c.id == campaign_id]
-    wanted = (name or "").strip()
-    exact = [c for c in open_ones if c.name == wanted]
-    return exact or [c for c in open_ones if wanted and wanted in c.name]
+    return best_matches(open_ones, name or "", lambda c: c.name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain.errors import PermissionDenied
 from domain.model import Person, Role
 
 EVERYONE = ("start", "help", "language")
@@ -50,3 +51,9 @@ def may_see_board(person: Person) -> bool:
 def may_query(person: Person) -> bool:
     """Tell whether the person may use the status queries (within their scope)."""
     return person.has(*QUERY_ROLES)
+
+
+def require_coordinator(person: Person) -> None:
+    """Refuse anyone who does not work the coordinators' desk."""
+    if not may_coordinate(person):
+        raise PermissionDenied()

@@ -40,6 +40,12 @@ def needs_report(task: TaskView) -> bool:
     return task.status in (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)
 
 
+def silent_since(task: TaskView, since: datetime) -> bool:
+    """Tell whether a task its official must report on has had no report since `since`."""
+    last = task.last_update_at
+    return needs_report(task) and task.created_at < since and (last is None or last < since)
+
+
 def silent_in_week(
     tasks: Sequence[TaskView], monday: date, checkin_at: datetime, policy: LightPolicy
 ) -> list[Silent]:

@@ -5,26 +5,21 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from domain.campaigns import current_campaign
-from domain.commands import may_coordinate
+from domain.commands import require_coordinator
 from domain.dossier import Dossier, build_dossier
-from domain.errors import NotFound, PermissionDenied
+from domain.errors import NotFound
 from domain.ledger import export_ledger, ledger_file_name
 from domain.lights import LightPolicy
 from domain.model import Person
+from domain.names import named_pairs
 from domain.ports import Clock, UnitOfWork
-
-
-def _require(person: Person) -> None:
-    # The ledger lists phone numbers and every unit: coordinators only.
-    if not may_coordinate(person):
-        raise PermissionDenied()
 
 
 async def ledger(
     *, uow: UnitOfWork, clock: Clock, person: Person, policy: LightPolicy, lang: str
 ) -> tuple[str, bytes]:
     """Return the file name and workbook of the person's current campaign."""
-    _require(person)
+    require_coordinator(person)  # the ledger lists phone numbers and every unit
     async with uow:
         campaign = await current_campaign(uow, person)
     data = await export_ledger(
@@ -49,7 +44,7 @@ async def dossier(
 
     A name matching several units returns them as (id, name) to choose from.
     """
-    _require(person)
+    require_coordinator(person)
     async with uow:
         campaign = await current_campaign(uow, person)
         views = await uow.tasks.views_for_campaign(campaign.id)
@@ -60,10 +55,9 @@ async def dossier(
     elif by_number:
         units = []
     else:
-        wanted = words.strip()
-        units = [u for u in units if u[1] == wanted] or [u for u in units if wanted in u[1]]
+        units = named_pairs(units, words)
         if not units:
-            raise NotFound(what=wanted)
+            raise NotFound(what=words.strip())
         if len(units) > 1:
             return units
     return await build_dossier(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from domain.digest import recipients_language
 from domain.errors import (
@@ -121,14 +121,15 @@ async def request_extension(
             if not coordinator.active:
                 continue
             lang = recipients_language(coordinator, default_lang)
-            await _queue(
+            await queue_to(
                 uow,
                 coordinator,
-                f"extension|{ext_id}|p{coordinator.id}",
-                _request_text(extension, task, person.name, campaign_name, lang),
-                now,
-                task,
-                buttons(ext_id, lang),
+                key=f"extension|{ext_id}|p{coordinator.id}",
+                kind="extension",
+                body=_request_text(extension, task, person.name, campaign_name, lang),
+                now=now,
+                tasks=[task],
+                buttons=buttons(ext_id, lang),
             )
         await uow.commit()
         return ExtensionView(extension, task)
@@ -188,7 +189,15 @@ async def decide(
                 due=due.isoformat() if due else "",
                 note=note or "—",
             )
-            await _queue(uow, owner, f"extension-{outcome}|{ext.id}", body, now, view.task, None)
+            await queue_to(
+                uow,
+                owner,
+                key=f"extension-{outcome}|{ext.id}",
+                kind="extension",
+                body=body,
+                now=now,
+                tasks=[view.task],
+            )
         decided = await uow.extensions.get(ext.id)
         task = await uow.tasks.view(ext.task_id)
         assert decided is not None
@@ -238,18 +247,4 @@ def _request_text(ext: Extension, task: TaskView, owner: str, campaign: str, lan
         old=ext.old_due.isoformat() if ext.old_due else "—",
         new=ext.requested_due.isoformat(),
         reason=ext.reason,
-    )
-
-
-async def _queue(
-    uow: UnitOfWork,
-    person: Person,
-    key: str,
-    body: str,
-    now: datetime,
-    task: TaskView,
-    buttons: Buttons | None,
-) -> None:
-    await queue_to(
-        uow, person, key=key, kind="extension", body=body, now=now, tasks=[task], buttons=buttons
     )

@@ -10,13 +10,12 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from domain.campaigns import current_campaign
-from domain.commands import may_coordinate
+from domain.commands import require_coordinator
 from domain.errors import (
     AmbiguousCampaign,
     ImportDecided,
     InvalidState,
     NotFound,
-    PermissionDenied,
     WorkbookRejected,
 )
 from domain.model import (
@@ -257,8 +256,7 @@ async def stage_import(
     campaign_name: str | None,
 ) -> ImportPreview:
     """Validate an uploaded workbook and keep it for confirmation; raise with every error."""
-    if not may_coordinate(coordinator):
-        raise PermissionDenied()
+    require_coordinator(coordinator)
     # The 管理员 role is granted by the operator's settings, never by a file sent in the chat.
     # Reading a big workbook takes seconds: off the event loop, so other chats go on.
     workbook = await asyncio.to_thread(read_workbook, data, allow_admin=False)
@@ -340,8 +338,7 @@ async def cancel_import(
 
 
 async def _own_staged(uow: UnitOfWork, coordinator: Person, staged_id: int) -> StagedImport:
-    if not may_coordinate(coordinator):
-        raise PermissionDenied()
+    require_coordinator(coordinator)
     staged = await uow.staging.get(staged_id)
     if staged is None or staged.person_id != coordinator.id:
         raise NotFound()

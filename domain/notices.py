@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from domain.commands import may_coordinate
-from domain.errors import PermissionDenied
+from domain.commands import require_coordinator
 from domain.model import Person
 from domain.notice_docx import read_notice
 from domain.notice_parser import NoticeOutline, ParsedProblem, parse_notice
@@ -45,8 +44,7 @@ def _title(problem: ParsedProblem) -> str:
 
 def parse_for_import(*, person: Person, data: bytes, file_name: str) -> ParsedNotice:
     """Parse a notice a coordinator sent and pre-fill the import template from it."""
-    if not may_coordinate(person):
-        raise PermissionDenied()
+    require_coordinator(person)
     return summarise(read_outline(data, file_name))
 
 

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.campaigns import current_campaign
-from domain.commands import may_coordinate
-from domain.digest import needs_report, recipients_language
-from domain.errors import NotFound, PermissionDenied
+from domain.commands import require_coordinator
+from domain.digest import needs_report, recipients_language, silent_since
+from domain.errors import NotFound
 from domain.lights import LightPolicy, checkin_before
 from domain.model import Person, TaskView
+from domain.names import named_pairs
 from domain.outbox import queue_to
 from domain.ports import Clock, UnitOfWork
 from domain.texts import excerpt, text
@@ -45,7 +46,7 @@ async def resolve(
     *, uow: UnitOfWork, clock: Clock, coordinator: Person, policy: LightPolicy, words: str
 ) -> Target | Choices:
     """Read "silent", a person's or a unit's (partial) name into a nudge target."""
-    _require(coordinator)
+    require_coordinator(coordinator)
     async with uow:
         tasks = await _open_tasks(uow, coordinator)
     wanted = words.strip()
@@ -53,8 +54,8 @@ async def resolve(
         return await target(
             uow=uow, clock=clock, coordinator=coordinator, policy=policy, scope=SILENT, target_id=0
         )
-    owners = _matching({(t.owner_id, t.owner_name) for t in tasks}, wanted)
-    units = _matching({(t.unit_id, t.unit_name) for t in tasks}, wanted)
+    owners = named_pairs(((t.owner_id, t.owner_name) for t in tasks), wanted)
+    units = named_pairs(((t.unit_id, t.unit_name) for t in tasks), wanted)
     if len(owners) + len(units) == 1:
         scope, (ident, _) = (PERSON, owners[0]) if owners else (UNIT, units[0])
         return await target(
@@ -70,12 +71,6 @@ async def resolve(
     return Choices(owners[:20], units[:20])
 
 
-def _matching(pairs: set[tuple[int, str]], wanted: str) -> list[tuple[int, str]]:
-    ordered = sorted(pairs, key=lambda p: p[1])
-    exact = [p for p in ordered if p[1] == wanted]
-    return exact or [p for p in ordered if wanted and wanted in p[1]]
-
-
 async def target(
     *,
     uow: UnitOfWork,
@@ -86,7 +81,7 @@ async def target(
     target_id: int,
 ) -> Target:
     """Work out who a nudge reaches now (re-done at confirmation, so it is never stale)."""
-    _require(coordinator)
+    require_coordinator(coordinator)
     async with uow:
         tasks = await _open_tasks(uow, coordinator)
         since = checkin_before(clock.now(), policy)
@@ -108,8 +103,7 @@ def _in_scope(task: TaskView, scope: int, target_id: int, since: datetime) -> bo
         return task.owner_id == target_id
     if scope == UNIT:
         return task.unit_id == target_id
-    last = task.last_update_at
-    return task.created_at < since and (last is None or last < since)
+    return silent_since(task, since)
 
 
 def _label(scope: int, tasks: Sequence[TaskView]) -> str:
@@ -178,8 +172,3 @@ async def send(
 async def _open_tasks(uow: UnitOfWork, coordinator: Person) -> list[TaskView]:
     campaign = await current_campaign(uow, coordinator)
     return [t for t in await uow.tasks.views_for_campaign(campaign.id) if needs_report(t)]
-
-
-def _require(person: Person) -> None:
-    if not may_coordinate(person):
-        raise PermissionDenied()

@@ -9,11 +9,12 @@ from datetime import datetime
 from domain.board import Board, build_board
 from domain.campaigns import current_campaign
 from domain.commands import may_query
-from domain.digest import needs_report
+from domain.digest import silent_since
 from domain.errors import NotFound, PermissionDenied
 from domain.history import TaskHistory, load_history
 from domain.lights import LightPolicy, checkin_before, is_overdue
 from domain.model import Campaign, Person, Role, TaskStatus, TaskView
+from domain.names import named_pairs
 from domain.ports import Clock, UnitOfWork
 
 PAGE_SIZE = 10
@@ -97,18 +98,14 @@ async def units_matching(*, uow: UnitOfWork, person: Person, name: str) -> list[
     """Return the units (id, name) inside the scope whose name contains `name`."""
     async with uow:
         _, tasks = await visible_tasks(uow, person)
-    units = sorted({(t.unit_id, t.unit_name) for t in tasks}, key=lambda u: u[1])
-    exact = [u for u in units if u[1] == name]
-    return exact or [u for u in units if name in u[1]]
+    return named_pairs(((t.unit_id, t.unit_name) for t in tasks), name)
 
 
 async def people_matching(*, uow: UnitOfWork, person: Person, name: str) -> list[tuple[int, str]]:
     """Return the owners (id, name) of tasks inside the scope whose name contains `name`."""
     async with uow:
         _, tasks = await visible_tasks(uow, person)
-    owners = sorted({(t.owner_id, t.owner_name) for t in tasks}, key=lambda p: p[1])
-    exact = [p for p in owners if p[1] == name]
-    return exact or [p for p in owners if name in p[1]]
+    return named_pairs(((t.owner_id, t.owner_name) for t in tasks), name)
 
 
 async def listing(
@@ -144,11 +141,7 @@ def _filter(
     since = checkin_before(now, policy)
     tests: dict[int, Callable[[TaskView], bool]] = {
         Kind.OVERDUE: lambda t: is_overdue(t, today),
-        Kind.SILENT: lambda t: (
-            needs_report(t)
-            and t.created_at < since
-            and (t.last_update_at is None or t.last_update_at < since)
-        ),
+        Kind.SILENT: lambda t: silent_since(t, since),
         Kind.PENDING: lambda t: t.status == TaskStatus.PENDING_REVIEW,
         Kind.UNIT: lambda t: t.unit_id == arg,
         Kind.PERSON: lambda t: t.owner_id == arg,

@@ -210,8 +210,3 @@ async def _tell_owner(
         now=now,
         tasks=[task],
     )
-
-
-def reviewers_of(people: Sequence[Person], owner_id: int) -> list[Person]:
-    """Return the coordinators who may review a task of `owner_id`."""
-    return [p for p in people if may_sign_off(p) and p.id != owner_id]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import InputFile, Update
 
 from bot.context import BotContext
 from domain import accounts
@@ -11,7 +11,7 @@ from domain.errors import PersonUnknown
 from domain.texts import text
 from domain.workbook import InviteRow, write_invites, write_template
 from handlers.callback_data import InviteFor
-from handlers.common import desk_caller, language_of, reply
+from handlers.common import choose, desk_caller, language_of, reply
 
 
 async def template(update: Update, context: BotContext) -> None:
@@ -45,14 +45,8 @@ async def invite(update: Update, context: BotContext) -> None:
         names, ids = unknown.params.get("candidates") or [], unknown.params.get("ids") or []
         if len(ids) < 2:
             raise
-        buttons = [
-            [InlineKeyboardButton(n, callback_data=InviteFor(i).encode())]
-            for n, i in list(zip(names, ids, strict=True))[:20]
-        ]
-        assert update.effective_chat is not None
-        await update.effective_chat.send_message(
-            text("desk.invite_pick", lang, name=name), reply_markup=InlineKeyboardMarkup(buttons)
-        )
+        options = [(n, InviteFor(i).encode()) for n, i in zip(names, ids, strict=True)]
+        await choose(update, text("desk.invite_pick", lang, name=name), options)
         return
     await reply(update, _link_text(issued, context, lang))
 

@@ -13,8 +13,9 @@ from domain.lights import light_for
 from domain.model import Campaign, Person, TaskStatus, TaskView
 from domain.queries import Kind, Listing, Scope
 from domain.texts import Html, excerpt, split_message, text
-from handlers.callback_data import Page, SendBack, SignOff, UseCampaign
+from handlers.callback_data import Page, UseCampaign
 from handlers.common import caller, choose, is_private, language_of, reply
+from handlers.review import review_buttons
 from handlers.views import LIGHT_EMOJI, board_text
 
 MAX_BUTTONS = 20
@@ -308,29 +309,18 @@ async def task(update: Update, context: BotContext) -> None:
         and may_coordinate(person)
         and view.owner_id != person.id
     ):
-        markup = review_keyboard(view.id, lang)
+        markup = InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                for row in review_buttons(view.id, lang)
+            ]
+        )
     parts = split_message("\n".join(lines))
     assert update.effective_chat is not None
     for i, part in enumerate(parts):
         await update.effective_chat.send_message(
             part, reply_markup=markup if i == len(parts) - 1 else None
         )
-
-
-def review_keyboard(task_id: int, lang: str) -> InlineKeyboardMarkup:
-    """Sign off / Send back."""
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    text("review.sign_off", lang), callback_data=SignOff(task_id).encode()
-                ),
-                InlineKeyboardButton(
-                    text("review.send_back", lang), callback_data=SendBack(task_id).encode()
-                ),
-            ]
-        ]
-    )
 
 
 async def history(update: Update, context: BotContext) -> None:

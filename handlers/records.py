@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import InputFile, Update
 from telegram.constants import ChatAction
 
 from bot.context import BotContext
@@ -12,7 +12,7 @@ from domain import exports
 from domain.model import Person
 from domain.texts import text
 from handlers.callback_data import DossierUnit
-from handlers.common import desk_caller, language_of, reply
+from handlers.common import choose, desk_caller, language_of, reply
 
 
 async def export(update: Update, context: BotContext) -> None:
@@ -73,13 +73,8 @@ async def _send_dossier(
         part_limit=services.settings.dossier_part_bytes,
     )
     if isinstance(planned, list):
-        markup = InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton(name, callback_data=DossierUnit(ident).encode())]
-                for ident, name in planned[:20]
-            ]
-        )
-        await chat.send_message(text("dossier.pick", lang, name=words), reply_markup=markup)
+        options = [(name, DossierUnit(ident).encode()) for ident, name in planned]
+        await choose(update, text("dossier.pick", lang, name=words), options)
         return
     total = len(planned)
     for index in range(total):
