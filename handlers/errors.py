@@ -63,6 +63,10 @@ async def _language(update: Update, context: BotContext) -> str:
 async def _tell(update: Update, body: str) -> None:
     if update.callback_query is not None:
         plain = html.unescape(_TAGS.sub("", body))
-        await update.callback_query.answer(plain[:200], show_alert=True)
-    elif update.effective_chat is not None:
+        try:
+            await update.callback_query.answer(plain[:200], show_alert=True)
+            return
+        except TelegramError:  # the handler had already answered: say it in the chat instead
+            log.info("callback already answered; sending the error as a message")
+    if update.effective_chat is not None:
         await update.effective_chat.send_message(body)

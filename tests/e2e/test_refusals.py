@@ -196,3 +196,40 @@ async def test_a_reply_to_a_signed_off_or_foreign_message_is_not_misfiled(
     again = await wang.next_message()
     assert "1.1" in again.text
     assert await task_state(world, "1.1") == (100, TaskStatus.PENDING_REVIEW)
+
+
+async def test_forged_desk_buttons_are_refused_and_change_nothing(
+    world: World, putuo_bytes: bytes
+) -> None:
+    from handlers import callback_data as cd
+
+    await world.import_putuo(putuo_bytes)
+    gao, wang = await world.join("高飞"), await world.join("王建国")
+    await gao.command("help")
+    anchor = await gao.next_message()
+    await wang.command("help")
+    wang_anchor = await wang.next_message()
+    async with world.uow() as uow:
+        li = await uow.people.by_name("李晓燕")
+        assert li is not None
+    cases = [
+        (gao, anchor, cd.UseCampaign(999), "未找到"),
+        (gao, anchor, cd.DossierUnit(999), "未找到"),
+        (gao, anchor, cd.PickPerson(3, li.id, 0), "没有权限"),
+        (gao, anchor, cd.ImportCancel(999), "未找到"),
+        (gao, anchor, cd.SignOff(999), "未找到"),
+        (gao, anchor, cd.DecideExtension(999, 1), "未找到"),
+        (wang, wang_anchor, cd.Deactivate(li.id), "没有权限"),
+        (wang, wang_anchor, cd.AskExtension(2), "没有权限"),  # 1.2 belongs to 李晓燕
+    ]
+    for user, message, payload, expected in cases:
+        answer = await user.wait_callback_answer(await user.press(message, data=payload.encode()))
+        # Handlers that answer the button first report the refusal in the chat.
+        said = answer.text or (await user.next_message()).text
+        assert expected in said, payload
+    await gao.command("status", "")
+    assert "整改措施152条" in (await gao.next_message()).text
+    async with world.uow() as uow:
+        still = await uow.people.by_name("李晓燕")
+    assert still is not None
+    assert still.active
