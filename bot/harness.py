@@ -51,8 +51,14 @@ class World:
         )
         return invite.code
 
+    async def settle(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+        """Wait until the bot has handled every update sent so far (its deterministic idle point)."""
+        if not await self.sim.wait_bot_idle(timeout):
+            raise TimeoutError(f"the bot was still busy after {timeout}s")
+
     async def tick(self) -> reminders.TickResult:
-        """Run the rhythm's tick at the virtual clock's now."""
+        """Run the rhythm's tick at the virtual clock's now, once the bot is idle."""
+        await self.settle()
         services = self.app.bot_data
         return await reminders.tick(
             uow=self.uow(),
@@ -64,7 +70,8 @@ class World:
         )
 
     async def drain(self) -> object:
-        """Send everything the outbox holds that is due."""
+        """Send everything the outbox holds that is due, once the bot is idle."""
+        await self.settle()
         return await self.app.bot_data.rhythm.sender.drain()
 
     async def join(self, name: str, username: str | None = None) -> SimUser:
@@ -119,6 +126,9 @@ async def start_world(
     await app.start()
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES)
+    # asyncio.Queue counts a put until PTB's task_done() after the handlers ran: join() is the
+    # bot's idle point, whether updates are processed one at a time or concurrently.
+    sim.watch_bot(app.update_queue.join)
     return World(sim=sim, app=app, clock=clock, uow=app.bot_data.uow, settings=settings)
 
 

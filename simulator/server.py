@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from types import TracebackType
 from typing import Any
 
@@ -86,6 +86,14 @@ class BotApiSimulator:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    def watch_bot(self, idle: Callable[[], Awaitable[object]]) -> None:
+        """Let waits on the bot know when it has handled everything (``await idle()``)."""
+        self.state.bot_idle = idle
+
+    async def wait_bot_idle(self, within: float) -> bool:
+        """Wait until the watched bot took and handled every update; False after ``within`` s."""
+        return await self.state.wait_settled(within)
 
     async def __aenter__(self) -> BotApiSimulator:
         await self.start()

@@ -8,7 +8,7 @@ import itertools
 import secrets
 import struct
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -185,6 +185,10 @@ def image_size(data: bytes) -> tuple[int, int]:
     return 1280, 960
 
 
+async def _nothing_to_wait_for() -> None:
+    """Without a watched bot (tests of the simulator itself) there is nothing to wait for."""
+
+
 class Pulse:
     """Wake every waiter whenever the world changes; usable from sync code."""
 
@@ -243,6 +247,9 @@ class SimState:
         self.callback_answers: dict[int, list[CallbackAnswer]] = {}
         self.rate_limited: list[tuple[str, int | None, int]] = []
         self.pulse = Pulse()
+        # Set by the test harness (BotApiSimulator.watch_bot): returns once the bot has handled
+        # every update it received. The simulator cannot see that from the wire.
+        self.bot_idle: Callable[[], Awaitable[object]] = _nothing_to_wait_for
         self.clock: Callable[[], float] = time.monotonic
         self._sent_index: dict[tuple[int, int], SentMessage] = {}
         # Per-chat lists keep chat views O(their own messages) however much the bot sends.
@@ -276,6 +283,24 @@ class SimState:
         self.updates.append({"update_id": update_id, kind: copy.deepcopy(payload)})
         self.pulse.fire()
         return update_id
+
+    async def wait_settled(self, within: float) -> bool:
+        """Wait until every update reached the bot and the bot handled them all.
+
+        Return False if ``within`` seconds pass first.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while True:
+            if not await self.pulse.wait_for(lambda: not self.updates, deadline - loop.time()):
+                return False
+            # A confirmed update is already in the bot's queue, so this waits for it too.
+            try:
+                await asyncio.wait_for(self.bot_idle(), max(deadline - loop.time(), 0))
+            except TimeoutError:
+                return False
+            if not self.updates:
+                return True
 
     def new_message(self, chat: ChatRecord, sender: JSON | None, fields: JSON) -> JSON:
         """Create and store a Message in ``chat`` from ``sender`` (if any) with ``fields``."""

@@ -84,18 +84,20 @@ class _ChatView:
         self._cursor += 1
         return record
 
-    async def messages_until_idle(
-        self,
-        idle: float = 0.3,
-        timeout: float = 5.0,  # noqa: ASYNC109
-    ) -> list[SentMessage]:
-        """Collect what the bot sends here until nothing new arrives for ``idle`` seconds."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while (remaining := deadline - loop.time()) > 0:
-            grew = self._more_than(self._count())
-            if not await self._state.pulse.wait_for(grew, min(idle, remaining)):
-                break
+    async def messages_until_idle(self, timeout: float = 5.0) -> list[SentMessage]:  # noqa: ASYNC109
+        """Wait for the bot's first message here, then until the bot is idle; return all new."""
+        if not await self._state.pulse.wait_for(self._more_than(self._cursor), timeout):
+            raise TimeoutError(self._nothing_new(timeout))
+        return await self.messages_when_idle(timeout)
+
+    async def messages_when_idle(self, timeout: float = 5.0) -> list[SentMessage]:  # noqa: ASYNC109
+        """Wait until the bot has handled every update; return what it sent here since (maybe none).
+
+        Deterministic: "idle" is the bot's own state (see BotApiSimulator.watch_bot), not a
+        stretch of silence.
+        """
+        if not await self._state.wait_settled(timeout):
+            raise TimeoutError(f"the bot was still busy after {timeout}s\n{self._nothing_new(0)}")
         records = self.inbox[self._cursor :]
         self._cursor += len(records)
         return records

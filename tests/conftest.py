@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import secrets
 import socket
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -50,29 +52,76 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_sep("!", f"PostgreSQL tests SKIPPED: {problem}", yellow=True)
 
 
-async def _reset_postgres() -> None:
+def _admin_dsn(database: str | None = None) -> str:
+    """The plain asyncpg DSN of PG_URL, on ``database`` when given."""
+    parts = urlsplit(PG_URL.replace("postgresql+asyncpg", "postgresql"))
+    return parts._replace(path=f"/{database}" if database else parts.path).geturl()
+
+
+async def _create_database(name: str) -> None:
     import asyncpg
 
-    conn = await asyncpg.connect(PG_URL.replace("postgresql+asyncpg", "postgresql"))
+    conn = await asyncpg.connect(_admin_dsn())
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+async def _drop_database(name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(_admin_dsn())
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+async def _empty_schema(name: str) -> None:
+    """Empty the schema of a database this run created (never one it did not)."""
+    import asyncpg
+
+    conn = await asyncpg.connect(_admin_dsn(name))
     try:
         await conn.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
     finally:
         await conn.close()
 
 
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str | None]:
+    """Create this run's own uniquely named PostgreSQL database; drop it at the end.
+
+    Yields its name, or None when PostgreSQL is not reachable. Two runs at once each have
+    their own database, so neither resets the other's.
+    """
+    if _postgres_problem():
+        yield None
+        return
+    name = f"rectibot_test_{os.getpid()}_{secrets.token_hex(4)}"
+    asyncio.run(_create_database(name))
+    try:
+        yield name
+    finally:
+        asyncio.run(_drop_database(name))
+
+
 @pytest_asyncio.fixture(params=["sqlite", "postgres"])
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres_database: str | None
+) -> AsyncIterator[str]:
     """Yield the URL of an empty, migrated database of each kind."""
     if request.param == "sqlite":
         url = f"sqlite+aiosqlite:///{tmp_path / 'rectibot.sqlite3'}"
     else:
         problem = _postgres_problem()
-        if problem:
+        if problem or postgres_database is None:
             if os.environ.get("CI") == "true":
                 pytest.fail(f"CI=true and {problem}")
-            pytest.skip(problem)
-        await _reset_postgres()
-        url = PG_URL
+            pytest.skip(problem or "PostgreSQL unavailable")
+        await _empty_schema(postgres_database)
+        url = urlsplit(PG_URL)._replace(path=f"/{postgres_database}").geturl()
     await upgrade(url)
     yield url
 

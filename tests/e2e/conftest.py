@@ -27,7 +27,8 @@ async def world(database_url: str, tmp_path: Path, clock: ManualClock) -> AsyncI
 
 
 async def rows(world: World, statement: Executable) -> list[tuple[Any, ...]]:
-    """Run a read-only query on the bot's database and return plain tuples."""
+    """Run a read-only query on the bot's database, once the bot is idle; return plain tuples."""
+    await world.settle()
     async with world.uow() as uow:
         session = uow.reports.session  # type: ignore[attr-defined]
         return [tuple(r) for r in (await session.execute(statement)).all()]

@@ -30,7 +30,7 @@ async def send_workbook(
 ) -> list[SentMessage]:
     await user.send_document(data, file_name=name, mime_type=XLSX, caption=caption)
     first = await user.next_message(timeout=60)  # a big workbook takes a while to read
-    return [first, *await user.messages_until_idle(idle=1.0)]
+    return [first, *await user.messages_when_idle(timeout=60)]
 
 
 def edited_putuo(putuo: bytes) -> bytes:

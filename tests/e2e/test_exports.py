@@ -59,7 +59,7 @@ async def test_a_task_dossier_holds_its_history_and_evidence(
     await wang.reply(await report_prompt(wang, "1.1"), "会议纪要见附件，进度50%")
     await wang.next_message()
     await wang.send_document(b"%PDF-1.4 minutes", file_name="会议纪要.pdf")
-    await wang.messages_until_idle()
+    await wang.messages_when_idle()
     await gao.command("dossier", "1.1")
     sent = await gao.next_message(timeout=30)
     assert sent.document is not None
@@ -79,10 +79,10 @@ async def test_a_unit_dossier_is_split_into_parts_under_the_limit(
         await wang.reply(await report_prompt(wang, number), "佐证材料见附件，进度30%")
         await wang.next_message()
         await wang.send_document(os.urandom(40 * 1024), file_name=f"{number}佐证.bin")
-        await wang.messages_until_idle()
+        await wang.messages_when_idle()
     await gao.command("dossier", "发展改革")
     parts = [await gao.next_message(timeout=60)]
-    parts += await gao.messages_until_idle(idle=2.0, timeout=60)
+    parts += await gao.messages_when_idle(timeout=60)
     assert len(parts) >= 2
     for part in parts:
         assert part.document is not None

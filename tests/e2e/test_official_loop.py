@@ -102,7 +102,7 @@ async def test_an_album_makes_one_report_with_every_photo(world: World, putuo_by
     ack = await wang.next_message()
     await wang.send_album([PHOTO + b"1", PHOTO + b"2", PHOTO + b"3"])
     await world.sim.wait_until(lambda: "佐证材料：3" in ack.text)
-    later = await wang.messages_until_idle(idle=0.3)
+    later = await wang.messages_when_idle()
     assert later == []  # no further prompts: one report
     assert len(await rows(world, select(ProgressUpdateRow.id))) == 1
 
@@ -118,7 +118,7 @@ async def test_an_edited_message_updates_its_report_instead_of_adding_one(
     assert "30%" in ack.text
     await wang.edit(sent, "进度40%")
     await world.sim.wait_until(lambda: "40%" in ack.text)
-    assert await wang.messages_until_idle(idle=0.3) == []
+    assert await wang.messages_when_idle() == []
     assert await task_state(world, "2.1") == (40, TaskStatus.IN_PROGRESS)
 
 

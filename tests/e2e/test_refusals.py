@@ -80,7 +80,7 @@ async def test_nothing_personal_is_shown_in_a_group(world: World, putuo_bytes: b
     assert "私聊" in answer
     assert "1.1" not in answer
     await wang.send("进度90%", chat=group)  # group chatter is not a report
-    assert await group.messages_until_idle(idle=0.3) == []
+    assert await group.messages_when_idle() == []
     assert await rows(world, select(ProgressUpdateRow.id)) == []
 
 

@@ -227,10 +227,10 @@ async def test_the_sign_off_notice_carries_the_latest_evidence(
     await wang.reply(prompt, "整改完成，照片为证，进度100%")
     ack = await wang.next_message()
     await wang.send_photo(b"\x89PNG\r\n\x1a\n" + b"site-photo" * 50, reply_to=ack)
-    await wang.messages_until_idle()
+    await wang.messages_when_idle()
     await wang.wait_callback_answer(await wang.press(ack, "申请销号"))
     await world.drain()
-    received = await gao.messages_until_idle(idle=1.0)
+    received = await gao.messages_until_idle()
     assert "佐证材料 1 份" in received[0].text
     assert buttons(received[0]) == ["✅ 同意销号", "↩️ 退回"]
     assert received[-1].photo is not None

@@ -358,7 +358,7 @@ async def test_bot_media_group_records_share_a_group_id(bot: Bot, alice: SimUser
     await bot.send_media_group(
         alice.id, [InputMediaPhoto(png()), InputMediaPhoto(png(), caption="二")]
     )
-    first, second = await alice.messages_until_idle(idle=0.1, timeout=1.0)
+    first, second = await alice.messages_when_idle()
     assert first.media_group_id is not None
     assert first.media_group_id == second.media_group_id
     assert (first.photo, second.caption) == (png(), "二")
@@ -519,17 +519,41 @@ async def test_next_message_timeout_explains_what_was_sent(
     assert sim.calls_to("sendMessage")[0]["text"] == "第一条"
 
 
-async def test_messages_until_idle_collects_a_burst(bot: Bot, alice: SimUser) -> None:
-    async def burst() -> None:
+async def test_messages_until_idle_waits_for_the_watched_bot_however_slow_it_is(
+    sim: BotApiSimulator, bot: Bot, poller: Poller, alice: SimUser
+) -> None:
+    handled = asyncio.Event()
+    sim.watch_bot(handled.wait)
+
+    async def slow_bot() -> None:
+        await poller.one()  # takes the update; the next poll confirms it
         for text in ("a", "b", "c"):
             await bot.send_message(alice.id, text)
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.4)  # longer than any silence a test used to wait for
+        await poller.updates(wait=0)
+        handled.set()
 
-    task = asyncio.create_task(burst())
-    records = await alice.messages_until_idle(idle=0.3, timeout=2.0)
+    task = asyncio.create_task(slow_bot())
+    await alice.send("hi")
+    records = await alice.messages_until_idle()
     await task
     assert [rec.text for rec in records] == ["a", "b", "c"]
-    assert await alice.messages_until_idle(idle=0.05) == []
+    assert await alice.messages_when_idle() == []
+
+
+async def test_messages_when_idle_waits_for_updates_the_bot_has_not_taken(
+    sim: BotApiSimulator, alice: SimUser
+) -> None:
+    await alice.send("nobody polls")
+    with pytest.raises(TimeoutError, match="still busy"):
+        await alice.messages_when_idle(timeout=0.2)
+
+
+async def test_messages_until_idle_says_when_the_bot_sent_nothing(
+    sim: BotApiSimulator, alice: SimUser
+) -> None:
+    with pytest.raises(TimeoutError, match="nothing new"):
+        await alice.messages_until_idle(timeout=0.2)
 
 
 async def test_get_chat_returns_full_info(bot: Bot, alice: SimUser) -> None:
