@@ -881,26 +881,45 @@ def text(key: str, lang: str, /, **params: Any) -> str:
     return template.format(**safe)
 
 
+def utf16_len(value: str) -> int:
+    """Return the length Telegram counts: UTF-16 code units (an emoji like 🔴 counts 2)."""
+    return len(value.encode("utf-16-le")) // 2
+
+
 def split_message(body: str, limit: int = 4096) -> list[str]:
-    """Split a long message at line breaks so each part fits Telegram's limit."""
+    """Split a long message at line breaks so each part fits Telegram's limit.
+
+    Lengths are counted in UTF-16 code units, as Telegram counts them, on the raw HTML (a
+    little more than the text Telegram measures, so a part never ends up too long).
+    """
     parts: list[str] = []
-    current = ""
+    current, size = "", 0
     for line in body.split("\n"):
-        while len(line) > limit:  # a single overlong line: cut it hard
-            if current:
+        for piece in _hard_cut(line, limit):
+            length = utf16_len(piece)
+            if current and size + 1 + length > limit:
                 parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
+                current, size = "", 0
+            current, size = (f"{current}\n{piece}", size + 1 + length) if current else (piece, length)
     if current:
         parts.append(current)
     return parts
+
+
+def _hard_cut(line: str, limit: int) -> list[str]:
+    """Cut a single overlong line into pieces of at most ``limit`` UTF-16 units."""
+    if utf16_len(line) <= limit:
+        return [line]
+    pieces: list[str] = []
+    start, size = 0, 0
+    for i, ch in enumerate(line):  # whole code points: a surrogate pair is never cut in two
+        width = 2 if ord(ch) > 0xFFFF else 1
+        if size + width > limit:
+            pieces.append(line[start:i])
+            start, size = i, 0
+        size += width
+    pieces.append(line[start:])
+    return pieces
 
 
 def excerpt(value: str, limit: int = 200) -> str:

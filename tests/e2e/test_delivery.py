@@ -206,8 +206,7 @@ async def test_a_user_who_blocked_the_bot_is_marked_and_the_coordinator_told_onc
     await checkin_now(world)
     blocked_id = next(iter(users))
     users[blocked_id].block_bot()
-    await world.sim.wait_until(lambda: not world.sim.pending_updates)  # the bot saw the block
-    await asyncio.sleep(0.2)
+    await world.settle()  # the bot handled the block
     stats = await new_sender(world).drain()
     await new_sender(world).drain()
     notices = [m for m in fanout.coordinator.inbox if "无法送达" in m.text]

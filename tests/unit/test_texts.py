@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.texts import CATALOGUE, Html, split_message, text
+from domain.texts import CATALOGUE, Html, split_message, text, utf16_len
 
 
 def test_user_strings_are_escaped_but_html_fragments_are_not() -> None:
@@ -39,3 +39,17 @@ def test_long_messages_split_at_line_breaks_under_the_limit() -> None:
 def test_a_single_overlong_line_is_cut() -> None:
     parts = split_message("x" * 10000, 4096)
     assert [len(p) for p in parts] == [4096, 4096, 1808]
+
+
+def test_parts_fit_the_limit_counted_in_utf16_units_as_telegram_counts() -> None:
+    body = "\n".join(f"🔴 {i} 区发展改革委 🟡🟢 " + "字" * 20 for i in range(400))
+    parts = split_message(body, 4096)
+    assert all(utf16_len(p) <= 4096 for p in parts)
+    assert any(len(p) < 4096 < utf16_len(p) + 200 for p in parts)  # the emoji counted twice
+    assert "\n".join(parts) == body
+
+
+def test_an_overlong_line_of_emoji_is_cut_between_code_points() -> None:
+    parts = split_message("🔴" * 3000, 4096)
+    assert [utf16_len(p) for p in parts] == [4096, 1904]
+    assert "".join(parts) == "🔴" * 3000
