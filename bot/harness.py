@@ -17,6 +17,7 @@ from domain import accounts, importing, reminders
 from domain.ports import UnitOfWork
 from domain.reminders import Renderers
 from domain.workbook import read_workbook
+from handlers.callback_data import NoChangeWeek
 from scheduler.pacing import Limits
 from simulator import BotApiSimulator, SimUser
 
@@ -116,7 +117,8 @@ async def start_world(
             base_file_url=sim.base_file_url,
             clock=clock,
             scheduler=False,
-            renderers=renderers or Renderers(focus_button=focus_button),
+            renderers=renderers
+            or Renderers(focus_button=focus_button, no_change_data=NoChangeWeek().encode()),
             limits=limits or Limits(per_second=0, private_interval=0, group_interval=0),
         ),
     )

@@ -8,7 +8,7 @@ from domain.charts import ChartLabels, unit_status_chart
 from domain.digest import BulletinInput, summary_sentence
 from domain.reminders import Renderers
 from domain.texts import text
-from handlers.callback_data import FocusTask
+from handlers.callback_data import FocusTask, NoChangeWeek
 
 ENGLISH_LABELS = ChartLabels(
     closed="Signed off",
@@ -86,4 +86,9 @@ def focus_button(task_id: int) -> str:
 
 def default_renderers() -> Renderers:
     """The renderers the running bot uses."""
-    return Renderers(chart=chart_png, bulletin_doc=bulletin_doc, focus_button=focus_button)
+    return Renderers(
+        chart=chart_png,
+        bulletin_doc=bulletin_doc,
+        focus_button=focus_button,
+        no_change_data=NoChangeWeek().encode(),
+    )

@@ -15,6 +15,7 @@ class Role(StrEnum):
     LEADER = "leader"
     UNIT_HEAD = "unit_head"
     OFFICIAL = "official"
+    LIAISON = "liaison"  # 联络员: reports for every measure of the unit
 
 
 # The workbook's Chinese role names, as written in the 角色 column.
@@ -24,6 +25,7 @@ ROLE_NAMES_ZH: dict[str, Role] = {
     "领导": Role.LEADER,
     "单位负责人": Role.UNIT_HEAD,
     "责任人": Role.OFFICIAL,
+    "联络员": Role.LIAISON,
 }
 
 
@@ -180,3 +182,10 @@ class TaskView:
 
 
 CLOSED_OR_WAITING = frozenset({TaskStatus.PENDING_REVIEW, TaskStatus.CLOSED})
+
+
+def may_report_on(person: Person, task: TaskView) -> bool:
+    """The owner reports on a task, and so does a liaison (联络员) of the task's unit."""
+    if task.owner_id == person.id:
+        return True
+    return Role.LIAISON in person.roles and person.unit_id == task.unit_id

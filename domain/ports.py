@@ -48,6 +48,8 @@ class Report:
     withdrawn_at: datetime | None
     previous_percent: int | None
     previous_status: TaskStatus | None
+    no_change: bool = False  # 本周无新进展: counts as reporting, keeps the percent
+    batch_id: int | None = None  # one of several measures reported in one message
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +146,7 @@ class TaskRepository(Protocol):
     async def replan(self, task_id: int, plan: PlannedTask) -> None: ...
     async def view(self, task_id: int) -> TaskView | None: ...
     async def views_for_owner(self, owner_id: int) -> list[TaskView]: ...
+    async def reportable_views(self, person_id: int, unit_id: int | None) -> list[TaskView]: ...
     async def views_for_campaign(self, campaign_id: int) -> list[TaskView]: ...
     async def open_views(self) -> list[TaskView]: ...
     async def review_requested_at(self, task_id: int) -> datetime | None: ...
@@ -204,6 +207,63 @@ class ReportRepository(Protocol):
     async def evidence_count(self, report_id: int) -> int: ...
     async def attach_evidence(self, report_id: int, task_id: int) -> None: ...
     async def evidence_for_task(self, task_id: int) -> list[EvidenceRecord]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class BatchItem:
+    """One measure on a multi-measure card: what will be stored, or why it will not be."""
+
+    label: str  # as the sender named it: 1.2, 第3项, 其余
+    text: str
+    percent: int | None
+    done: bool
+    no_change: bool
+    task_id: int | None = None
+    number: str | None = None
+    title: str = ""
+    current_percent: int | None = None  # the task's percent when the card was made
+    refused: str | None = None  # why it is not written: not_reportable, closed, pending_review …
+
+
+@dataclass(frozen=True, slots=True)
+class ReportBatch:
+    """A message about several measures (or a "no change" tap), staged until confirmed."""
+
+    id: int
+    author_id: int
+    chat_id: int
+    message_id: int
+    text: str
+    items: tuple[BatchItem, ...]
+    attachments: tuple[Attachment, ...]
+    media_group_id: str | None
+    status: str  # pending, confirmed, cancelled
+    card_message_id: int | None
+    created_at: datetime
+    replaces_id: int | None = None
+
+
+class BatchRepository(Protocol):
+    async def add(
+        self,
+        *,
+        author_id: int,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        items: Sequence[BatchItem],
+        media_group_id: str | None,
+        replaces_id: int | None,
+        now: datetime,
+    ) -> ReportBatch: ...
+    async def get(self, batch_id: int) -> ReportBatch | None: ...
+    async def for_message(self, chat_id: int, message_id: int) -> ReportBatch | None: ...
+    async def for_media_group(self, author_id: int, media_group_id: str) -> ReportBatch | None: ...
+    async def set_items(self, batch_id: int, items: Sequence[BatchItem]) -> None: ...
+    async def add_attachment(self, batch_id: int, attachment: Attachment) -> None: ...
+    async def set_card(self, batch_id: int, message_id: int) -> None: ...
+    async def decide(self, batch_id: int, status: str, now: datetime) -> bool: ...
+    async def reports_of(self, batch_id: int) -> list[Report]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +331,7 @@ class SentPart:
 
 class OutboxRepository(Protocol):
     async def add(self, message: Outgoing, *, now: datetime, file_id: int | None) -> bool: ...
+    async def latest_task_ids(self, person_id: int, kinds: Sequence[str]) -> list[int]: ...
     async def add_file(self, file: OutgoingFile, *, now: datetime) -> int: ...
     async def pending_count(self) -> int: ...
     async def claim(
@@ -453,6 +514,8 @@ class UnitOfWork(Protocol):
     def prompts(self) -> PromptRepository: ...
     @property
     def extensions(self) -> ExtensionRepository: ...
+    @property
+    def batches(self) -> BatchRepository: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

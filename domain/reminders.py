@@ -48,6 +48,7 @@ class Renderers:
     chart: Callable[[Board, str], bytes] | None = None
     bulletin_doc: Callable[[digest.BulletinInput], bytes] | None = None
     focus_button: Callable[[int], str] | None = None  # callback data that focuses a task
+    no_change_data: str | None = None  # callback data of the check-in's "no change" button
 
 
 @dataclass
@@ -241,35 +242,77 @@ class _Job:
     async def _checkin(self, run: Run) -> int:
         monday = week_monday(run.day)
         week_start = datetime.combine(monday, datetime.min.time(), tzinfo=self.policy.tz)
-        by_owner: dict[int, list[TaskView]] = defaultdict(list)
-        for t in self.tasks:
-            quiet = t.last_update_at is None or t.last_update_at < week_start
-            if digest.needs_report(t) and quiet and t.created_at < run.due_at:
-                by_owner[t.owner_id].append(t)
+        quiet = [
+            t
+            for t in self.tasks
+            if digest.needs_report(t)
+            and (t.last_update_at is None or t.last_update_at < week_start)
+            and t.created_at < run.due_at
+        ]
         count = 0
         header = "checkin.header" if run.kind == Kind.CHECKIN else "nudge.header"
-        for owner_id, tasks in by_owner.items():
-            person = self._reachable(owner_id)
+        for person_id, tasks in self._checkin_lists(quiet).items():
+            person = self._reachable(person_id)
             if person is None:
                 continue
             lang = self._lang(person)
-            lines = [text(header, lang, period=run.period, name=person.name)]
-            lines += [self._task_line(t, lang) for t in tasks]
+            body = "\n".join(
+                [
+                    text(header, lang, period=run.period, name=person.name),
+                    *self._grouped(tasks, lang),
+                ]
+            )
             count += await self._send(
-                run, person, "\n".join(lines), tasks=tasks, buttons=self._buttons(tasks)
+                run, person, body, tasks=tasks, buttons=self._checkin_buttons(tasks, lang)
             )
         return count
 
-    def _task_line(self, t: TaskView, lang: str) -> str:
+    def _checkin_lists(self, quiet: list[TaskView]) -> dict[int, list[TaskView]]:
+        """Each owner's silent tasks; a liaison (联络员) gets every silent task of the unit too."""
+        lists: dict[int, list[TaskView]] = defaultdict(list)
+        for t in quiet:
+            lists[t.owner_id].append(t)
+        by_unit: dict[int, list[TaskView]] = defaultdict(list)
+        for t in quiet:
+            by_unit[t.unit_id].append(t)
+        for liaison in self._with_role(Role.LIAISON):
+            unit_tasks = by_unit.get(liaison.unit_id or -1, [])
+            own = {t.id for t in lists.get(liaison.id, [])}
+            merged = lists[liaison.id] + [t for t in unit_tasks if t.id not in own]
+            order = {t.id: i for i, t in enumerate(self.tasks)}
+            lists[liaison.id] = sorted(merged, key=lambda t: order[t.id])
+        return {pid: tasks for pid, tasks in lists.items() if tasks}
+
+    def _grouped(self, tasks: Sequence[TaskView], lang: str) -> list[str]:
+        """Lines grouped by problem, numbered as "第N项" counts (see domain.weekly_reports)."""
+        lines: list[str] = []
+        problem: int | None = None
+        for position, t in enumerate(tasks, start=1):
+            if t.problem_id != problem:
+                problem = t.problem_id
+                lines.append(text("checkin.problem", lang, problem=excerpt(t.problem, 30)))
+            lines.append(self._task_line(t, lang, position))
+        return lines
+
+    def _checkin_buttons(
+        self, tasks: Sequence[TaskView], lang: str
+    ) -> list[list[FocusButton]] | None:
+        rows = self._buttons(tasks) or []
+        if self.render.no_change_data is not None and tasks:
+            rows.insert(0, [(text("checkin.no_change_button", lang), self.render.no_change_data)])
+        return rows or None
+
+    def _task_line(self, t: TaskView, lang: str, position: int | None = None) -> str:
         due = t.due_on.isoformat() if t.due_on else text("tasks.long_term", lang)
-        return text(
+        line = text(
             "checkin.line",
             lang,
             number=t.number,
-            measure=excerpt(t.measure, 60),
+            measure=excerpt(t.measure, 24),
             due=due,
             percent=t.percent,
         )
+        return f"{position}. {line}" if position is not None else f"• {line}"
 
     async def _unit_heads(self, run: Run) -> int:
         last_week = week_monday(run.day) - timedelta(days=7)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from domain.errors import InvalidState, NoOpenTasks, NotFound, PermissionDenied
-from domain.model import Person, Role, TaskStatus, TaskView
+from domain.model import Person, Role, TaskStatus, TaskView, may_report_on
 from domain.ports import Attachment, Clock, Report, UnitOfWork
 from domain.progress_text import parse_progress
 from domain.review import ReviewButtons, enqueue_signoff_notice
@@ -89,7 +89,7 @@ async def receive_message(
         await _reparse(uow, report)
         if message.attachment is not None:
             await uow.reports.add_evidence(report=report, attachment=message.attachment, now=now)
-        task = await _apply(uow, report, now) if report.task_id else None
+        task = await apply_report(uow, report, now) if report.task_id else None
         await uow.reports.save(report)
         choices = await _open_tasks(uow, person) if task is None else []
         await uow.audit.record(
@@ -132,7 +132,7 @@ async def edit_message(
         now = clock.now()
         await uow.reports.set_part_text(chat_id, message_id, text)
         await _reparse(uow, report)
-        task = await _apply(uow, report, now) if report.task_id else None
+        task = await apply_report(uow, report, now) if report.task_id else None
         await uow.reports.save(report)
         choices = await _open_tasks(uow, person) if task is None else []
         await uow.audit.record(
@@ -161,7 +161,7 @@ async def assign_report(
             raise InvalidState(status="assigned")
         now = clock.now()
         report.task_id = task.id
-        updated = await _apply(uow, report, now)
+        updated = await apply_report(uow, report, now)
         await uow.reports.save(report)
         await uow.audit.record(
             at=now,
@@ -189,7 +189,7 @@ async def set_report_percent(
         await _own_task(uow, person, report.task_id)
         now = clock.now()
         report.percent, report.done = percent, percent == 100
-        task = await _apply(uow, report, now)
+        task = await apply_report(uow, report, now)
         await uow.reports.save(report)
         await uow.audit.record(
             at=now,
@@ -219,7 +219,7 @@ async def withdraw_report(
                 raise InvalidState(status=task.status.value)
             report.withdrawn_at = now
             await uow.reports.save(report)
-            task = await _recompute(uow, task.id)
+            task = await recompute_task(uow, task.id)
         else:
             report.withdrawn_at = now
             await uow.reports.save(report)
@@ -356,7 +356,13 @@ async def _new_report(
 
 
 async def _open_tasks(uow: UnitOfWork, person: Person) -> list[TaskView]:
-    return [t for t in await uow.tasks.views_for_owner(person.id) if t.status != TaskStatus.CLOSED]
+    return await reportable_tasks(uow, person)
+
+
+async def reportable_tasks(uow: UnitOfWork, person: Person) -> list[TaskView]:
+    """Tasks not yet signed off that the person may report on (a liaison: the unit's too)."""
+    unit_id = person.unit_id if Role.LIAISON in person.roles else None
+    return await uow.tasks.reportable_views(person.id, unit_id)
 
 
 async def _reparse(uow: UnitOfWork, report: Report) -> None:
@@ -367,7 +373,7 @@ async def _reparse(uow: UnitOfWork, report: Report) -> None:
     report.done = parsed.done
 
 
-async def _apply(uow: UnitOfWork, report: Report, now: datetime) -> TaskView:
+async def apply_report(uow: UnitOfWork, report: Report, now: datetime) -> TaskView:
     """Attach the report to its task and recompute the task from its live reports."""
     assert report.task_id is not None
     task = await uow.tasks.view(report.task_id)
@@ -376,10 +382,10 @@ async def _apply(uow: UnitOfWork, report: Report, now: datetime) -> TaskView:
         report.previous_percent, report.previous_status = task.percent, task.status
     await uow.reports.save(report)
     await uow.reports.attach_evidence(report.id, task.id)
-    return await _recompute(uow, task.id)
+    return await recompute_task(uow, task.id)
 
 
-async def _recompute(uow: UnitOfWork, task_id: int) -> TaskView:
+async def recompute_task(uow: UnitOfWork, task_id: int) -> TaskView:
     """Derive percent, status and last update from the task's reports that still stand.
 
     The latest report with a percent wins, so correcting or withdrawing an older report never
@@ -412,7 +418,7 @@ async def _still_owned(uow: UnitOfWork, person: Person, report: Report) -> bool:
     if report.task_id is None:
         return True
     task = await uow.tasks.view(report.task_id)
-    return task is not None and task.owner_id == person.id
+    return task is not None and may_report_on(person, task)
 
 
 async def _own_report(uow: UnitOfWork, person: Person, report_id: int) -> Report:
@@ -426,7 +432,7 @@ async def _own_task(uow: UnitOfWork, person: Person, task_id: int) -> TaskView:
     task = await uow.tasks.view(task_id)
     if task is None:
         raise NotFound()
-    if task.owner_id != person.id:
+    if not may_report_on(person, task):
         raise PermissionDenied()
     return task
 

@@ -562,6 +562,95 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "这条进展是关于哪项任务？请选择：",
         "Which task is this report about? Please choose:",
     ),
+    "batch.header": (
+        "📝 <b>请核对本次报送</b>（{count} 项将记录）：",
+        "📝 <b>Please check this report</b> ({count} item(s) will be stored):",
+    ),
+    "batch.no_change_header": (
+        "📝 <b>本周按计划推进，无新进展</b>\n将为以下 {count} 项各记录一条“无新进展”报送（进度不变）：",
+        "📝 <b>On track, no change this week</b>\nA “no change” report (progress kept) will be "
+        "stored for each of these {count} item(s):",
+    ),
+    "batch.item": (
+        "{index}. <b>{number}</b> {title}\n    “{text}” → {what}",
+        "{index}. <b>{number}</b> {title}\n    “{text}” → {what}",
+    ),
+    "batch.item_no_change_only": (
+        "{index}. <b>{number}</b> {title} → {what}",
+        "{index}. <b>{number}</b> {title} → {what}",
+    ),
+    "batch.what_percent": ("进度 {percent}%", "{percent}% done"),
+    "batch.what_done": (
+        "已完成（100%），确认后可申请销号",
+        "done (100%); you can ask for sign-off after confirming",
+    ),
+    "batch.what_no_change": (
+        "本周无新进展（保持 {percent}%）",
+        "no change this week (stays at {percent}%)",
+    ),
+    "batch.what_text_only": (
+        "记录进展，进度不变（{percent}%）",
+        "stored as progress, percent unchanged ({percent}%)",
+    ),
+    "batch.rest": (
+        "其余 {count} 项（{numbers}）→ {what}",
+        "The other {count} ({numbers}) → {what}",
+    ),
+    "batch.rest_no_change": ("本周无新进展，进度不变", "no change this week, progress kept"),
+    "batch.refused_header": ("以下内容不会记录：", "Not stored:"),
+    "batch.refused": ("✖️ {label}：{reason}", "✖️ {label}: {reason}"),
+    "batch.reason.not_reportable": (
+        "未找到您可报送的该序号任务",
+        "no task with this number that you report on",
+    ),
+    "batch.reason.ambiguous": (
+        "该序号在多个整改轮次中都有，请用“第N项”或分别报送",
+        "this number is in several rounds; use the list position or report separately",
+    ),
+    "batch.reason.no_position": ("提醒清单中没有这一项", "the check-in list has no such item"),
+    "batch.reason.duplicate": ("与前面重复，已合并到前一条", "named twice; only the first is kept"),
+    "batch.reason.closed": ("已销号", "already signed off"),
+    "batch.reason.pending_review": ("正在等待审核销号", "waiting for sign-off"),
+    "batch.reason.dropped": ("您已删除此项", "you left it out"),
+    "batch.evidence": (
+        "佐证材料：{count} 个文件（附于每一项）",
+        "Evidence: {count} file(s) (attached to every item)",
+    ),
+    "batch.nothing": (
+        "没有可以记录的项目。请用序号（如“1.2 完成50%”）或提醒中的位置（如“第1项 …”）分别写明。",
+        "Nothing can be stored. Name each item by its number (e.g. “1.2 50% done”) or by its "
+        "place in the check-in (e.g. “第1项 …”).",
+    ),
+    "batch.confirm": ("✅ 全部确认", "✅ Confirm all"),
+    "batch.fix": ("✏️ 更正一项", "✏️ Fix one item"),
+    "batch.cancel": ("✖️ 取消", "✖️ Cancel"),
+    "batch.back": ("↩️ 返回", "↩️ Back"),
+    "batch.pick_item": ("请选择要更正的一项：", "Which item do you want to fix?"),
+    "batch.pick_value": (
+        "{number}：请选择当前进度，或标为无新进展、删除此项：",
+        "{number}: choose the current progress, or mark no change, or leave it out:",
+    ),
+    "batch.set_no_change": ("无新进展", "No change"),
+    "batch.set_drop": ("🗑 删除此项", "🗑 Leave out"),
+    "batch.stored": (
+        "✅ 已记录 {count} 项进展：{numbers}",
+        "✅ Stored {count} report(s): {numbers}",
+    ),
+    "batch.stored_skipped": (
+        "未记录（提交后已调整或已申请销号）：{labels}",
+        "Not stored (changed or sent for sign-off meanwhile): {labels}",
+    ),
+    "batch.done_hint": (
+        "以下任务报告已完成，可申请销号：",
+        "These are reported done; you can ask for sign-off:",
+    ),
+    "batch.cancelled": ("已取消，本次报送未记录。", "Cancelled; nothing was stored."),
+    "batch.replaces": (
+        "（修改后的报送：确认后将替换原先记录的 {count} 条进展）",
+        "(edited report: confirming replaces the {count} report(s) stored before)",
+    ),
+    "checkin.no_change_button": ("本周按计划推进，无新进展", "On track, no change this week"),
+    "checkin.no_change_text": ("本周按计划推进，无新进展", "On track, no change this week"),
     "report.pick_percent": ("请选择当前进度：", "Choose the current progress:"),
     "report.withdrawn": (
         "已撤回该条进展（任务 <b>{number}</b>）。",
@@ -617,9 +706,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "board.empty": ("当前没有整改任务。", "There are no tasks yet."),
     # The rhythm
     "checkin.header": (
-        "📋 <b>每周整改进展报送（{period}）</b>\n{name}，您好！以下任务本周尚未报送进展，请直接回复本消息或点按钮报送：",
+        "📋 <b>每周整改进展报送（{period}）</b>\n{name}，您好！以下任务本周尚未报送进展。"
+        "可一条消息报送多项，如“1.2 完成50%；第3项 无新进展”；全部按计划推进请点下方按钮：",
         "📋 <b>Weekly progress check-in ({period})</b>\nHello {name}! These tasks have no "
-        "report this week yet. Reply to this message or tap a button to report:",
+        "report this week yet. One message may cover several, e.g. “1.2 50% done; 第3项 no "
+        "change”; if all are on track, tap the button below:",
     ),
     "nudge.header": (
         "⏰ <b>提醒：本周进展尚未报送（{period}）</b>\n{name}，以下任务今天下班前请报送进展：",
@@ -627,9 +718,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "these tasks before the end of today:",
     ),
     "checkin.line": (
-        "• <b>{number}</b> {measure}（时限：{due}，进度 {percent}%）",
-        "• <b>{number}</b> {measure} (due {due}, {percent}%)",
+        "<b>{number}</b> {measure}（{due}，{percent}%）",
+        "<b>{number}</b> {measure} (due {due}, {percent}%)",
     ),
+    "checkin.problem": ("📌 {problem}", "📌 {problem}"),
     "unit_head.header": (
         "📣 <b>上周未报送整改进展的人员（{unit}）</b>",
         "📣 <b>Did not report last week ({unit})</b>",
@@ -900,7 +992,9 @@ def split_message(body: str, limit: int = 4096) -> list[str]:
             if current and size + 1 + length > limit:
                 parts.append(current)
                 current, size = "", 0
-            current, size = (f"{current}\n{piece}", size + 1 + length) if current else (piece, length)
+            current, size = (
+                (f"{current}\n{piece}", size + 1 + length) if current else (piece, length)
+            )
     if current:
         parts.append(current)
     return parts

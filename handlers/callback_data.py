@@ -202,6 +202,57 @@ class DossierUnit(Payload):
     unit_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class BatchConfirm(Payload):
+    """Write every item of a multi-measure card."""
+
+    prefix: ClassVar[str] = "bc"
+    batch_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class BatchCancel(Payload):
+    """Drop a multi-measure card."""
+
+    prefix: ClassVar[str] = "bx"
+    batch_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class BatchFix(Payload):
+    """Show the card's items to pick one to fix (or go back to the card with ``back``)."""
+
+    prefix: ClassVar[str] = "bf"
+    batch_id: int
+    back: int
+
+
+@dataclass(frozen=True, slots=True)
+class BatchPick(Payload):
+    """Show the values for one item of a card."""
+
+    prefix: ClassVar[str] = "bp"
+    batch_id: int
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSet(Payload):
+    """Set one item of a card: a percent, 101 = no change, 102 = leave it out."""
+
+    prefix: ClassVar[str] = "bs"
+    batch_id: int
+    index: int
+    value: int
+
+
+@dataclass(frozen=True, slots=True)
+class NoChangeWeek(Payload):
+    """From a check-in: no change this week on every measure it lists."""
+
+    prefix: ClassVar[str] = "nc"
+
+
 _TYPES: dict[str, type[Payload]] = {
     t.prefix: t
     for t in (
@@ -225,6 +276,12 @@ _TYPES: dict[str, type[Payload]] = {
         PickPerson,
         Deactivate,
         DossierUnit,
+        BatchConfirm,
+        BatchCancel,
+        BatchFix,
+        BatchPick,
+        BatchSet,
+        NoChangeWeek,
     )
 }
 _LANGUAGES = frozenset({"zh", "en"})
@@ -267,4 +324,7 @@ _RANGES: dict[type[Payload], dict[str, range]] = {
     Remind: {"scope": range(1, 4), "send": range(2)},
     Page: {"query": range(1, 10), "page": range(10_000)},
     PickPerson: {"purpose": range(1, 6)},
+    BatchFix: {"back": range(2)},
+    BatchPick: {"index": range(100)},
+    BatchSet: {"index": range(100), "value": range(103)},
 }

@@ -20,6 +20,7 @@ from handlers import (
     review,
     tasks,
     uploads,
+    weekly,
 )
 from handlers.common import language_of
 
@@ -77,5 +78,17 @@ async def on_callback(update: Update, context: BotContext) -> None:
             await changes.confirm_retire(update, context, payload)
         case cd.Remind():
             await changes.remind_pressed(update, context, payload)
+        case cd.BatchConfirm():
+            await weekly.confirm(update, context, payload)
+        case cd.BatchCancel():
+            await weekly.cancel(update, context, payload)
+        case cd.BatchFix():
+            await weekly.fix(update, context, payload)
+        case cd.BatchPick():
+            await weekly.pick(update, context, payload)
+        case cd.BatchSet():
+            await weekly.set_value(update, context, payload)
+        case cd.NoChangeWeek():
+            await weekly.no_change_week(update, context, payload)
         case cd.DossierUnit():
             await records.dossier_unit(update, context, payload)

@@ -14,7 +14,7 @@ from domain import reporting
 from domain.ports import Attachment
 from domain.reporting import IncomingMessage, ReportOutcome
 from domain.texts import text
-from handlers import answers
+from handlers import answers, weekly
 from handlers.callback_data import AskPercent, AskSignoff, PickTask, SetPercent, Withdraw
 from handlers.common import caller, language_of
 from handlers.review import review_buttons
@@ -39,25 +39,28 @@ async def on_message(update: Update, context: BotContext) -> None:
         return
     lang = language_of(person, services)
     attachment = await _attachment(message, context)
-    outcome = await reporting.receive_message(
-        uow=services.uow(),
-        clock=services.clock,
-        person=person,
-        message=IncomingMessage(
-            chat_id=message.chat_id,
-            message_id=message.message_id,
-            text=message.text or message.caption or "",
-            reply_to_message_id=message.reply_to_message.message_id
-            if message.reply_to_message
-            else None,
-            media_group_id=message.media_group_id,
-            attachment=attachment,
-        ),
-        merge_seconds=services.settings.report_merge_seconds,
+    incoming = IncomingMessage(
+        chat_id=message.chat_id,
+        message_id=message.message_id,
+        text=message.text or message.caption or "",
+        reply_to_message_id=message.reply_to_message.message_id
+        if message.reply_to_message
+        else None,
+        media_group_id=message.media_group_id,
+        attachment=attachment,
     )
-    if outcome.duplicate:
-        return
-    await _show_outcome(message, context, outcome, lang)
+    # Several measures in one message (or an album whose caption named several) get a card.
+    if not await weekly.try_card(message, context, person, incoming):
+        outcome = await reporting.receive_message(
+            uow=services.uow(),
+            clock=services.clock,
+            person=person,
+            message=incoming,
+            merge_seconds=services.settings.report_merge_seconds,
+        )
+        if outcome.duplicate:
+            return
+        await _show_outcome(message, context, outcome, lang)
     if attachment is not None and not attachment.fetched:
         limit_mb = services.settings.max_download_bytes // (1024 * 1024)
         await message.reply_text(
@@ -71,13 +74,21 @@ async def on_edit(update: Update, context: BotContext) -> None:
     message = update.edited_message
     assert message is not None
     person = await caller(update, context)
+    edited = IncomingMessage(
+        chat_id=message.chat_id,
+        message_id=message.message_id,
+        text=message.text or message.caption or "",
+        media_group_id=message.media_group_id,
+    )
+    if await weekly.try_edit(message, context, person, edited):
+        return
     outcome = await reporting.edit_message(
         uow=services.uow(),
         clock=services.clock,
         person=person,
         chat_id=message.chat_id,
         message_id=message.message_id,
-        text=message.text or message.caption or "",
+        text=edited.text,
     )
     if outcome is not None:
         await _show_outcome(message, context, outcome, language_of(person, services))

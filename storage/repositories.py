@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, exists, func, insert, select, update
+from sqlalchemy import Select, and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -449,6 +449,19 @@ class SqlTasks(_Repo):
         )
         return [_view(r) for r in await self.session.execute(stmt)]
 
+    async def reportable_views(self, person_id: int, unit_id: int | None) -> list[TaskView]:
+        """Open-round tasks not yet closed that the person owns, or of ``unit_id`` (a liaison's)."""
+        who = TaskRowT.owner_id == person_id
+        if unit_id is not None:
+            who = or_(who, TaskRowT.unit_id == unit_id)
+        stmt = (
+            _task_views()
+            .join(CampaignRow, CampaignRow.id == TaskRowT.campaign_id)
+            .where(who, CampaignRow.is_open.is_(True), TaskRowT.status != TaskStatus.CLOSED.value)
+            .order_by(TaskRowT.campaign_id, TaskRowT.position)
+        )
+        return [_view(r) for r in await self.session.execute(stmt)]
+
     async def views_for_campaign(self, campaign_id: int) -> list[TaskView]:
         stmt = _task_views().where(TaskRowT.campaign_id == campaign_id).order_by(TaskRowT.position)
         return [_view(r) for r in await self.session.execute(stmt)]
@@ -566,6 +579,8 @@ def _report(row: ProgressUpdateRow) -> Report:
         withdrawn_at=row.withdrawn_at,
         previous_percent=row.previous_percent,
         previous_status=TaskStatus(row.previous_status) if row.previous_status else None,
+        no_change=bool(row.no_change),
+        batch_id=row.batch_id,
     )
 
 
@@ -607,6 +622,8 @@ class SqlReports(_Repo):
                 withdrawn_at=report.withdrawn_at,
                 previous_percent=report.previous_percent,
                 previous_status=report.previous_status.value if report.previous_status else None,
+                no_change=report.no_change,
+                batch_id=report.batch_id,
             )
         )
 
@@ -745,6 +762,16 @@ class SqlReports(_Repo):
 
 class SqlOutbox(_Repo):
     """Scheduled deliveries, written in the same transaction as the decision to send."""
+
+    async def latest_task_ids(self, person_id: int, kinds: Sequence[str]) -> list[int]:
+        """The tasks listed by the newest message of these kinds to the person (a check-in)."""
+        ids = await self.session.scalar(
+            select(OutboxRow.task_ids)
+            .where(OutboxRow.person_id == person_id, OutboxRow.kind.in_(kinds))
+            .order_by(OutboxRow.created_at.desc(), OutboxRow.id.desc())
+            .limit(1)
+        )
+        return list(ids or [])
 
     async def add(self, message: Outgoing, *, now: datetime, file_id: int | None) -> bool:
         """Add the message unless its key exists; return whether it was added."""

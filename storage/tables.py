@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -166,6 +167,31 @@ class ProgressUpdateRow(Base):
     # Percent before this report, so a withdrawal can restore it.
     previous_percent: Mapped[int | None] = mapped_column(Integer)
     previous_status: Mapped[str | None] = mapped_column(String(20))
+    # 本周无新进展: a report that counts for silence and keeps the percent.
+    no_change: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Set when the report is one measure of a message about several (its source).
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("report_batches.id"), index=True)
+
+
+class ReportBatchRow(Base):
+    """A message about several measures, or a "no change" tap, staged until confirmed."""
+
+    __tablename__ = "report_batches"
+    __table_args__ = (Index(None, "chat_id", "message_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    media_group_id: Mapped[str | None] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text, default="")
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    card_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("report_batches.id"))
+    created_at: Mapped[datetime] = mapped_column(TZDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(TZDateTime)
 
 
 class ReportPartRow(Base):

@@ -16,7 +16,7 @@ from storage.repositories import (
     SqlRhythm,
     SqlTasks,
 )
-from storage.workflow import SqlExtensions, SqlPrompts, SqlStaging
+from storage.workflow import SqlBatches, SqlExtensions, SqlPrompts, SqlStaging
 
 
 class SqlUnitOfWork:
@@ -40,6 +40,7 @@ class SqlUnitOfWork:
         self.staging = SqlStaging(session)
         self.prompts = SqlPrompts(session)
         self.extensions = SqlExtensions(session)
+        self.batches = SqlBatches(session)
         return self
 
     async def __aexit__(

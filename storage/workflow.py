@@ -1,14 +1,23 @@
-"""SQL repositories of the coordinators' workflow: staged imports, prompts, extensions."""
+"""SQL repositories of staged work: imports, prompts, extensions, multi-measure reports."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select, update
 
-from domain.ports import Extension, Prompt, StagedImport
-from storage.repositories import _Repo
-from storage.tables import ExtensionRow, PromptRow, StagedImportRow
+from domain.ports import Attachment, BatchItem, Extension, Prompt, Report, ReportBatch, StagedImport
+from storage.repositories import _Repo, _report
+from storage.tables import (
+    ExtensionRow,
+    ProgressUpdateRow,
+    PromptRow,
+    ReportBatchRow,
+    StagedImportRow,
+)
 
 
 def _staged(row: StagedImportRow) -> StagedImport:
@@ -203,3 +212,116 @@ class SqlExtensions(_Repo):
             select(ExtensionRow).where(ExtensionRow.task_id == task_id).order_by(ExtensionRow.id)
         )
         return [_extension(r) for r in rows]
+
+
+def _batch(row: ReportBatchRow) -> ReportBatch:
+    return ReportBatch(
+        id=row.id,
+        author_id=row.author_id,
+        chat_id=row.chat_id,
+        message_id=row.message_id,
+        text=row.text,
+        items=tuple(BatchItem(**item) for item in row.items or []),
+        attachments=tuple(Attachment(**a) for a in row.attachments or []),
+        media_group_id=row.media_group_id,
+        status=row.status,
+        card_message_id=row.card_message_id,
+        created_at=row.created_at,
+        replaces_id=row.replaces_id,
+    )
+
+
+def _items(items: Sequence[BatchItem]) -> list[dict[str, Any]]:
+    return [asdict(item) for item in items]
+
+
+class SqlBatches(_Repo):
+    """Messages about several measures, staged until the author confirms the card."""
+
+    async def add(
+        self,
+        *,
+        author_id: int,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        items: Sequence[BatchItem],
+        media_group_id: str | None,
+        replaces_id: int | None,
+        now: datetime,
+    ) -> ReportBatch:
+        row = ReportBatchRow(
+            author_id=author_id,
+            chat_id=chat_id,
+            message_id=message_id,
+            text=text,
+            items=_items(items),
+            attachments=[],
+            media_group_id=media_group_id,
+            status="pending",
+            replaces_id=replaces_id,
+            created_at=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return _batch(row)
+
+    async def get(self, batch_id: int) -> ReportBatch | None:
+        row = await self.session.get(ReportBatchRow, batch_id)
+        return _batch(row) if row is not None else None
+
+    async def for_message(self, chat_id: int, message_id: int) -> ReportBatch | None:
+        row = await self.session.scalar(
+            select(ReportBatchRow)
+            .where(ReportBatchRow.chat_id == chat_id, ReportBatchRow.message_id == message_id)
+            .order_by(ReportBatchRow.id.desc())
+            .limit(1)
+        )
+        return _batch(row) if row is not None else None
+
+    async def for_media_group(self, author_id: int, media_group_id: str) -> ReportBatch | None:
+        row = await self.session.scalar(
+            select(ReportBatchRow)
+            .where(
+                ReportBatchRow.author_id == author_id,
+                ReportBatchRow.media_group_id == media_group_id,
+            )
+            .order_by(ReportBatchRow.id.desc())
+            .limit(1)
+        )
+        return _batch(row) if row is not None else None
+
+    async def set_items(self, batch_id: int, items: Sequence[BatchItem]) -> None:
+        await self.session.execute(
+            update(ReportBatchRow).where(ReportBatchRow.id == batch_id).values(items=_items(items))
+        )
+
+    async def add_attachment(self, batch_id: int, attachment: Attachment) -> None:
+        row = await self.session.get(ReportBatchRow, batch_id, with_for_update=True)
+        if row is not None:
+            row.attachments = [*(row.attachments or []), asdict(attachment)]
+            await self.session.flush()
+
+    async def set_card(self, batch_id: int, message_id: int) -> None:
+        await self.session.execute(
+            update(ReportBatchRow)
+            .where(ReportBatchRow.id == batch_id)
+            .values(card_message_id=message_id)
+        )
+
+    async def decide(self, batch_id: int, status: str, now: datetime) -> bool:
+        # Conditional update: of two concurrent presses only one wins.
+        result = await self.session.execute(
+            update(ReportBatchRow)
+            .where(ReportBatchRow.id == batch_id, ReportBatchRow.status == "pending")
+            .values(status=status, decided_at=now)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def reports_of(self, batch_id: int) -> list[Report]:
+        rows = await self.session.scalars(
+            select(ProgressUpdateRow)
+            .where(ProgressUpdateRow.batch_id == batch_id)
+            .order_by(ProgressUpdateRow.id)
+        )
+        return [_report(r) for r in rows]
