@@ -19,7 +19,8 @@ __all__ = ["ItemKind", "SplitItem", "is_no_change", "split_report"]
 
 _SEPARATORS = re.compile(r"[\r\n;；]+")
 _NUMBER = re.compile(
-    r"^\s*(?:任务|措施|序号|第)?\s*(?P<number>\d{1,3}(?:\.\d{1,3}){1,2})(?![\d%])\s*(?:项|条)?"
+    r"^\s*(?:任务|措施|序号|第)?\s*(?P<number>\d{1,3}(?:\.\d{1,3}){1,2})(?![\d%])"
+    r"(?!\s*(?:万|亿|元|个|人|次|年|月|日|天|倍|米|公里|平方|吨|户|家|小时|分))\s*(?:项|条)?"
     r"(?:[\s:、.,，]+|(?=[^\d.%\s]))"
 )
 _POSITION = re.compile(
