@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain import task_status
 from domain.campaigns import current_campaign
 from domain.commands import require_coordinator
 from domain.digest import recipients_language
@@ -77,14 +78,11 @@ async def reassign(
             raise NotFound()
         if after is None or not after.active:
             raise PersonUnknown(name=str(person_id))
-        if task.status in (TaskStatus.CLOSED, TaskStatus.PENDING_REVIEW):
-            raise InvalidState(status=task.status.value)  # send it back first
-        if task.owner_id == after.id:
-            raise InvalidState(status="same_owner")
+        moved_state = task_status.reassign(task_status.state_of(task), to=after.id)
         before = await uow.people.get(task.owner_id)
         assert before is not None
         now = clock.now()
-        await uow.tasks.set_plan_fields(task.id, owner_id=after.id)
+        await uow.tasks.set_plan_fields(task.id, owner_id=moved_state.owner_id)
         await uow.audit.record(
             at=now,
             actor_id=coordinator.id,

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from domain import task_status
 from domain.digest import recipients_language
 from domain.errors import (
     BadExtensionDate,
@@ -16,7 +17,7 @@ from domain.errors import (
     OwnTask,
     PermissionDenied,
 )
-from domain.model import Person, Role, TaskStatus, TaskView
+from domain.model import Person, Role, TaskView
 from domain.outbox import Buttons, queue_to
 from domain.ports import Clock, Extension, UnitOfWork
 from domain.review import may_sign_off
@@ -212,8 +213,7 @@ async def _askable(uow: UnitOfWork, person: Person, task_id: int) -> TaskView:
         raise NotFound()
     if task.owner_id != person.id:
         raise PermissionDenied()
-    if task.status == TaskStatus.CLOSED:
-        raise InvalidState(status=task.status.value)
+    task_status.extend(task_status.state_of(task))  # refused once closed
     if await uow.extensions.open_for_task(task.id) is not None:
         raise ExtensionPending(number=task.number)
     return task
@@ -228,8 +228,7 @@ async def _decidable(uow: UnitOfWork, person: Person, extension_id: int) -> Exte
         raise NotFound()
     if task.owner_id == person.id or ext.person_id == person.id:
         raise OwnTask()
-    if task.status == TaskStatus.CLOSED:
-        raise InvalidState(status=task.status.value)
+    task_status.extend(task_status.state_of(task))  # refused once closed
     if ext.outcome is not None:
         raise InvalidState(status="decided")
     return ExtensionView(ext, task)

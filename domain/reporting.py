@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from domain import task_status
 from domain.errors import InvalidState, NoOpenTasks, NotFound, PermissionDenied
 from domain.model import Person, Role, TaskStatus, TaskView, may_report_on
 from domain.ports import Attachment, Clock, Report, UnitOfWork
 from domain.progress_text import parse_progress
 from domain.review import ReviewButtons, enqueue_signoff_notice
+from domain.task_status import TaskState
 
 MAX_REPORT_CHARS = 20_000  # the whole report, all parts; Telegram caps one message at 4096
 
@@ -247,11 +249,10 @@ async def request_signoff(
     """Mark the task as done and waiting for the coordinators' review (审核销号)."""
     async with uow:
         task = await _own_task(uow, person, task_id)
-        if task.status in (TaskStatus.PENDING_REVIEW, TaskStatus.CLOSED):
-            raise InvalidState(status=task.status.value)
+        asked = task_status.ask_signoff(task_status.state_of(task))
         now = clock.now()
         await uow.tasks.set_progress(
-            task.id, percent=100, status=TaskStatus.PENDING_REVIEW, last_update_at=now
+            task.id, percent=asked.percent, status=asked.status, last_update_at=now
         )
         await uow.tasks.mark_review_requested(task.id, now)
         await uow.audit.record(
@@ -327,8 +328,7 @@ async def _reply_target(
     if task_id is None:
         return None
     task = await _own_task(uow, person, task_id)
-    if task.status == TaskStatus.CLOSED:
-        raise InvalidState(status=task.status.value)
+    task_status.report(task_status.state_of(task), None)  # refused once signed off
     return task
 
 
@@ -398,15 +398,17 @@ async def recompute_task(uow: UnitOfWork, task_id: int) -> TaskView:
     reports = await uow.reports.for_task(task_id)
     live = [r for r in reports if r.withdrawn_at is None]
     base = reports[0] if reports else None
-    percent = next((r.percent for r in reversed(live) if r.percent is not None), None)
-    if percent is None:
-        percent = (
-            base.previous_percent if base and base.previous_percent is not None else task.percent
-        )
-    status: TaskStatus = task.status
-    if status != TaskStatus.PENDING_REVIEW:
-        before = base.previous_status if base and base.previous_status else TaskStatus.OPEN
-        status = TaskStatus.IN_PROGRESS if live else before
+    before = TaskState(
+        status=base.previous_status if base and base.previous_status else TaskStatus.OPEN,
+        percent=base.previous_percent
+        if base and base.previous_percent is not None
+        else task.percent,
+        owner_id=task.owner_id,
+    )
+    state = task_status.replay(
+        task_status.state_of(task), before=before, reported=[r.percent for r in live]
+    )
+    percent, status = state.percent, state.status
     last = max((r.last_part_at for r in live), default=None)
     await uow.tasks.set_progress(task_id, percent=percent, status=status, last_update_at=last)
     updated = await uow.tasks.view(task_id)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain import task_status
 from domain.digest import recipients_language
 from domain.errors import InvalidState, NotFound, OwnTask, PermissionDenied
 from domain.model import Person, Role, TaskStatus, TaskView
@@ -100,7 +101,9 @@ async def _latest_evidence(
 async def check_reviewable(*, uow: UnitOfWork, reviewer: Person, task_id: int) -> TaskView:
     """Return the task if this person may review it now; raise the reason otherwise."""
     async with uow:
-        return await _reviewable(uow, reviewer, task_id)
+        task = await _reviewable(uow, reviewer, task_id)
+        task_status.send_back(task_status.state_of(task))  # before the reason is asked
+        return task
 
 
 async def sign_off(
@@ -109,9 +112,14 @@ async def sign_off(
     """Close the task (销号), tell its official, and say whether its problem is now rectified."""
     async with uow:
         task = await _reviewable(uow, reviewer, task_id)
+        state = task_status.state_of(task)
+        closed_state = task_status.sign_off(state)
         now = clock.now()
         if not await uow.tasks.change_status(
-            task.id, expected=TaskStatus.PENDING_REVIEW, status=TaskStatus.CLOSED, percent=100
+            task.id,
+            expected=state.status,  # of two reviewers pressing at once, only one decides
+            status=closed_state.status,
+            percent=closed_state.percent,
         ):
             raise InvalidState(status="decided")
         await uow.tasks.set_closed_at(task.id, now)
@@ -146,12 +154,15 @@ async def send_back(
         raise InvalidState(status="pending_review")
     async with uow:
         task = await _reviewable(uow, reviewer, task_id)
+        asked_at = await _percent_before_request(uow, task)
+        state = task_status.state_of(task, percent_before_request=asked_at)
+        back_state = task_status.send_back(state)
         now = clock.now()
         if not await uow.tasks.change_status(
             task.id,
-            expected=TaskStatus.PENDING_REVIEW,
-            status=TaskStatus.IN_PROGRESS,
-            percent=await _percent_before_request(uow, task),
+            expected=state.status,  # of two reviewers pressing at once, only one decides
+            status=back_state.status,
+            percent=back_state.percent,
         ):
             raise InvalidState(status="decided")
         await uow.tasks.mark_review_requested(task.id, None)
@@ -170,12 +181,12 @@ async def send_back(
         return ReviewOutcome(back, False)
 
 
-async def _percent_before_request(uow: UnitOfWork, task: TaskView) -> int:
-    """The percent the official had reported before asking: asking set it to 100."""
+async def _percent_before_request(uow: UnitOfWork, task: TaskView) -> int | None:
+    """The percent the official had reported before asking, as the request's audit keeps it."""
     events = await uow.audit.for_entity("task", [task.id])
     asked = [e for e in events if e.action == "task.signoff_requested"]
     before = asked[-1].data.get("previous_percent") if asked else None
-    return int(before) if isinstance(before, int) else task.percent
+    return before if isinstance(before, int) else None
 
 
 async def _reviewable(uow: UnitOfWork, reviewer: Person, task_id: int) -> TaskView:
@@ -188,8 +199,6 @@ async def _reviewable(uow: UnitOfWork, reviewer: Person, task_id: int) -> TaskVi
     # Owning it now or having reported on it (a reassignment in between) both bar the review.
     if task.owner_id == reviewer.id or any(r.author_id == reviewer.id for r in reports):
         raise OwnTask()  # whatever other roles they hold
-    if task.status != TaskStatus.PENDING_REVIEW:
-        raise InvalidState(status=task.status.value)
     return task
 
 
