@@ -78,6 +78,7 @@ def rhythm_policy(settings: Settings) -> RhythmPolicy:
             WeeklySlot(*parse_weekly(settings.escalation_at)) if settings.escalation_at else None
         ),
         escalation_periods=settings.escalation_periods,
+        stalled_weeks=settings.stalled_weeks,
     )
 
 

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     # 约谈提醒: after the day's check-in and nudge; empty turns it off.
     escalation_at: str = "fri 17:00"
     escalation_periods: int = Field(default=2, ge=1, le=8)
+    # Measures with nothing but "no change" reports this many weeks in a row are stalled.
+    stalled_weeks: int = Field(default=4, ge=1, le=52)
     bulletin_time: time = time(16, 0)
     deadline_warning_time: time = time(9, 0)
     working_hours: str = "08:30-18:00"

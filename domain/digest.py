@@ -12,6 +12,7 @@ from typing import Any
 from domain.board import Board, UnitLine
 from domain.lights import LightPolicy, is_overdue, light_for
 from domain.model import Light, Person, TaskStatus, TaskView
+from domain.ports import WeekKinds
 from domain.texts import Html, excerpt, text
 
 
@@ -88,6 +89,9 @@ def digest_text(
     personal: bool,
     now: datetime,
     policy: LightPolicy,
+    kinds: WeekKinds | None = None,
+    stalled: Sequence[TaskView] = (),
+    stalled_weeks: int = 4,
 ) -> str:
     """Render the weekly digest; the group version names units only, never people."""
     prev = previous or {}
@@ -110,6 +114,18 @@ def digest_text(
         text("board.by_unit", lang),
     ]
     lines += [unit_line(u, lang) for u in board.units]
+    if kinds is not None:
+        lines += [
+            "",
+            text("digest.kinds", lang, progress=kinds.progress, no_change=kinds.no_change),
+        ]
+    if stalled:
+        lines.append(text("digest.stalled_header", lang, count=len(stalled), weeks=stalled_weeks))
+        for t in stalled[:20]:
+            who = f"{t.unit_name} {t.owner_name}" if personal else t.unit_name
+            lines.append(f"⏸ <b>{_esc(t.number)}</b> {_esc(who)}：{_esc(excerpt(t.measure, 30))}")
+        if len(stalled) > 20:
+            lines.append(text("digest.more", lang, count=len(stalled) - 20))
     lines += ["", text("digest.red_header", lang, count=len(red))]
     today = now.astimezone(policy.tz).date()
     for t in red[:30]:

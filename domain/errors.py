@@ -75,6 +75,12 @@ class InvalidState(DomainError):
     key = "error.invalid_state"
 
 
+class NothingToReport(DomainError):
+    """Every measure the check-in listed is reported this week already (or signed off)."""
+
+    key = "error.nothing_to_report"
+
+
 class AmbiguousCampaign(DomainError):
     """No campaign was named and there is not exactly one open campaign."""
 

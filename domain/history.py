@@ -33,6 +33,7 @@ class ReportRecord:
     percent: int | None
     done: bool
     withdrawn_at: datetime | None
+    no_change: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +116,7 @@ def _report(n: int, report: Report, names: Mapping[int, str]) -> ReportRecord:
         percent=report.percent,
         done=report.done,
         withdrawn_at=report.withdrawn_at,
+        no_change=report.no_change,
     )
 
 
@@ -146,7 +148,13 @@ def _entries(
             r.at,
             r.author,
             "report",
-            {"n": r.n, "percent": r.percent, "text": r.text, "withdrawn": bool(r.withdrawn_at)},
+            {
+                "n": r.n,
+                "percent": r.percent,
+                "text": r.text,
+                "withdrawn": bool(r.withdrawn_at),
+                "no_change": r.no_change,
+            },
         )
         for r in reports
     ]
@@ -195,7 +203,11 @@ def describe(entry: HistoryEntry, lang: str) -> str:
             "history.report",
             lang,
             n=detail["n"],
-            percent=Html(_percent(detail.get("percent"), lang)),
+            percent=Html(
+                text("history.no_change_mark", lang)
+                if detail.get("no_change")
+                else _percent(detail.get("percent"), lang)
+            ),
             excerpt=excerpt(str(detail.get("text") or ""), 200),
             withdrawn=Html(text("history.withdrawn_mark", lang) if detail.get("withdrawn") else ""),
         )

@@ -207,6 +207,16 @@ class ReportRepository(Protocol):
     async def evidence_count(self, report_id: int) -> int: ...
     async def attach_evidence(self, report_id: int, task_id: int) -> None: ...
     async def evidence_for_task(self, task_id: int) -> list[EvidenceRecord]: ...
+    async def week_kinds(self, campaign_id: int, since: datetime, until: datetime) -> WeekKinds: ...
+    async def stalled(self, campaign_id: int, since: datetime) -> list[int]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class WeekKinds:
+    """How the measures of a round were reported in a week."""
+
+    progress: int  # measures with at least one report of real progress
+    no_change: int  # measures whose reports all said "no change"
 
 
 @dataclass(frozen=True, slots=True)

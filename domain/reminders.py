@@ -172,6 +172,9 @@ class _Job:
 
     # -- helpers ---------------------------------------------------------------------------
 
+    def _midnight(self, day: date) -> datetime:
+        return datetime.combine(day, datetime.min.time(), tzinfo=self.policy.tz)
+
     def _lang(self, person: Person) -> str:
         return person.language or self.audience.default_language
 
@@ -508,6 +511,17 @@ class _Job:
             campaign, board, previous = await self._snapshot(campaign_id, tasks, "W" + run.period)
             red = digest.red_tasks(tasks, self.now, self.lights)
             silent = digest.silent_in_week(tasks, last_week, checkin.due_at, self.lights)
+            week_start = self._midnight(last_week)
+            kinds = await self.uow.reports.week_kinds(
+                campaign_id, week_start, week_start + timedelta(days=7)
+            )
+            weeks = self.policy.stalled_weeks
+            stalled_ids = set(
+                await self.uow.reports.stalled(
+                    campaign_id, week_start + timedelta(days=7 - 7 * weeks)
+                )
+            )
+            stalled = [t for t in tasks if t.id in stalled_ids]
             file_ids: dict[str, int | None] = {}
             for lang in {self._lang(p) for p in readers} | {self.audience.default_language}:
                 file_ids[lang] = await self._chart(board, lang, campaign.name)
@@ -522,6 +536,9 @@ class _Job:
                 silent=silent,
                 now=self.now,
                 policy=self.lights,
+                kinds=kinds,
+                stalled=stalled,
+                stalled_weeks=weeks,
             )
 
             for person in readers:

@@ -10,9 +10,11 @@ from domain.errors import InvalidState, NoOpenTasks, NotFound, PermissionDenied
 from domain.model import Person, Role, TaskStatus, TaskView, may_report_on
 from domain.ports import Attachment, Clock, Report, UnitOfWork
 from domain.progress_text import parse_progress
+from domain.report_split import ItemKind, split_report
 from domain.review import ReviewButtons, enqueue_signoff_notice
 from domain.task_status import TaskState
 
+CHECKIN_KINDS = ("checkin", "nudge")  # the reminders whose list "第N项" refers to
 MAX_REPORT_CHARS = 20_000  # the whole report, all parts; Telegram caps one message at 4096
 
 
@@ -345,6 +347,8 @@ async def _new_report(
             raise NoOpenTasks()
         if len(open_tasks) == 1:
             target = open_tasks[0]
+        else:  # "1.3 完成40%" or "第2项 …" names its task: no need to ask which
+            target = await _named_task(uow, person, message.text, open_tasks)
     report = await uow.reports.add(
         task_id=target.id if target else None,
         author_id=person.id,
@@ -353,6 +357,33 @@ async def _new_report(
         now=now,
     )
     return report, target
+
+
+async def _named_task(
+    uow: UnitOfWork, person: Person, text: str, open_tasks: list[TaskView]
+) -> TaskView | None:
+    items = split_report(text)
+    if len(items) != 1:
+        return None
+    item = items[0]
+    if item.kind == ItemKind.NUMBER:
+        found = [t for t in open_tasks if t.number == item.ref]
+        return found[0] if len(found) == 1 else None
+    if item.kind == ItemKind.POSITION:
+        listed = await listed_tasks(uow, person)
+        position = int(item.ref)
+        return listed[position - 1] if 1 <= position <= len(listed) else None
+    return None
+
+
+async def listed_tasks(uow: UnitOfWork, person: Person) -> list[TaskView]:
+    """The list "第N项" counts in: the newest check-in's, else all the person may report on."""
+    reportable = await reportable_tasks(uow, person)
+    ids = await uow.outbox.latest_task_ids(person.id, CHECKIN_KINDS)
+    if not ids:
+        return reportable
+    by_id = {t.id: t for t in reportable}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 async def _open_tasks(uow: UnitOfWork, person: Person) -> list[TaskView]:

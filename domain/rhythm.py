@@ -75,6 +75,7 @@ class RhythmPolicy:
     # off days off like the other weekly kinds, hence stays after them. None switches it off.
     escalation: WeeklySlot | None = WeeklySlot(4, time(17, 0))
     escalation_periods: int = 2  # red in this many consecutive check-in periods
+    stalled_weeks: int = 4  # only "no change" reports this many weeks in a row: stalled
 
     def slot(self, kind: Kind) -> WeeklySlot | None:
         """Return a weekly kind's slot, or None when it is not scheduled."""

@@ -450,6 +450,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "您目前没有待整改的任务，本条消息未作为进展记录。",
         "You have no open tasks, so this message was not recorded as progress.",
     ),
+    "error.nothing_to_report": (
+        "提醒中列出的任务本周都已报送（或已申请销号），无需再报“无新进展”。",
+        "Every task the check-in listed has a report this week (or waits for sign-off); no "
+        "“no change” report is needed.",
+    ),
     "error.invalid_state": (
         "该任务当前状态（{status}）不允许此操作。",
         "The task's current state ({status}) does not allow this.",
@@ -759,6 +764,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "已完成措施 {closed}，逾期 {overdue}\n🔴 {red}　🟡 {yellow}　🟢 {green}",
         "Measures completed: {closed}; overdue: {overdue}\n🔴 {red}  🟡 {yellow}  🟢 {green}",
     ),
+    "digest.kinds": (
+        "上周报送：实质进展 {progress} 项，“按计划推进、无新进展” {no_change} 项",
+        "Last week's reports: real progress on {progress}, “on track, no change” on {no_change}",
+    ),
+    "digest.stalled_header": (
+        "⏸ 连续 {weeks} 周仅报“无新进展”的措施（{count} 条）：",
+        "⏸ Measures with only “no change” for {weeks} weeks in a row ({count}):",
+    ),
     "digest.red_header": ("<b>红灯事项（{count}）</b>", "<b>Red items ({count})</b>"),
     "digest.why_overdue": ("逾期{days}天", "{days} days overdue"),
     "digest.why_silent": ("两周未报送", "no report for two weeks"),
@@ -847,6 +860,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Progress report #{n}{percent}: “{excerpt}”{withdrawn}",
     ),
     "history.percent": ("（进度 {percent}%）", " ({percent}%)"),
+    "history.no_change_mark": ("（无新进展）", " (no change)"),
     "history.withdrawn_mark": ("（已撤回）", " (withdrawn)"),
     "history.evidence": (
         "提交佐证材料“{name}”（{size}）{stored}",

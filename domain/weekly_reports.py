@@ -9,16 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, time, timedelta, tzinfo
 
-from domain.errors import InvalidState, NotFound
+from domain.errors import InvalidState, NotFound, NothingToReport
 from domain.model import CLOSED_OR_WAITING, Person, TaskStatus, TaskView
 from domain.ports import Attachment, BatchItem, Clock, ReportBatch, UnitOfWork
 from domain.report_split import ItemKind, SplitItem, split_report
-from domain.reporting import IncomingMessage, apply_report, recompute_task, reportable_tasks
+from domain.reporting import (
+    IncomingMessage,
+    apply_report,
+    listed_tasks,
+    recompute_task,
+    reportable_tasks,
+)
 from domain.texts import excerpt
 
-CHECKIN_KINDS = ("checkin", "nudge")  # the reminders whose list "第N项" refers to
 NO_CHANGE_VALUE = 101  # on the fix keyboard: "no change" instead of a percent
 DROP_VALUE = 102  # on the fix keyboard: leave this item out
 PENDING, CONFIRMED, CANCELLED = "pending", "confirmed", "cancelled"
@@ -68,12 +73,18 @@ def resolve(
     return out
 
 
-def no_change_items(listed: Sequence[TaskView], text: str) -> list[BatchItem]:
-    """Items for "no change this week" on every listed measure that still needs a report."""
+def no_change_items(
+    listed: Sequence[TaskView], text: str, week_start: datetime | None = None
+) -> list[BatchItem]:
+    """Items for "no change this week" on every listed measure that still needs a report.
+
+    A measure already reported since ``week_start`` keeps that report as its week's word.
+    """
     return [
         _bind(BatchItem(t.number, text, None, False, True), t, None)
         for t in listed
         if t.status not in CLOSED_OR_WAITING
+        and (week_start is None or t.last_update_at is None or t.last_update_at < week_start)
     ]
 
 
@@ -108,16 +119,6 @@ def _bind(item: BatchItem, task: TaskView | None, refused: str | None) -> BatchI
     )
 
 
-async def listed_tasks(uow: UnitOfWork, person: Person) -> list[TaskView]:
-    """The list "第N项" counts in: the newest check-in's, else all the person may report on."""
-    reportable = await reportable_tasks(uow, person)
-    ids = await uow.outbox.latest_task_ids(person.id, CHECKIN_KINDS)
-    if not ids:
-        return reportable
-    by_id = {t.id: t for t in reportable}
-    return [by_id[i] for i in ids if i in by_id]
-
-
 async def stage_message(
     *, uow: UnitOfWork, clock: Clock, person: Person, message: IncomingMessage
 ) -> ReportBatch | None:
@@ -132,13 +133,22 @@ async def stage_message(
 
 
 async def stage_no_change(
-    *, uow: UnitOfWork, clock: Clock, person: Person, chat_id: int, message_id: int, text: str
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    tz: tzinfo,
+    person: Person,
+    chat_id: int,
+    message_id: int,
+    text: str,
 ) -> ReportBatch:
-    """Stage "no change this week" for every measure of the person's newest check-in."""
+    """Stage "no change this week" for every measure of the newest check-in not yet reported."""
+    now = clock.now().astimezone(tz)
+    monday = datetime.combine(now.date() - timedelta(days=now.weekday()), time(), tzinfo=tz)
     async with uow:
-        items = no_change_items(await listed_tasks(uow, person), text)
+        items = no_change_items(await listed_tasks(uow, person), text, monday)
         if not items:
-            raise InvalidState(status="nothing_listed")
+            raise NothingToReport()
         batch = await uow.batches.add(
             author_id=person.id,
             chat_id=chat_id,

@@ -85,6 +85,7 @@ async def no_change_week(update: Update, context: BotContext, payload: NoChangeW
     batch = await weekly_reports.stage_no_change(
         uow=services.uow(),
         clock=services.clock,
+        tz=services.settings.tz,
         person=person,
         chat_id=query.message.chat.id,
         message_id=query.message.message_id,

@@ -6,7 +6,19 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    Select,
+    and_,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -23,6 +35,7 @@ from domain.ports import (
     PlannedTask,
     Report,
     SentPart,
+    WeekKinds,
 )
 from storage.tables import (
     AuditEventRow,
@@ -330,13 +343,19 @@ class SqlCampaigns(_Repo):
         return _campaign(row)
 
 
+NO_CHANGE_MARK = "【无新进展】"
 _Owner = aliased(PersonRowT)
 _Lead = aliased(PersonRowT)
 
 
 def _task_views() -> Select[Any]:
+    # A "no change" report says so wherever the latest report is shown (ledger, lists).
+    marked = case(
+        (ProgressUpdateRow.no_change.is_(True), literal(NO_CHANGE_MARK) + ProgressUpdateRow.text),
+        else_=ProgressUpdateRow.text,
+    )
     latest = (
-        select(ProgressUpdateRow.text)
+        select(marked)
         .where(
             ProgressUpdateRow.task_id == TaskRowT.id,
             ProgressUpdateRow.withdrawn_at.is_(None),
@@ -734,6 +753,51 @@ class SqlReports(_Repo):
         await self.session.execute(
             update(EvidenceRow).where(EvidenceRow.update_id == report_id).values(task_id=task_id)
         )
+
+    async def week_kinds(self, campaign_id: int, since: datetime, until: datetime) -> WeekKinds:
+        """Count measures with real progress and those with only "no change", in one query."""
+        real = func.max(case((ProgressUpdateRow.no_change.is_(False), 1), else_=0))
+        per_task = (
+            select(ProgressUpdateRow.task_id, real.label("real"))
+            .join(TaskRowT, TaskRowT.id == ProgressUpdateRow.task_id)
+            .where(
+                TaskRowT.campaign_id == campaign_id,
+                ProgressUpdateRow.withdrawn_at.is_(None),
+                ProgressUpdateRow.last_part_at >= since,
+                ProgressUpdateRow.last_part_at < until,
+            )
+            .group_by(ProgressUpdateRow.task_id)
+            .subquery()
+        )
+        row = (
+            await self.session.execute(
+                select(
+                    func.coalesce(func.sum(per_task.c.real), 0),
+                    func.count(),
+                ).select_from(per_task)
+            )
+        ).one()
+        progress, reported = int(row[0]), int(row[1])
+        return WeekKinds(progress=progress, no_change=reported - progress)
+
+    async def stalled(self, campaign_id: int, since: datetime) -> list[int]:
+        """Open measures of the round that got only "no change" reports since ``since``."""
+        real = func.max(case((ProgressUpdateRow.no_change.is_(False), 1), else_=0))
+        stmt = (
+            select(ProgressUpdateRow.task_id)
+            .join(TaskRowT, TaskRowT.id == ProgressUpdateRow.task_id)
+            .where(
+                TaskRowT.campaign_id == campaign_id,
+                TaskRowT.status.in_([TaskStatus.OPEN.value, TaskStatus.IN_PROGRESS.value]),
+                TaskRowT.created_at < since,
+                ProgressUpdateRow.withdrawn_at.is_(None),
+                ProgressUpdateRow.last_part_at >= since,
+            )
+            .group_by(ProgressUpdateRow.task_id, TaskRowT.position)
+            .having(real == 0)
+            .order_by(TaskRowT.position)
+        )
+        return list(await self.session.scalars(stmt))
 
     async def evidence_for_task(self, task_id: int) -> list[EvidenceRecord]:
         """Every evidence file of the task, withdrawn reports' too, oldest first."""

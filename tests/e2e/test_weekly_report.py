@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import io
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import openpyxl
 from sqlalchemy import select
 
+from bot.clock import ManualClock
 from domain.model import TaskStatus
 from simulator import SentMessage, SimUser
 from storage.tables import EvidenceRow, ProgressUpdateRow, TaskRowT
 from tests.conftest import SHANGHAI
-from tests.e2e.conftest import World, buttons, rows
+from tests.e2e.conftest import World, buttons, rows, start_world, stop_world
 
 FRIDAY_CHECKIN = datetime(2026, 12, 4, 9, 30, tzinfo=SHANGHAI)
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"meeting-photo" * 50
@@ -263,3 +265,45 @@ async def test_a_stale_card_cannot_be_confirmed_twice(world: World, putuo_bytes:
     answer = await wang.wait_callback_answer(await wang.press(card, data=data))
     assert answer.text is not None
     assert len(await reports(world)) == 2
+
+
+async def test_no_change_reports_are_marked_in_history_lists_and_the_digest_with_stalled_measures(
+    database_url: str, tmp_path: Path, clock: ManualClock, putuo_bytes: bytes
+) -> None:
+    world = await start_world(database_url, tmp_path / "data", clock, stalled_weeks=1)
+    try:
+        world.clock.set(datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI))  # a round under way
+        await world.import_putuo(putuo_bytes)
+        wang, leader = await world.join("王建国"), await world.join("孙振邦")
+        gao = await world.join("高飞")
+        listing = await checkin(world, wang)
+        await wang.reply(listing, "1.1 完成40%")  # one real report, by reply to the check-in
+        await wang.messages_until_idle()
+        await wang.wait_callback_answer(await wang.press(listing, "本周按计划推进，无新进展"))
+        card = await wang.next_message()
+        assert "9 项" in card.text  # 1.1 is reported already
+        await wang.wait_callback_answer(await wang.press(card, "✅ 全部确认"))
+
+        await gao.command("history", "1.3")
+        assert "（无新进展）" in (await gao.messages_until_idle())[-1].text
+        async with world.uow() as uow:
+            campaign = await uow.campaigns.by_name("普陀区巡视整改")
+            assert campaign is not None
+            task_id = await uow.tasks.id_by_number(campaign.id, "1.3")
+            assert task_id is not None
+            view = await uow.tasks.view(task_id)
+        assert view is not None
+        assert (view.last_update_text or "").startswith("【无新进展】")  # the ledger's column
+
+        leader.skip_all()
+        world.clock.set(datetime(2026, 12, 7, 9, 0, tzinfo=SHANGHAI))  # Monday's digest
+        await world.tick()
+        await world.drain()
+        digest = next(m for m in await leader.messages_until_idle() if "周报" in (m.text or ""))
+        assert "实质进展 1 项" in digest.text
+        assert "无新进展” 9 项" in digest.text
+        assert "连续 1 周仅报“无新进展”的措施（9 条）" in digest.text
+        assert "⏸ 1.3" in digest.text
+        assert "⏸ 1.1" not in digest.text
+    finally:
+        await stop_world(world)

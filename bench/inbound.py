@@ -1,0 +1,485 @@
+"""Benchmark: N officials each send one progress report at once; the bot records and acknowledges each.
+
+    python bench/inbound.py                    # 500 officials, 3 repeats, SQLite in a temp folder
+    python bench/inbound.py -n 200 --repeat 5  # a shorter run, more repeats
+    python bench/inbound.py --breakdown        # also the SQL statements per report, by kind
+    python bench/inbound.py --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
+
+Every official is bound and owns exactly one open task, so a plain "已完成调研，进度60%" becomes a
+report on that task in one step. All N messages are pushed to the simulator at once and the real
+Application takes them as fast as getUpdates hands them over (100 at a time), one update after
+another as PTB does by default. The simulator runs in a child process, so CPU, SQL and commit
+figures are the bot side's alone. A report counts as processed once it is stored with its
+acknowledgement's message id, i.e. the acknowledgement was sent. The same burst then goes to a
+bare PTB echo bot on a fresh simulator, for scale. Each side runs --repeat times, interleaved;
+the table shows min and median. Latency runs from the push to the simulator recording the reply,
+so under a burst it is mostly the wait in the queue.
+
+With --database-url each run creates its own uniquely named database on that PostgreSQL server
+and drops it afterwards; the URL's own database is only used to issue CREATE and DROP.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import multiprocessing as mp
+import os
+import re
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import event, func, select  # noqa: E402
+from sqlalchemy import text as sql  # noqa: E402
+from sqlalchemy.engine import Engine, make_url  # noqa: E402
+from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
+from telegram import Update  # noqa: E402
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters  # noqa: E402
+
+from bot.app import Wiring, build_application  # noqa: E402
+from bot.clock import ManualClock  # noqa: E402
+from bot.harness import BOT_USERNAME, TOKEN, settings_for  # noqa: E402
+from domain import importing  # noqa: E402
+from domain.model import PersonRow, Role, TaskKind, TaskRow, Workbook  # noqa: E402
+from scheduler.pacing import Limits  # noqa: E402
+from simulator import BotApiSimulator, SimUser  # noqa: E402
+from storage.database import make_engine  # noqa: E402
+from storage.migrate import upgrade  # noqa: E402
+from storage.tables import ProgressUpdateRow  # noqa: E402
+
+REPORT = "已完成调研，进度60%"
+MARKER = "60%"  # in rectibot's acknowledgement ("进度 60%") and in the echo alike
+FIRST_ID = 6_000_000
+WARM = 10  # officials whose reports warm both bots up before the clock starts; not counted
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+WEDNESDAY = datetime(2026, 3, 4, 10, 0, tzinfo=SHANGHAI)
+_TABLE = re.compile(r'\b(?:FROM|INTO|UPDATE)\s+"?(\w+)', re.IGNORECASE)
+_NESTED = re.compile(r"\([^()]*\)")
+
+AnyApp = Application[Any, Any, Any, Any, Any, Any]
+# What the child reports for one burst: first push (monotonic), reply latencies in seconds,
+# replies carrying the marker, calls the simulator refused.
+Burst = tuple[float, list[float], int, int]
+
+
+def name_of(i: int) -> str:
+    """Return the name of official number `i` (the workbook and the binding agree on it)."""
+    return f"官员{i:05d}"
+
+
+def serve(conn: Connection, users: int, timeout: float) -> None:
+    """Child process: run the simulator with `users` private chats and push bursts on command."""
+
+    async def main() -> None:
+        sim = BotApiSimulator(token=TOKEN, bot_username=BOT_USERNAME)
+        await sim.start()
+        people = [sim.user(first_name=name_of(i), user_id=FIRST_ID + i) for i in range(users)]
+        conn.send((sim.base_url, sim.base_file_url))
+        loop = asyncio.get_running_loop()
+        while (command := await loop.run_in_executor(None, conn.recv)) != "stop":
+            batch = people[:WARM] if command == "warm" else people[WARM:]
+            conn.send(await burst(sim, batch, timeout))
+        await sim.stop()
+
+    asyncio.run(main())
+
+
+async def burst(sim: BotApiSimulator, users: list[SimUser], timeout: float) -> Burst:  # noqa: ASYNC109
+    """Push one report from each user at once; wait for the bot's first reply in every chat."""
+    pushed = []
+    for user in users:
+        pushed.append(time.monotonic())  # the simulator stamps replies with time.monotonic too
+        await user.send(REPORT)
+    answered = 0
+
+    def all_answered() -> bool:
+        nonlocal answered  # chats stay answered, so resume where the last look stopped
+        while answered < len(users) and users[answered].inbox:
+            answered += 1
+        return answered == len(users)
+
+    await sim.state.pulse.wait_for(all_answered, timeout)
+    firsts = [(user.inbox[0], at) for user, at in zip(users, pushed, strict=True) if user.inbox]
+    latencies = [reply.accepted_at - at for reply, at in firsts]
+    acknowledged = sum(1 for reply, _ in firsts if MARKER in reply.text)
+    return pushed[0], latencies, acknowledged, len(sim.errors)
+
+
+def kind(statement: str) -> str:
+    """Name a statement by its verb and its own table (not a subquery's), e.g. "SELECT tasks"."""
+    words = statement.split(maxsplit=1)
+    while (flat := _NESTED.sub("", statement)) != statement:
+        statement = flat
+    table = _TABLE.search(statement)
+    verb = words[0].upper() if words else "?"
+    return f"{verb} {table.group(1)}" if table else verb
+
+
+class SqlCounter:
+    """Count SQL statements (by their text), commits and rollbacks on every engine."""
+
+    def __init__(self) -> None:
+        self.statements: Counter[str] = Counter()
+        self.commits = 0
+        self.rollbacks = 0
+        # Class-level: the bot's engine is created inside build_application, out of our reach.
+        event.listen(Engine, "before_cursor_execute", self._statement)
+        event.listen(Engine, "commit", self._commit)
+        event.listen(Engine, "rollback", self._rollback)
+
+    def reset(self) -> None:
+        """Start counting from zero."""
+        self.statements.clear()
+        self.commits = self.rollbacks = 0
+
+    def _statement(
+        self,
+        conn: Any,
+        cursor: Any,
+        statement: str,
+        parameters: Any,
+        context: Any,
+        executemany: bool,
+    ) -> None:
+        # Keyed by the text alone (hashed once, cached compiled SQL): named after the run.
+        self.statements[statement] += 1
+
+    def _commit(self, conn: Any) -> None:
+        self.commits += 1
+
+    def _rollback(self, conn: Any) -> None:
+        self.rollbacks += 1
+
+
+@dataclass
+class Run:
+    """One side's figures from one burst."""
+
+    reports: int
+    seconds: float
+    latencies: list[float]
+    cpu: float
+    statements: Counter[str] = field(default_factory=Counter)
+    commits: int = 0
+    rollbacks: int = 0
+    refused: int = 0
+
+    @property
+    def rate(self) -> float:
+        """Return reports fully processed per second."""
+        return self.reports / self.seconds
+
+    def percentile(self, q: float) -> float:
+        """Return the nearest-rank `q` percentile of the latencies, in milliseconds."""
+        ranked = sorted(self.latencies)
+        return 1000 * ranked[max(math.ceil(q / 100 * len(ranked)) - 1, 0)]
+
+    def per_report(self, count: float) -> float:
+        """Return `count` divided by the reports processed."""
+        return count / self.reports
+
+
+def workbook(n: int) -> Workbook:
+    """Return a workbook of `n` officials with exactly one open task each."""
+    people, tasks = [], []
+    for i in range(n):
+        unit = f"单位{i % 50}"
+        people.append(PersonRow(2 + i, name_of(i), unit, frozenset({Role.OFFICIAL})))
+        tasks.append(
+            TaskRow(
+                2 + i,
+                f"{i + 1}.1",
+                "类别",
+                f"问题{i}",
+                f"整改措施{i}",
+                unit,
+                name_of(i),
+                None,
+                date(2026, 12, 31),
+                TaskKind.BOUNDED,
+            )
+        )
+    return Workbook(people=tuple(people), tasks=tuple(tasks))
+
+
+async def start(app: AnyApp) -> None:
+    """Start an Application polling the simulator, as bot.harness.start_world does."""
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES)
+
+
+async def stop(app: AnyApp) -> None:
+    """Stop polling and the Application, then run its post_shutdown."""
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)
+
+
+async def measure(conn: Connection, app: AnyApp, n: int, counter: SqlCounter) -> Run:
+    """Warm the bot up, then push the burst and wait until the bot has handled all of it."""
+    loop = asyncio.get_running_loop()
+
+    async def order(command: str) -> Burst:
+        conn.send(command)
+        reply: Burst = await loop.run_in_executor(None, conn.recv)
+        return reply
+
+    _, _, warmed, _ = await order("warm")
+    assert warmed == WARM, f"only {warmed} of {WARM} warm-up messages were answered"
+    await app.update_queue.join()  # PTB's task_done comes after the handlers: the idle point
+    counter.reset()
+    cpu = time.process_time()
+    first_push, latencies, acknowledged, refused = await order("go")
+    await app.update_queue.join()  # rectibot stores the ack's message id after sending it
+    seconds = time.monotonic() - first_push
+    cpu = time.process_time() - cpu
+    if acknowledged < n:
+        print(f"    only {acknowledged} of {n} messages were acknowledged")
+    return Run(
+        reports=acknowledged,
+        seconds=seconds,
+        latencies=latencies,
+        cpu=cpu,
+        statements=counter.statements.copy(),
+        commits=counter.commits,
+        rollbacks=counter.rollbacks,
+        refused=refused,
+    )
+
+
+@asynccontextmanager
+async def database(server_url: str | None, folder: Path) -> AsyncIterator[str]:
+    """Yield the URL of a new empty database: a SQLite file, or one created on the server."""
+    if server_url is None:
+        yield f"sqlite+aiosqlite:///{folder / 'bench.sqlite3'}"
+        return
+    server = make_url(server_url)
+    if server.get_backend_name() != "postgresql":
+        raise SystemExit(f"--database-url must be PostgreSQL, not {server.get_backend_name()}")
+    name = f"rectibot_bench_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            await connection.execute(sql(f'CREATE DATABASE "{name}"'))
+        try:
+            yield server.set(database=name).render_as_string(hide_password=False)
+        finally:
+            async with admin.connect() as connection:
+                await connection.execute(sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        await admin.dispose()
+
+
+async def stored_reports(url: str) -> int:
+    """Count reports placed on a task whose acknowledgement was sent and remembered."""
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            query = (
+                select(func.count())
+                .select_from(ProgressUpdateRow)
+                .where(
+                    ProgressUpdateRow.task_id.is_not(None),
+                    ProgressUpdateRow.ack_message_id.is_not(None),
+                )
+            )
+            return int((await connection.execute(query)).scalar_one())
+    finally:
+        await engine.dispose()
+
+
+async def rectibot_side(
+    conn: Connection, urls: tuple[str, str], n: int, server_url: str | None, counter: SqlCounter
+) -> Run:
+    """Load N + WARM bound officials, start the real Application and measure one burst."""
+    with tempfile.TemporaryDirectory() as folder:
+        async with database(server_url, Path(folder)) as url:
+            await upgrade(url)
+            clock = ManualClock(WEDNESDAY)
+            app = build_application(
+                settings_for(url, Path(folder) / "data"),
+                Wiring(
+                    base_url=urls[0],
+                    base_file_url=urls[1],
+                    clock=clock,
+                    scheduler=False,
+                    limits=Limits(per_second=0, private_interval=0, group_interval=0),
+                ),
+            )
+            uow = app.bot_data.uow
+            await importing.import_workbook(
+                uow=uow(), clock=clock, workbook=workbook(WARM + n), campaign_name="入站"
+            )
+            ids = {name_of(i): FIRST_ID + i for i in range(WARM + n)}
+            async with uow() as work:
+                for person in await work.people.active():
+                    await work.people.bind(person.id, ids[person.name], None)
+                await work.commit()
+            await start(app)
+            try:
+                run = await measure(conn, app, n, counter)
+            finally:
+                await stop(app)
+            stored = await stored_reports(url) - WARM
+    if stored != run.reports:
+        print(f"    {stored} reports stored with their ack, {run.reports} acks seen")
+        run.reports = min(stored, run.reports)
+    return run
+
+
+async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Reply with the message's text."""
+    message = update.effective_message
+    assert message is not None
+    assert message.text is not None
+    await message.reply_text(message.text)
+
+
+async def echo_side(
+    conn: Connection, urls: tuple[str, str], n: int, server_url: str | None, counter: SqlCounter
+) -> Run:
+    """Start a bare PTB echo bot and measure one burst."""
+    app = ApplicationBuilder().token(TOKEN).base_url(urls[0]).base_file_url(urls[1]).build()
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo))
+    await start(app)
+    try:
+        return await measure(conn, app, n, counter)
+    finally:
+        await stop(app)
+
+
+Side = Callable[
+    [Connection, tuple[str, str], int, str | None, SqlCounter], Coroutine[Any, Any, Run]
+]
+
+
+def run(side: Side, n: int, server_url: str | None, counter: SqlCounter, timeout: float) -> Run:
+    """Run one side against a fresh simulator in a child process."""
+    parent, child = mp.Pipe()
+    process = mp.get_context("spawn").Process(target=serve, args=(child, WARM + n, timeout))
+    process.start()
+    try:
+        urls = parent.recv()
+        return asyncio.run(side(parent, urls, n, server_url, counter))
+    finally:
+        parent.send("stop")
+        process.join(timeout)
+        if process.is_alive():
+            process.terminate()
+
+
+def describe(label: str, result: Run) -> str:
+    """Summarize one run in one line."""
+    line = (
+        f"  {label}: {result.rate:7.1f} reports/s ({result.reports} in {result.seconds:.2f} s), "
+        f"ack p50 {result.percentile(50):.0f} ms p95 {result.percentile(95):.0f} ms, "
+        f"{result.per_report(result.statements.total()):.1f} statements, "
+        f"{result.per_report(result.commits):.1f} commits, "
+        f"{1000 * result.per_report(result.cpu):.2f} ms CPU per report"
+    )
+    return line + (f", {result.refused} calls refused" if result.refused else "")
+
+
+FIGURES: list[tuple[str, Callable[[Run], float], str]] = [
+    ("processed per second", lambda r: r.rate, "{:.1f}"),
+    ("ack latency p50 (ms)", lambda r: r.percentile(50), "{:.0f}"),
+    ("ack latency p95 (ms)", lambda r: r.percentile(95), "{:.0f}"),
+    ("SQL statements per report", lambda r: r.per_report(r.statements.total()), "{:.2f}"),
+    ("commits per report", lambda r: r.per_report(r.commits), "{:.2f}"),
+    ("bot CPU ms per report", lambda r: 1000 * r.per_report(r.cpu), "{:.2f}"),
+]
+
+
+def table(rectibot: list[Run], bare: list[Run]) -> list[str]:
+    """Lay out min and median of every figure for both sides."""
+    lines = [
+        f"{'':28}{'rectibot':>20}{'echo bot':>20}",
+        f"{'':28}{'min':>10}{'median':>10}{'min':>10}{'median':>10}",
+    ]
+    for title, figure, fmt in FIGURES:
+        row = f"{title:28}"
+        for runs in (rectibot, bare):
+            values = [figure(r) for r in runs]
+            row += f"{fmt.format(min(values)):>10}{fmt.format(statistics.median(values)):>10}"
+        lines.append(row)
+    return lines
+
+
+def breakdown(runs: list[Run]) -> list[str]:
+    """List SQL statements per report by kind, summed over the runs."""
+    total: Counter[str] = Counter()
+    for r in runs:
+        for statement, count in r.statements.items():
+            total[kind(statement)] += count
+    reports = sum(r.reports for r in runs)
+    lines = [f"  {count / reports:6.2f}  {kind}" for kind, count in total.most_common()]
+    rollbacks = sum(r.rollbacks for r in runs) / reports
+    commits = sum(r.commits for r in runs) / reports
+    return [*lines, f"  commits {commits:.2f}, rollbacks {rollbacks:.2f} per report"]
+
+
+def main() -> None:
+    """Run both sides `--repeat` times, interleaved, and print the figures."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("-n", type=int, default=500, help="number of officials (one report each)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each side")
+    parser.add_argument(
+        "--database-url", help="a PostgreSQL server to create a throwaway database on"
+    )
+    parser.add_argument("--breakdown", action="store_true", help="SQL statements by kind")
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds to wait per burst")
+    args = parser.parse_args()
+
+    where = "PostgreSQL" if args.database_url else "SQLite (temp file)"
+    print(f"{args.n} reports at once, {args.repeat} runs of each side, database {where}")
+    began = time.monotonic()
+    counter = SqlCounter()
+    rectibot: list[Run] = []
+    bare: list[Run] = []
+    for i in range(1, args.repeat + 1):
+        rectibot.append(run(rectibot_side, args.n, args.database_url, counter, args.timeout))
+        print(describe(f"rectibot {i}/{args.repeat}", rectibot[-1]))
+        bare.append(run(echo_side, args.n, None, counter, args.timeout))
+        print(describe(f"echo bot {i}/{args.repeat}", bare[-1]))
+    print()
+    print("\n".join(table(rectibot, bare)))
+    rates = [r.rate for r in rectibot], [r.rate for r in bare]
+    print(
+        "ratio rectibot/echo processed per second: "
+        f"{statistics.median(rates[0]) / statistics.median(rates[1]):.3f} (medians), "
+        f"{min(rates[0]) / min(rates[1]):.3f} (mins)"
+    )
+    if args.breakdown:
+        print("rectibot SQL statements per report, by kind:")
+        print("\n".join(breakdown(rectibot)))
+    print(f"wall time {time.monotonic() - began:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
