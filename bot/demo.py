@@ -37,16 +37,17 @@ SHIFT = timedelta(days=-54)
 STAR = "王建国"
 LEADER = "孙振邦"
 COORDINATOR = "高飞"
+# 区财政局: 孔德华 never answers; the unit's liaison 曹颖 reports the unit's week for him.
+LIAISON, SILENT = "曹颖", "孔德华"
 
 
 @dataclass
 class Official:
-    """A simulated official: how reliably they answer, and how far along their work is."""
+    """A simulated official (or liaison): how reliably they answer their check-ins."""
 
     name: str
     user: SimUser
     diligence: float
-    percent: dict[str, int] = field(default_factory=dict)
     seen: int = 0
 
 
@@ -62,8 +63,22 @@ class Demo:
     transcript: list[str] = field(default_factory=list)
     digests: list[str] = field(default_factory=list)
     leader_seen: int = 0
+    coordinator_seen: int = 0
+    progress: dict[str, int] = field(default_factory=dict)  # what each measure really stands at
+    sent_back: bool = False
+    review_log: list[str] = field(default_factory=list)  # what the coordinator decided
+    first_board: str = ""
     board: str = ""
     chart: Path | None = None
+
+
+def with_liaison(workbook: Workbook) -> Workbook:
+    """Make LIAISON the liaison (联络员) of her unit, as the 人员 sheet would."""
+    people = tuple(
+        replace(p, roles=p.roles | {Role.LIAISON}) if p.name == LIAISON else p
+        for p in workbook.people
+    )
+    return Workbook(people=people, tasks=workbook.tasks)
 
 
 def shifted(workbook: Workbook) -> Workbook:
@@ -85,6 +100,7 @@ async def run_demo(out: Path, quiet: bool = False, weeks: int = WEEKS) -> Demo:
     try:
         demo = await _set_up(world)
         await _weeks(demo, weeks)
+        demo.coordinator.skip_all()
         await demo.coordinator.command("board")
         board = (await demo.coordinator.next_message()).text
         chart = _save_outputs(demo, out)
@@ -96,7 +112,7 @@ async def run_demo(out: Path, quiet: bool = False, weeks: int = WEEKS) -> Demo:
 
 
 async def _set_up(world: World) -> Demo:
-    workbook = shifted(read_workbook(DEMO_DATA.read_bytes(), allow_admin=True))
+    workbook = with_liaison(shifted(read_workbook(DEMO_DATA.read_bytes(), allow_admin=True)))
     await importing.import_workbook(
         uow=world.uow(), clock=world.clock, workbook=workbook, campaign_name="普陀区巡视整改"
     )
@@ -106,14 +122,20 @@ async def _set_up(world: World) -> Demo:
     for name in owners:
         user = await world.join(name)
         # Most report every week, some now and then, a few hardly at all.
-        diligence = 0.95 if name == STAR else rng.choice([0.95, 0.9, 0.8, 0.6, 0.3])
+        diligence = rng.choice([0.95, 0.9, 0.8, 0.6, 0.3])
+        diligence = {STAR: 1.0, LIAISON: 1.0, SILENT: 0.0}.get(name, diligence)
         officials[name] = Official(name, user, diligence)
     readers = [
         p for p in workbook.people if p.roles & {Role.LEADER, Role.COORDINATOR, Role.UNIT_HEAD}
     ]
     joined = {p.name: await world.join(p.name) for p in readers}
     await world.tick()  # the rhythm starts now
-    return Demo(world, officials, joined[LEADER], joined[COORDINATOR], rng)
+    demo = Demo(world, officials, joined[LEADER], joined[COORDINATOR], rng)
+    demo.coordinator.skip_all()
+    await demo.coordinator.command("board")
+    demo.first_board = (await demo.coordinator.next_message()).text
+    demo.coordinator_seen = len(demo.coordinator.inbox)
+    return demo
 
 
 async def _weeks(demo: Demo, weeks: int) -> None:
@@ -138,35 +160,87 @@ async def _respond(demo: Demo) -> None:
         for message in fresh:
             if official.name == STAR:
                 demo.transcript.append(_line(demo, "bot", message.text))
-            asks = message.all_callback_data() and "✍️" in "".join(message.button_texts())
-            if asks and demo.rng.random() < official.diligence:
-                await _report(demo, official, message)
+            if _is_checkin(message) and demo.rng.random() < official.diligence:
+                await _weekly_report(demo, official, message)
+    await demo.world.drain()  # sign-off requests reach the coordinator
+    await _review(demo)
 
 
-async def _report(demo: Demo, official: Official, reminder: SentMessage) -> None:
-    label = reminder.button_texts()[0]
-    number = label.replace("✍️", "").strip()
-    official.user.skip_all()  # read on from here: the next message is the answer to the press
-    await official.user.press(reminder, label)
-    prompt = await official.user.next_message()
-    before = official.percent.get(number, 0)
-    now = min(100, before + demo.rng.choice([20, 30, 40]))
-    official.percent[number] = now
-    words = "已整改到位，请审核销号" if now == 100 else f"按计划推进，目前完成{now}%"
-    await official.user.reply(prompt, words)
-    ack = await official.user.next_message()
-    if official.name == STAR:
-        demo.transcript += [
-            _line(demo, "bot", prompt.text),
-            _line(demo, official.name, words),
-            _line(demo, "bot", ack.text),
-        ]
-    if now == 100:
-        query = await official.user.press(ack, "申请销号")
-        await official.user.wait_callback_answer(query)
-        if official.name == STAR:
-            demo.transcript.append(_line(demo, official.name, "[申请销号]"))
-    official.seen = len(official.user.inbox)
+def _is_checkin(message: SentMessage) -> bool:
+    return "每周整改进展报送" in message.text or "本周进展尚未报送" in message.text
+
+
+async def _weekly_report(demo: Demo, official: Official, checkin: SentMessage) -> None:
+    """Answer a check-in the way officials do: one message for the week, or one tap."""
+    user = official.user
+    listed = [b.replace("✍️", "").strip() for b in checkin.button_texts() if b.startswith("✍️")]
+    user.skip_all()
+    if official.name != STAR and demo.rng.random() < 0.2:
+        await _tap_no_change(demo, official, checkin)
+        return
+    moving = [n for n in listed if demo.rng.random() < 0.7] or listed[:1]
+    items = []
+    for number in moving:
+        now = min(100, demo.progress.get(number, 0) + demo.rng.choice([20, 30, 40]))
+        demo.progress[number] = now
+        items.append(f"{number} 已整改到位" if now == 100 else f"{number} 按计划推进，完成{now}%")
+    if len(moving) < len(listed):
+        items.append("其余按计划推进")
+    words = "；".join(items)
+    await user.reply(checkin, words)
+    answer = await user.next_message()
+    _say(demo, official, words, answer)
+    if len(items) == 1:  # one measure: recorded at once, as before
+        if "申请销号" in answer.button_texts() and demo.progress[moving[0]] == 100:
+            await user.wait_callback_answer(await user.press(answer, "申请销号"))
+            _say(demo, official, "[申请销号]")
+        official.seen = len(user.inbox)
+        return
+    await user.wait_callback_answer(await user.press(answer, "✅ 全部确认"))
+    await demo.world.settle()
+    _say(demo, official, "[✅ 全部确认]", answer)
+    if any(b.startswith("📨") for b in answer.button_texts()):
+        await user.wait_callback_answer(await user.press(answer, "📨"))
+        await demo.world.settle()
+        _say(demo, official, "[📨 申请销号]", answer)
+    official.seen = len(user.inbox)
+
+
+async def _tap_no_change(demo: Demo, official: Official, checkin: SentMessage) -> None:
+    user = official.user
+    await user.wait_callback_answer(await user.press(checkin, "无新进展"))
+    card = await user.next_message()
+    await user.wait_callback_answer(await user.press(card, "✅ 全部确认"))
+    official.seen = len(user.inbox)
+
+
+async def _review(demo: Demo) -> None:
+    """The coordinator signs off what is asked, but sends the first request back."""
+    gao = demo.coordinator
+    fresh = gao.inbox[demo.coordinator_seen :]
+    for notice in [m for m in fresh if "销号申请" in m.text and m.buttons]:
+        summary = (notice.text.splitlines()[1] if "\n" in notice.text else notice.text).rstrip("：")
+        if not demo.sent_back:
+            demo.sent_back = True
+            gao.skip_all()
+            await gao.wait_callback_answer(await gao.press(notice, "↩️ 退回"))
+            question = await gao.next_message()
+            reason = "佐证材料不全，请补充会议纪要后重新申请"
+            await gao.reply(question, reason)
+            demo.review_log.append(_line(demo, COORDINATOR, f"[↩️ 退回] {summary} —— {reason}"))
+        else:
+            await gao.wait_callback_answer(await gao.press(notice, "✅ 同意销号"))
+            demo.review_log.append(_line(demo, COORDINATOR, f"[✅ 同意销号] {summary}"))
+    await demo.world.drain()  # decisions reach the officials
+    demo.coordinator_seen = len(gao.inbox)
+
+
+def _say(demo: Demo, official: Official, words: str, answer: SentMessage | None = None) -> None:
+    if official.name != STAR:
+        return
+    demo.transcript.append(_line(demo, official.name, words))
+    if answer is not None:
+        demo.transcript.append(_line(demo, "bot", answer.text))
 
 
 def _collect_digests(demo: Demo) -> None:
@@ -204,8 +278,12 @@ def _print(demo: Demo, board: str, chart: Path, seconds: float, quiet: bool) -> 
     say.write("\n".join(demo.transcript) + "\n")
     for i, digest in enumerate(demo.digests, start=1):
         say.write(f"\n=== Weekly digest {i} (to {LEADER}) ===\n{digest}\n")
-    say.write(f"\n=== Final board ===\n{board}\n")
+    signed = sum("同意销号" in line for line in demo.review_log)
+    say.write(f"\n=== Sign-offs by {COORDINATOR}: {signed} signed off, 1 sent back ===\n")
+    say.write("\n".join([*demo.review_log[:3], "…", *demo.review_log[-2:]]) + "\n")
     say.write(f"\nChart written to {chart} ({seconds:.1f} s)\n")
+    say.write(f"\n=== Board at the start ===\n{demo.first_board}\n")
+    say.write(f"\n=== Final board ===\n{board}\n")
     print(say.getvalue())
 
 

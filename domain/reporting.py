@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -250,39 +251,63 @@ async def request_signoff(
 ) -> SignoffRequest:
     """Mark the task as done and waiting for the coordinators' review (审核销号)."""
     async with uow:
-        task = await _own_task(uow, person, task_id)
-        asked = task_status.ask_signoff(task_status.state_of(task))
-        now = clock.now()
-        await uow.tasks.set_progress(
-            task.id, percent=asked.percent, status=asked.status, last_update_at=now
-        )
-        await uow.tasks.mark_review_requested(task.id, now)
-        await uow.audit.record(
-            at=now,
-            actor_id=person.id,
-            action="task.signoff_requested",
-            entity="task",
-            entity_id=task.id,
-            data={"previous_status": task.status.value, "previous_percent": task.percent},
-        )
-        reviewers = [
-            p
-            for p in await uow.people.with_role(Role.COORDINATOR)
-            if p.active and p.id != person.id
-        ]
-        updated = await uow.tasks.view(task.id)
-        assert updated is not None
-        if buttons is not None:  # queued in the same transaction: the request is never silent
-            await enqueue_signoff_notice(
-                uow,
-                task=updated,
-                requester=person,
-                now=now,
-                buttons=buttons,
-                default_lang=default_lang,
-            )
+        request = await _request_signoff(uow, clock.now(), person, task_id, buttons, default_lang)
         await uow.commit()
-        return SignoffRequest(updated, reviewers)
+        return request
+
+
+async def request_signoffs(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    person: Person,
+    task_ids: Sequence[int],
+    buttons: ReviewButtons | None = None,
+    default_lang: str = "zh",
+) -> list[SignoffRequest]:
+    """Ask sign-off for several tasks at once (all or nothing, in one transaction)."""
+    async with uow:
+        now = clock.now()
+        requests = [
+            await _request_signoff(uow, now, person, task_id, buttons, default_lang)
+            for task_id in task_ids
+        ]
+        await uow.commit()
+        return requests
+
+
+async def _request_signoff(
+    uow: UnitOfWork,
+    now: datetime,
+    person: Person,
+    task_id: int,
+    buttons: ReviewButtons | None,
+    default_lang: str,
+) -> SignoffRequest:
+    task = await _own_task(uow, person, task_id)
+    asked = task_status.ask_signoff(task_status.state_of(task))
+    await uow.tasks.set_progress(
+        task.id, percent=asked.percent, status=asked.status, last_update_at=now
+    )
+    await uow.tasks.mark_review_requested(task.id, now)
+    await uow.audit.record(
+        at=now,
+        actor_id=person.id,
+        action="task.signoff_requested",
+        entity="task",
+        entity_id=task.id,
+        data={"previous_status": task.status.value, "previous_percent": task.percent},
+    )
+    reviewers = [
+        p for p in await uow.people.with_role(Role.COORDINATOR) if p.active and p.id != person.id
+    ]
+    updated = await uow.tasks.view(task.id)
+    assert updated is not None
+    if buttons is not None:  # queued in the same transaction: the request is never silent
+        await enqueue_signoff_notice(
+            uow, task=updated, requester=person, now=now, buttons=buttons, default_lang=default_lang
+        )
+    return SignoffRequest(updated, reviewers)
 
 
 async def remember_ack(

@@ -646,8 +646,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Not stored (changed or sent for sign-off meanwhile): {labels}",
     ),
     "batch.done_hint": (
-        "以下任务报告已完成，可申请销号：",
-        "These are reported done; you can ask for sign-off:",
+        "报告已完成的任务：{numbers}。整改到位的，可申请审核销号。",
+        "Reported done: {numbers}. If the work is complete, ask for sign-off.",
+    ),
+    "batch.signoff_all": ("📨 申请销号（{count} 项）", "📨 Ask sign-off ({count})"),
+    "batch.signoff_requested": (
+        "📨 已申请审核销号：{numbers}。协调员审核后会通知您。",
+        "📨 Sign-off requested for {numbers}. You will hear when the coordinators decide.",
     ),
     "batch.cancelled": ("已取消，本次报送未记录。", "Cancelled; nothing was stored."),
     "batch.replaces": (

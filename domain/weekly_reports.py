@@ -242,6 +242,19 @@ async def pending_batch(*, uow: UnitOfWork, person: Person, batch_id: int) -> Re
         return await _pending(uow, person, batch_id)
 
 
+async def done_tasks(*, uow: UnitOfWork, person: Person, batch_id: int) -> list[int]:
+    """The measures a confirmed card of the person reported done (standing reports only)."""
+    async with uow:
+        batch = await uow.batches.get(batch_id)
+        if batch is None or batch.author_id != person.id or batch.status != CONFIRMED:
+            raise NotFound()
+        return [
+            r.task_id
+            for r in await uow.batches.reports_of(batch.id)
+            if r.done and r.withdrawn_at is None and r.task_id is not None
+        ]
+
+
 async def remember_card(*, uow: UnitOfWork, batch_id: int, message_id: int) -> None:
     """Keep the card's message, so a later edit of the source can refresh it."""
     async with uow:

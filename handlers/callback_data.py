@@ -247,6 +247,14 @@ class BatchSet(Payload):
 
 
 @dataclass(frozen=True, slots=True)
+class BatchSignoff(Payload):
+    """Ask sign-off for every measure a confirmed card reported done."""
+
+    prefix: ClassVar[str] = "bo"
+    batch_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class NoChangeWeek(Payload):
     """From a check-in: no change this week on every measure it lists."""
 
@@ -281,6 +289,7 @@ _TYPES: dict[str, type[Payload]] = {
         BatchFix,
         BatchPick,
         BatchSet,
+        BatchSignoff,
         NoChangeWeek,
     )
 }

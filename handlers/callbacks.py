@@ -88,6 +88,8 @@ async def on_callback(update: Update, context: BotContext) -> None:
             await weekly.pick(update, context, payload)
         case cd.BatchSet():
             await weekly.set_value(update, context, payload)
+        case cd.BatchSignoff():
+            await weekly.signoff_done(update, context, payload)
         case cd.NoChangeWeek():
             await weekly.no_change_week(update, context, payload)
         case cd.DossierUnit():

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.context import BotContext
-from domain import weekly_reports
+from domain import reporting, weekly_reports
 from domain.errors import NotFound
 from domain.model import Person
 from domain.ports import BatchItem, ReportBatch
@@ -17,15 +17,16 @@ from domain.reporting import IncomingMessage
 from domain.texts import excerpt, split_message, text
 from domain.weekly_reports import DROP_VALUE, NO_CHANGE_VALUE, REST_LABEL, Confirmed
 from handlers.callback_data import (
-    AskSignoff,
     BatchCancel,
     BatchConfirm,
     BatchFix,
     BatchPick,
     BatchSet,
+    BatchSignoff,
     NoChangeWeek,
 )
 from handlers.common import caller, language_of
+from handlers.review import review_buttons
 
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -106,6 +107,28 @@ async def confirm(update: Update, context: BotContext, payload: BatchConfirm) ->
     body, markup = receipt(done, lang)
     await _answer(update, body)
     await _edit(update, body, markup)
+
+
+async def signoff_done(update: Update, context: BotContext, payload: BatchSignoff) -> None:
+    """Ask sign-off for every measure the confirmed card reported done, in one go."""
+    services = context.bot_data
+    person = await caller(update, context)
+    task_ids = await weekly_reports.done_tasks(
+        uow=services.uow(), person=person, batch_id=payload.batch_id
+    )
+    requests = await reporting.request_signoffs(
+        uow=services.uow(),
+        clock=services.clock,
+        person=person,
+        task_ids=task_ids,
+        buttons=review_buttons,
+        default_lang=services.settings.default_language,
+    )
+    services.rhythm.wake.set()  # the coordinators' notices are in the outbox
+    lang = language_of(person, services)
+    body = text("batch.signoff_requested", lang, numbers="、".join(r.task.number for r in requests))
+    await _answer(update, body)
+    await _edit(update, body, None)
 
 
 async def cancel(update: Update, context: BotContext, payload: BatchCancel) -> None:
@@ -276,14 +299,13 @@ def receipt(done: Confirmed, lang: str) -> tuple[str, InlineKeyboardMarkup | Non
     finished = [t for t in done.stored if t.percent == 100]
     if not finished:
         return "\n".join(lines), None
-    lines.append(text("batch.done_hint", lang))
-    buttons = [
-        InlineKeyboardButton(f"📨 {t.number}", callback_data=AskSignoff(t.id).encode())
-        for t in finished[:40]
-    ]
-    return "\n".join(lines), InlineKeyboardMarkup(
-        [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
+    numbers = "、".join(t.number for t in finished)
+    lines.append(text("batch.done_hint", lang, numbers=numbers))
+    button = InlineKeyboardButton(
+        text("batch.signoff_all", lang, count=len(finished)),
+        callback_data=BatchSignoff(done.batch.id).encode(),
     )
+    return "\n".join(lines), InlineKeyboardMarkup([[button]])
 
 
 def no_change_button(lang: str) -> tuple[str, str]:

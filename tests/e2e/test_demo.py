@@ -1,23 +1,41 @@
-"""`rectibot demo`, shortened to two virtual weeks."""
+"""`rectibot demo`, shortened to four virtual weeks: it must tell the real story."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
-from bot.demo import STAR, run_demo
+from bot.demo import LIAISON, STAR, run_demo
 
 
-async def test_the_demo_runs_the_rhythm_and_writes_the_chart(tmp_path: Path) -> None:
-    demo = await run_demo(tmp_path, quiet=True, weeks=2)
+def red_count(board: str) -> int:
+    found = re.search(r"🔴 (\d+)", board)
+    assert found is not None, board
+    return int(found.group(1))
+
+
+async def test_the_demo_runs_the_rhythm_and_its_final_board_shows_real_progress(
+    tmp_path: Path,
+) -> None:
+    demo = await run_demo(tmp_path, quiet=True, weeks=4)
     assert demo.chart is not None
     png = await asyncio.to_thread(demo.chart.read_bytes)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    assert len(demo.digests) == 2  # Mondays 14 and 21 September
+    assert len(demo.digests) == 4  # every Monday of the four weeks
     assert "反馈的41项问题" in demo.digests[-1]
+    assert "实质进展" in demo.digests[-1]
     story = "\n".join(demo.transcript)
     assert "每周整改进展报送" in story
-    assert f"{STAR}: 按计划推进" in story
+    assert "请核对本次报送" in story  # several measures in one message, one card
+    assert f"{STAR}: [✅ 全部确认]" in story
+    # The final board is the real one, not a copy of the first.
     assert "整改措施152条" in demo.board
+    assert demo.board != demo.first_board
+    assert "已销号：0\n" not in demo.board
+    assert red_count(demo.board) < 0.4 * 152
+    assert any("退回" in line for line in demo.review_log)
+    assert any("同意销号" in line for line in demo.review_log)
+    assert LIAISON in {o.name for o in demo.officials.values()}
     docx = await asyncio.to_thread(lambda: list(tmp_path.glob("*.docx")))
-    assert docx == []  # no month ended in the first two weeks
+    assert len(docx) == 1  # the September bulletin
