@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from domain.commands import require_coordinator
@@ -169,31 +169,27 @@ async def ensure_admin(
     display_name: str,
     username: str | None,
 ) -> Person:
-    """Make sure an admin listed in settings exists and is bound to this account."""
+    """Make sure an admin listed in settings exists and is bound to this account.
+
+    The admin role from settings belongs to the account, not to whichever person it is bound
+    to: an admin who opened an official's invite acts as admin, but the official's record never
+    gains the role (when the official binds their own account, they are an official again).
+    """
     async with uow:
         person = await uow.people.by_telegram_id(telegram_user_id)
-        if person is not None and person.has(Role.ADMIN):
-            return person
+        if person is not None:
+            return replace(person, roles=person.roles | {Role.ADMIN})
         now = clock.now()
-        if person is None:
-            name = await _free_name(uow, display_name or f"admin-{telegram_user_id}")
-            person = await uow.people.add(
-                name=name,
-                unit_id=None,
-                roles=[Role.ADMIN],
-                phone=None,
-                telegram_username=username,
-                now=now,
-            )
-            await uow.people.bind(person.id, telegram_user_id, username)
-        else:
-            await uow.people.update(
-                person.id,
-                unit_id=person.unit_id,
-                add_roles=[Role.ADMIN],
-                phone=person.phone,
-                telegram_username=person.telegram_username,
-            )
+        name = await _free_name(uow, display_name or f"admin-{telegram_user_id}")
+        person = await uow.people.add(
+            name=name,
+            unit_id=None,
+            roles=[Role.ADMIN],
+            phone=None,
+            telegram_username=username,
+            now=now,
+        )
+        await uow.people.bind(person.id, telegram_user_id, username)
         await uow.audit.record(
             at=now,
             actor_id=person.id,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from domain import task_status
+from domain import deadlines, task_status
 from domain.digest import recipients_language
 from domain.errors import (
     BadExtensionDate,
@@ -55,6 +55,8 @@ def parse_request(body: str, today: date) -> tuple[date, str]:
         raise BadExtensionDate(problem="bad_date") from exc
     if wanted <= today:
         raise BadExtensionDate(problem="past")
+    if wanted > deadlines.latest_from(today):
+        raise BadExtensionDate(problem="too_far", due=deadlines.latest_from(today).isoformat())
     reason = (body[: match.start()] + " " + body[match.end() :]).strip(" ，,。;；：:\n")
     if not reason:
         raise BadExtensionDate(problem="no_reason")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
@@ -526,6 +527,10 @@ class UnitOfWork(Protocol):
     def extensions(self) -> ExtensionRepository: ...
     @property
     def batches(self) -> BatchRepository: ...
+
+    def savepoint(self) -> AbstractAsyncContextManager[object]:
+        """A nested transaction: an exception inside undoes only what was done inside."""
+        ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -17,6 +17,7 @@ from typing import Any
 
 from domain import digest, escalation
 from domain.board import Board, build_board
+from domain.deadlines import in_window
 from domain.lights import LightPolicy, is_overdue
 from domain.model import Campaign, Person, Role, TaskStatus, TaskView
 from domain.ports import Clock, Outgoing, OutgoingFile, UnitOfWork
@@ -57,6 +58,7 @@ class TickResult:
 
     done: list[Run] = field(default_factory=list)
     missed: list[Run] = field(default_factory=list)
+    failed: list[Run] = field(default_factory=list)
     enqueued: int = 0
 
 
@@ -92,7 +94,8 @@ async def tick(
         start = max(last - policy.catch_up, now - MAX_LOOKBACK, started)
         tasks = await uow.tasks.open_views()
         people = await uow.people.active()
-        due_dates = {t.due_on for t in tasks if t.due_on is not None}
+        # A deadline outside the sane window (old data) would overflow the date arithmetic.
+        due_dates = {t.due_on for t in tasks if t.due_on is not None and in_window(t.due_on)}
         runs = sorted(
             [*periodic_runs(start, now, policy), *deadline_runs(due_dates, start, now, policy)],
             key=lambda r: r.due_at,
@@ -112,22 +115,39 @@ async def tick(
                 )
                 result.missed.append(run)
             elif policy.in_window(now):
-                count = await job.execute(run)
+                count = await _isolated(uow, job, run)
                 await uow.rhythm.record_run(
                     kind=run.kind,
                     period=run.period,
                     due_at=run.due_at,
-                    status="done",
+                    status="done" if count is not None else "failed",
                     now=now,
-                    recipients=count,
+                    recipients=count or 0,
                 )
-                result.done.append(run)
-                result.enqueued += count
+                if count is None:
+                    result.failed.append(run)
+                    result.enqueued += await job.report_failed(run)
+                else:
+                    result.done.append(run)
+                    result.enqueued += count
         if result.missed:
             result.enqueued += await job.report_missed(result.missed)
         result.enqueued += await job.calendar_gaps()
         await uow.commit()
     return result
+
+
+async def _isolated(uow: UnitOfWork, job: _Job, run: Run) -> int | None:
+    """Execute one run in a savepoint; on any failure undo only it and return None.
+
+    One bad task or recipient must never stop every other reminder of the tick.
+    """
+    try:
+        async with uow.savepoint():
+            return await job.execute(run)
+    except Exception:
+        log.exception("the %s run for %s failed; the other runs go on", run.kind, run.period)
+        return None
 
 
 class _Job:
@@ -639,6 +659,22 @@ class _Job:
         )
 
     # -- notices to coordinators -----------------------------------------------------------
+
+    async def report_failed(self, run: Run) -> int:
+        """Tell the coordinators, once per run, that it failed and was not sent."""
+        count = 0
+        for person in self._with_role(Role.COORDINATOR):
+            body = text(
+                "run_failed.notice", self._lang(person), kind=run.kind.value, period=run.period
+            )
+            count += await self._send(
+                None,
+                person,
+                body,
+                kind=Kind.RUN_FAILED.value,
+                period=f"{run.kind.value}|{run.period}",
+            )
+        return count
 
     async def report_missed(self, missed: list[Run]) -> int:
         """Tell the coordinators which runs were too old to send."""

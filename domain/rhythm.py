@@ -34,6 +34,7 @@ class Kind(StrEnum):
     MISSED = "missed"
     UNREACHABLE = "unreachable"
     CALENDAR_GAP = "calendar_gap"
+    RUN_FAILED = "run_failed"
 
 
 WEEKLY = (Kind.CHECKIN, Kind.NUDGE, Kind.UNIT_HEAD, Kind.DIGEST, Kind.ESCALATION)

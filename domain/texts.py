@@ -283,6 +283,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "error.extension_bad_date": ("日期无效，请检查年月日。", "That date is not valid."),
     "error.extension_past": ("新时限必须晚于今天。", "The new deadline must be after today."),
+    "error.extension_too_far": (
+        "新时限不能晚于 {due}（十年以内），请检查年份。",
+        "The new deadline cannot be later than {due} (within ten years); please check the year.",
+    ),
     "error.extension_not_later": (
         "新时限必须晚于现时限（{due}）。",
         "The new deadline must be after the current one ({due}).",
@@ -820,6 +824,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "bulletin.note": (
         "各责任单位要对照通报问题，逐项压实责任，对逾期事项限期完成整改，按要求报送整改进展。",
         "Every responsible unit must settle the overdue items and report progress as required.",
+    ),
+    "run_failed.notice": (
+        "⚠️ 定时任务 {kind}（{period}）执行出错，本次未发送；其他提醒照常。错误已写入日志，请联系管理员。",
+        "⚠️ The scheduled {kind} ({period}) failed and was not sent; other reminders go on. "
+        "The error is in the log; please tell the administrator.",
     ),
     "missed.notice": (
         "⚠️ <b>提醒未能按时发送</b>\n机器人停止运行期间，以下提醒已超过补发时限（24小时），未发送：\n{runs}",

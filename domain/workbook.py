@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from domain import deadlines
 from domain.errors import WorkbookRejected
 from domain.model import (
     KIND_NAMES_ZH,
@@ -583,6 +584,17 @@ def _kind(cell: _Cell) -> TaskKind | None:
 
 def _due(cell: _Cell) -> date | None:
     """Read 整改时限; None means no deadline (empty or 长期…)."""
+    due = _due_value(cell)
+    if due is not None and not deadlines.in_window(due):
+        shown = _text(cell) or due.isoformat()
+        raise _Bad(
+            f"整改时限超出合理范围：“{shown}”，应在 {deadlines.EARLIEST.year} 年至 "
+            f"{deadlines.LATEST.year} 年之间"
+        )
+    return due
+
+
+def _due_value(cell: _Cell) -> date | None:
     value = cell.value
     if value is None:
         return None

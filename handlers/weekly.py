@@ -29,6 +29,7 @@ from handlers.common import caller, language_of
 from handlers.review import review_buttons
 
 _TAGS = re.compile(r"<[^>]+>")
+COMPACT_AFTER = 15  # items on a card before quotes are left out
 
 
 async def try_card(
@@ -229,8 +230,11 @@ def card_text(batch: ReportBatch, lang: str) -> str:
     if batch.replaces_id is not None:
         lines.append(text("batch.replaces", lang, count=len(valid)))
     rest = [i for i in valid if i.label == REST_LABEL] if not tap else []
-    for index, item in enumerate([i for i in valid if i not in rest], start=1):
-        key = "batch.item_no_change_only" if tap else "batch.item"
+    named = [i for i in valid if i not in rest]
+    # A long card (a liaison's whole unit) drops the quotes so it fits one message.
+    compact = tap or len(named) > COMPACT_AFTER
+    for index, item in enumerate(named, start=1):
+        key = "batch.item_no_change_only" if compact else "batch.item"
         lines.append(
             text(
                 key,

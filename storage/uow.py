@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -55,6 +56,11 @@ class SqlUnitOfWork:
         finally:
             await self._session.close()
             self._session = None
+
+    def savepoint(self) -> AbstractAsyncContextManager[object]:
+        """A SAVEPOINT: an exception inside rolls back to it, the outer work stays."""
+        assert self._session is not None
+        return self._session.begin_nested()
 
     async def commit(self) -> None:
         """Commit the work done so far."""

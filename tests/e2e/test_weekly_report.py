@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from domain.model import TaskStatus
+from handlers.callback_data import BatchConfirm, BatchFix, BatchSet, parse
 from simulator import SentMessage, SimUser
 from storage.tables import EvidenceRow, ProgressUpdateRow, TaskRowT
 from tests.conftest import SHANGHAI
@@ -307,3 +308,39 @@ async def test_no_change_reports_are_marked_in_history_lists_and_the_digest_with
         assert "⏸ 1.1" not in digest.text
     finally:
         await stop_world(world)
+
+
+async def test_another_persons_card_cannot_be_confirmed_or_fixed(
+    world: World, putuo_bytes: bytes
+) -> None:
+    await world.import_putuo(putuo_bytes)
+    wang, li = await world.join("王建国"), await world.join("李晓燕")
+    await wang.send("1.1 完成50%；1.3 完成30%")
+    card = await wang.next_message()
+    data = card.buttons[0][0].callback_data or ""
+    payload = parse(data)
+    assert isinstance(payload, BatchConfirm)
+    batch_id = payload.batch_id
+    for forged in (BatchConfirm(batch_id), BatchSet(batch_id, 0, 100), BatchFix(batch_id, 0)):
+        answer = await li.wait_callback_answer(await li.press(card, data=forged.encode()))
+        assert answer.text is not None
+        assert "不属于您" in answer.text or "未找到" in answer.text
+    assert await reports(world) == []
+    await wang.wait_callback_answer(await wang.press(card, "✅ 全部确认"))
+    assert len(await reports(world)) == 2  # the author's card still works
+
+
+async def test_a_card_for_a_whole_unit_fits_one_message(world: World, putuo_bytes: bytes) -> None:
+    await world.import_putuo(putuo_bytes)
+    zhang = await world.join("施卫国")  # 20 measures
+    lines = [
+        f"第{i}项 "
+        + "本周召开专题会议研究部署整改工作，形成会议纪要并印发各单位" * 3
+        + f"，完成{i}0%"
+        for i in range(1, 10)
+    ]
+    lines += [f"第{i}项 已整改完成" for i in range(10, 21)]
+    await zhang.send("\n".join(lines))
+    card = await zhang.next_message()
+    assert "20 项将记录" in card.text
+    assert buttons(card)[0] == "✅ 全部确认"  # one message, with its buttons

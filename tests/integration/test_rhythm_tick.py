@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.clock import ManualClock
 from domain import accounts, importing, reporting
@@ -16,7 +16,7 @@ from domain.reminders import Audience, Renderers, TickResult, tick
 from domain.reporting import IncomingMessage
 from domain.rhythm import RhythmPolicy
 from domain.workdays import WorkCalendar
-from storage.tables import AuditEventRow, OutboxRow, RhythmRunRow
+from storage.tables import AuditEventRow, OutboxRow, RhythmRunRow, TaskRowT
 from tests.conftest import SHANGHAI
 
 Factory = Callable[[], UnitOfWork]
@@ -480,3 +480,57 @@ async def test_nothing_is_escalated_on_the_strength_of_a_period_missed_while_dow
     sent = await escalations(uow_factory)
     assert set(sent) == {"2026-W13"}
     assert "<b>1.1</b>" in sent["2026-W13"][ids["刘振华"]]
+
+
+async def test_a_deadline_of_9999_12_31_in_the_database_does_not_stop_the_tick(
+    uow_factory: Factory,
+) -> None:
+    clock = ManualClock(datetime(2026, 3, 5, 8, 0, tzinfo=SHANGHAI))
+    await setup(uow_factory, clock)
+    async with uow_factory() as uow:
+        session = uow.tasks.session  # type: ignore[attr-defined]
+        await session.execute(
+            update(TaskRowT).where(TaskRowT.number == "1.2").values(due_on=date(9999, 12, 31))
+        )
+        await uow.commit()
+    await tick_at(uow_factory, clock)
+    clock.set(datetime(2026, 3, 6, 9, 30, tzinfo=SHANGHAI))  # Friday's check-in
+    result = await tick_at(uow_factory, clock)
+    assert "checkin" in [r.kind.value for r in result.done]
+    assert result.failed == []
+    kinds = [kind for kind, *_ in await outbox(uow_factory)]
+    assert kinds.count("checkin") == 2  # both officials, the bad deadline's owner too
+
+
+async def test_a_failing_run_is_reported_once_and_the_others_still_go_out(
+    uow_factory: Factory,
+) -> None:
+    clock = ManualClock(datetime(2026, 3, 8, 8, 0, tzinfo=SHANGHAI))
+    await setup(uow_factory, clock)
+
+    def broken_chart(board: object, lang: str) -> bytes:
+        raise RuntimeError("matplotlib is gone")
+
+    async def tick_with_broken_chart() -> TickResult:
+        return await tick(
+            uow=uow_factory(),
+            clock=clock,
+            policy=POLICY,
+            lights=LIGHTS,
+            audience=Audience(),
+            render=Renderers(chart=broken_chart),
+        )
+
+    await tick_with_broken_chart()
+    clock.set(datetime(2026, 3, 9, 9, 45, tzinfo=SHANGHAI))  # Monday: digest 09:00, heads 09:30
+    result = await tick_with_broken_chart()
+    assert [r.kind.value for r in result.failed] == ["digest"]
+    assert "unit_head" in [r.kind.value for r in result.done]  # due in the same tick
+    clock.advance(timedelta(minutes=1))
+    again = await tick_with_broken_chart()  # recorded as failed: not retried every minute
+    assert again.failed == []
+    notices = [key for kind, _, key, _ in await outbox(uow_factory) if kind == "run_failed"]
+    assert len(notices) == 1  # the one coordinator, told once
+    assert not [kind for kind, *_ in await outbox(uow_factory) if kind == "digest"]
+    async with uow_factory() as uow:
+        assert await uow.rhythm.run_status("digest", "2026-W11") == "failed"

@@ -828,3 +828,13 @@ def test_an_invite_with_a_time_zone_keeps_its_wall_clock_time() -> None:
 def test_an_empty_invite_list_still_has_its_header() -> None:
     sheet = load_workbook(BytesIO(write_invites([])))["邀请链接"]
     assert sheet.max_row == 1
+
+
+@pytest.mark.parametrize(
+    "written", ["9999-12-31", "1900-01-01", datetime(9999, 12, 31), date(1900, 1, 1), "2150年底"]
+)
+def test_a_deadline_outside_the_sane_window_is_refused_with_the_window(written: object) -> None:
+    error = only_error(one_task_with(due=written))
+    assert (error.row, error.column) == (2, "整改时限")
+    assert "超出合理范围" in error.reason
+    assert "2000 年至 2099 年" in error.reason

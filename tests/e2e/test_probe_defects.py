@@ -1,0 +1,37 @@
+"""Defects a hostile probe found (issue 10): each fails without its fix."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from storage.tables import PersonRoleRow, PersonRowT
+from tests.e2e.conftest import ADMIN_ID, World, rows
+
+
+async def roles_of(world: World, name: str) -> set[str]:
+    found = await rows(
+        world,
+        select(PersonRoleRow.role)
+        .join(PersonRowT, PersonRowT.id == PersonRoleRow.person_id)
+        .where(PersonRowT.name == name),
+    )
+    return {str(role) for (role,) in found}
+
+
+async def test_an_admin_who_opens_an_officials_invite_does_not_make_the_official_an_admin(
+    world: World, putuo_bytes: bytes
+) -> None:
+    await world.import_putuo(putuo_bytes)
+    admin = world.sim.user(first_name="Admin", user_id=ADMIN_ID)
+    await admin.command("start", await world.invite_code("王建国"))
+    await admin.next_message()
+    await admin.command("board")  # the settings' account still acts as admin
+    assert "反馈的41项问题" in (await admin.next_message()).text
+    assert "admin" not in await roles_of(world, "王建国")
+
+    wang = await world.join("王建国")  # the real official binds with a fresh link
+    await wang.command("export")
+    assert "没有权限" in (await wang.next_message()).text
+    await wang.command("invites")
+    assert "没有权限" in (await wang.next_message()).text
+    assert "admin" not in await roles_of(world, "王建国")
