@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 LANGUAGES = ("zh", "en")
@@ -999,6 +1000,17 @@ def text(key: str, lang: str, /, **params: Any) -> str:
         k: v if isinstance(v, Html) else html.escape(str(v), quote=False) for k, v in params.items()
     }
     return template.format(**safe)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_input(value: str) -> str:
+    """Drop control characters from what a user typed (PostgreSQL refuses NUL in text).
+
+    Line breaks and tabs stay; SQLite and PostgreSQL then store the same text.
+    """
+    return _CONTROL.sub("", value)
 
 
 def utf16_len(value: str) -> int:

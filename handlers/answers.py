@@ -7,7 +7,7 @@ from telegram import Update
 from bot.context import BotContext
 from domain import prompts
 from domain.model import Person
-from domain.texts import text
+from domain.texts import clean_input, text
 from handlers import extensions, review
 from handlers.common import language_of, reply
 
@@ -29,7 +29,7 @@ async def answer_prompt(update: Update, context: BotContext, person: Person) -> 
     if prompt.answered:
         await reply(update, text("prompt.answered", language_of(person, services)))
         return True
-    body = message.text or message.caption or ""
+    body = clean_input(message.text or message.caption or "")
     if prompt.kind == review.SEND_BACK:
         await review.on_reason(update, context, prompt, body)
     else:

@@ -8,7 +8,7 @@ from bot.context import BotContext
 from domain import assignments, nudges
 from domain.errors import PermissionDenied
 from domain.model import Person
-from domain.texts import Html, text
+from domain.texts import Html, clean_input, text
 from handlers.callback_data import Deactivate, FocusTask, PickPerson, Remind
 from handlers.common import choose, desk_caller, language_of, reply
 
@@ -153,7 +153,7 @@ async def remind(update: Update, context: BotContext) -> None:
     coordinator = await desk_caller(update, context)
     services = context.bot_data
     lang = language_of(coordinator, services)
-    words = " ".join(context.args or []).strip()
+    words = clean_input(" ".join(context.args or [])).strip()
     if not words:
         await reply(update, text("remind.usage", lang))
         return

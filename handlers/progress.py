@@ -13,7 +13,7 @@ from bot.context import BotContext, Services
 from domain import reporting
 from domain.ports import Attachment
 from domain.reporting import IncomingMessage, ReportOutcome
-from domain.texts import text
+from domain.texts import clean_input, text
 from handlers import answers, weekly
 from handlers.callback_data import AskPercent, AskSignoff, PickTask, SetPercent, Withdraw
 from handlers.common import caller, language_of
@@ -42,7 +42,7 @@ async def on_message(update: Update, context: BotContext) -> None:
     incoming = IncomingMessage(
         chat_id=message.chat_id,
         message_id=message.message_id,
-        text=message.text or message.caption or "",
+        text=clean_input(message.text or message.caption or ""),
         reply_to_message_id=message.reply_to_message.message_id
         if message.reply_to_message
         else None,
@@ -77,7 +77,7 @@ async def on_edit(update: Update, context: BotContext) -> None:
     edited = IncomingMessage(
         chat_id=message.chat_id,
         message_id=message.message_id,
-        text=message.text or message.caption or "",
+        text=clean_input(message.text or message.caption or ""),
         media_group_id=message.media_group_id,
     )
     if await weekly.try_edit(message, context, person, edited):

@@ -13,7 +13,7 @@ from domain.commands import may_coordinate
 from domain.errors import WorkbookRejected
 from domain.importing import ImportPreview, ImportSummary
 from domain.model import Person, RowError
-from domain.texts import Html, excerpt, split_message, text
+from domain.texts import Html, clean_input, excerpt, split_message, text
 from domain.workbook_marks import mark_errors
 from handlers import progress
 from handlers.callback_data import ImportCancel, ImportConfirm
@@ -58,7 +58,7 @@ async def on_document(update: Update, context: BotContext) -> None:
             coordinator=person,
             data=data,
             file_name=file_name,
-            campaign_name=(message.caption or "").strip() or None,
+            campaign_name=clean_input(message.caption or "").strip() or None,
         )
     except WorkbookRejected as rejected:
         await _send_errors(update, rejected.errors, data, file_name, lang)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.tables import PersonRoleRow, PersonRowT
-from tests.e2e.conftest import ADMIN_ID, World, rows
+from storage.tables import PersonRoleRow, PersonRowT, ProgressUpdateRow
+from tests.e2e.conftest import ADMIN_ID, World, report_prompt, rows
 
 
 async def roles_of(world: World, name: str) -> set[str]:
@@ -35,3 +35,16 @@ async def test_an_admin_who_opens_an_officials_invite_does_not_make_the_official
     await wang.command("invites")
     assert "没有权限" in (await wang.next_message()).text
     assert "admin" not in await roles_of(world, "王建国")
+
+
+async def test_a_nul_in_a_report_is_dropped_alike_on_both_engines(
+    world: World, putuo_bytes: bytes
+) -> None:
+    await world.import_putuo(putuo_bytes)
+    wang = await world.join("王建国")
+    prompt = await report_prompt(wang, "1.1")
+    await wang.reply(prompt, "已完成\x00调研\x07，进度60%\n附：会议纪要")
+    ack = await wang.next_message()
+    assert "60%" in ack.text
+    stored = await rows(world, select(ProgressUpdateRow.text))
+    assert stored == [("已完成调研，进度60%\n附：会议纪要",)]
