@@ -75,6 +75,12 @@ class InvalidState(DomainError):
     key = "error.invalid_state"
 
 
+class EditAfterReview(DomainError):
+    """An edit of a report on a task awaiting or past sign-off: kept in the log, not applied."""
+
+    key = "error.edit_after_review"
+
+
 class NothingToReport(DomainError):
     """Every measure the check-in listed is reported this week already (or signed off)."""
 

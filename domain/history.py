@@ -221,6 +221,15 @@ def describe(entry: HistoryEntry, lang: str) -> str:
             stored=Html(stored),
         )
     key = f"history.{entry.action}"
+    if entry.action == "report.edited" and "new" in detail:  # events since the texts are kept
+        key = "history.report.edited_text"
+        detail = {
+            **detail,
+            "old": excerpt(str(detail["old"]), 100),
+            "new": excerpt(str(detail["new"]), 100),
+        }
+    if entry.action == "report.edit_refused":
+        detail = {**detail, "new": excerpt(str(detail.get("new", "")), 100)}
     if key in CATALOGUE:
         try:
             return text(key, lang, **detail)

@@ -7,8 +7,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from domain import task_status
-from domain.errors import InvalidState, NoOpenTasks, NotFound, PermissionDenied
-from domain.model import Person, Role, TaskStatus, TaskView, may_report_on
+from domain.errors import (
+    EditAfterReview,
+    InvalidState,
+    NoOpenTasks,
+    NotFound,
+    PermissionDenied,
+)
+from domain.model import (
+    CLOSED_OR_WAITING,
+    Person,
+    Role,
+    TaskStatus,
+    TaskView,
+    may_report_on,
+)
 from domain.ports import Attachment, Clock, Report, UnitOfWork
 from domain.progress_text import parse_progress
 from domain.report_split import ItemKind, split_report
@@ -132,9 +145,22 @@ async def edit_message(
         report = await _own_report(uow, person, report_id)
         if report.withdrawn_at is not None:
             return None
-        if report.task_id is not None:
-            await _own_task(uow, person, report.task_id)  # it may have been reassigned since
         now = clock.now()
+        before = report.text
+        if report.task_id is not None:
+            # It may have been reassigned since; and what was reviewed is never rewritten.
+            owned = await _own_task(uow, person, report.task_id)
+            if owned.status in CLOSED_OR_WAITING:
+                await uow.audit.record(
+                    at=now,
+                    actor_id=person.id,
+                    action="report.edit_refused",
+                    entity="report",
+                    entity_id=report.id,
+                    data={"message_id": message_id, "old": before, "new": text},
+                )
+                await uow.commit()
+                raise EditAfterReview(number=owned.number, status=owned.status.value)
         await uow.reports.set_part_text(chat_id, message_id, text)
         await _reparse(uow, report)
         task = await apply_report(uow, report, now) if report.task_id else None
@@ -146,7 +172,7 @@ async def edit_message(
             action="report.edited",
             entity="report",
             entity_id=report.id,
-            data={"message_id": message_id},
+            data={"message_id": message_id, "old": before, "new": report.text},
         )
         count = await uow.reports.evidence_count(report.id)
         await uow.commit()

@@ -455,6 +455,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "您目前没有待整改的任务，本条消息未作为进展记录。",
         "You have no open tasks, so this message was not recorded as progress.",
     ),
+    "error.edit_after_review": (
+        "任务 {number} 当前状态为“{status}”，修改原消息不会改变已审核的进展（修改内容已留档）。"
+        "如有补充，请发送新消息。",
+        "Task {number} is {status}: editing the old message does not change what was reviewed "
+        "(your edit is kept in the log). Send a new message to add to it.",
+    ),
     "error.nothing_to_report": (
         "提醒中列出的任务本周都已报送（或已申请销号），无需再报“无新进展”。",
         "Every task the check-in listed has a report this week (or waits for sign-off); no "
@@ -883,6 +889,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "history.not_stored": ("，文件未存档", ", file not stored"),
     "history.report.edited": ("修改进展 #{n}", "Edited report #{n}"),
+    "history.report.edited_text": (
+        "修改进展 #{n}：原为“{old}”，现为“{new}”",
+        "Edited report #{n}: was “{old}”, now “{new}”",
+    ),
+    "history.report.edit_refused": (
+        "任务已申请销号或已销号，对进展 #{n} 的修改未生效（已留档）：“{new}”",
+        "An edit of report #{n} after the sign-off request was not applied (kept): “{new}”",
+    ),
     "history.report.assigned": ("将进展 #{n} 归入本任务", "Filed report #{n} under this task"),
     "history.report.percent_corrected": (
         "将进展 #{n} 的进度更正为 {percent}%",

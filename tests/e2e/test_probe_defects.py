@@ -48,3 +48,36 @@ async def test_a_nul_in_a_report_is_dropped_alike_on_both_engines(
     assert "60%" in ack.text
     stored = await rows(world, select(ProgressUpdateRow.text))
     assert stored == [("已完成调研，进度60%\n附：会议纪要",)]
+
+
+async def test_editing_a_report_after_the_sign_off_request_keeps_what_was_reviewed(
+    world: World, putuo_bytes: bytes
+) -> None:
+    await world.import_putuo(putuo_bytes)
+    wang, gao = await world.join("王建国"), await world.join("高飞")
+    prompt = await report_prompt(wang, "1.1")
+    sent = await wang.reply(prompt, "已整改到位，会议纪要已印发")
+    ack = await wang.next_message()
+    await wang.wait_callback_answer(await wang.press(ack, "申请销号"))
+    await wang.edit(sent, "其实还没开始")
+    refusal = await wang.next_message()
+    assert "不会改变已审核的进展" in refusal.text
+    assert await rows(world, select(ProgressUpdateRow.text)) == [("已整改到位，会议纪要已印发",)]
+    await gao.command("history", "1.1")
+    history = "\n".join(m.text for m in await gao.messages_until_idle())
+    assert "修改未生效" in history
+    assert "其实还没开始" in history  # kept in the log, visible to the coordinators
+
+
+async def test_an_ordinary_edit_keeps_the_old_text_in_the_history(
+    world: World, putuo_bytes: bytes
+) -> None:
+    await world.import_putuo(putuo_bytes)
+    wang, gao = await world.join("王建国"), await world.join("高飞")
+    sent = await wang.reply(await report_prompt(wang, "1.1"), "完成30%")
+    await wang.next_message()
+    await wang.edit(sent, "完成40%")
+    await world.settle()
+    await gao.command("history", "1.1")
+    history = "\n".join(m.text for m in await gao.messages_until_idle())
+    assert "原为“完成30%”，现为“完成40%”" in history
