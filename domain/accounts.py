@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from domain.commands import require_coordinator
-from domain.errors import InviteInvalid, NotRegistered, PersonUnknown
+from domain.errors import InviteInvalid, NotRegistered, PersonUnknown, SwitchNeedsConfirmation
 from domain.model import Person, Role
 from domain.ports import Clock, UnitOfWork
 from domain.texts import LANGUAGES
@@ -28,6 +28,23 @@ class Invite:
     def link(self, bot_username: str) -> str:
         """Return the deep link that opens the bot with this code."""
         return f"https://t.me/{bot_username}?start={self.code}"
+
+
+CONFIRM_PREFIX = "ok"  # "/start ok<code>": the holder confirmed switching people
+_CODE_LEN = len(secrets.token_urlsafe(INVITE_CODE_BYTES))
+
+
+def read_start_arg(arg: str) -> tuple[str, bool]:
+    """Split a /start argument into the invite code and whether a switch was confirmed."""
+    arg = arg.strip()
+    if arg.startswith(CONFIRM_PREFIX) and len(arg) == len(CONFIRM_PREFIX) + _CODE_LEN:
+        return arg[len(CONFIRM_PREFIX) :], True
+    return arg, False
+
+
+def confirm_link(bot_username: str, code: str) -> str:
+    """The deep link that opens the invite again with the switch confirmed."""
+    return f"https://t.me/{bot_username}?start={CONFIRM_PREFIX}{code}"
 
 
 def hash_code(code: str) -> str:
@@ -125,9 +142,20 @@ async def _find_one(uow: UnitOfWork, name: str) -> Person:
 
 
 async def bind_account(
-    *, uow: UnitOfWork, clock: Clock, code: str, telegram_user_id: int, username: str | None
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    code: str,
+    telegram_user_id: int,
+    username: str | None,
+    confirmed: bool = False,
 ) -> Person:
-    """Bind a Telegram account to the person an invite code was issued to."""
+    """Bind a Telegram account to the person an invite code was issued to.
+
+    An account already bound to someone else switches only once its holder confirmed, having
+    been told both names (a coordinator testing a fresh link would otherwise become that person
+    and lose their own role without a word).
+    """
     async with uow:
         now = clock.now()
         invite = await uow.invites.by_hash(hash_code(code.strip()))
@@ -142,6 +170,15 @@ async def bind_account(
             )
             await uow.commit()
             raise InviteInvalid()
+        current = await uow.people.by_telegram_id(telegram_user_id)
+        if current is not None and current.id != invite.person_id and not confirmed:
+            target = await uow.people.get(invite.person_id)
+            assert target is not None
+            raise SwitchNeedsConfirmation(
+                current=current.name,
+                target=target.name,
+                loses_role=current.has(Role.ADMIN, Role.COORDINATOR, Role.LEADER),
+            )
         if not await uow.invites.mark_used(invite.id, now):  # a concurrent use won
             raise InviteInvalid()
         # One account per person and one person per account: the newest binding wins.

@@ -51,6 +51,16 @@ class InviteInvalid(DomainError):
     key = "error.invite_invalid"
 
 
+class SwitchNeedsConfirmation(DomainError):
+    """An account bound to one person opened another person's invite: ask before switching."""
+
+    key = "start.switch_confirm"
+
+    def __init__(self, *, current: str, target: str, loses_role: bool) -> None:
+        super().__init__(current=current, target=target)
+        self.loses_role = loses_role
+
+
 class PermissionDenied(DomainError):
     """The caller's roles do not allow this."""
 

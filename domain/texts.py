@@ -436,6 +436,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Hello! This bot is for the people working on the rectification. "
         "Please ask the coordinators for your personal invitation link.",
     ),
+    "start.switch_confirm": (
+        "⚠️ 您的账号目前绑定的是 <b>{current}</b>。打开这个邀请链接会把账号改为绑定 <b>{target}</b>，"
+        "{current} 将不再能用此账号报送和查询。确认切换请点下方按钮；否则忽略本消息即可。",
+        "⚠️ Your account is linked to <b>{current}</b>. This invite would link it to <b>{target}</b> "
+        "instead, and {current} could no longer use this account. Tap the button to switch; "
+        "otherwise ignore this message.",
+    ),
+    "start.switch_role_warning": (
+        "注意：切换后您将失去 {current} 的协调员/领导/管理员权限。",
+        "Note: after switching you lose {current}'s coordinator, leader or admin rights.",
+    ),
+    "start.switch_button": ("确认切换为 {target}", "Switch to {target}"),
     "error.invite_invalid": (
         "邀请链接无效、已使用或已过期。请向协调员索取新的邀请链接。",
         "This invitation link is invalid, already used or expired. "

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
 from domain import accounts, reachability
 from domain.commands import commands_for
-from domain.errors import NotRegistered
+from domain.errors import NotRegistered, SwitchNeedsConfirmation
 from domain.texts import text
 from handlers.common import caller, is_private, language_of, reply, set_menu
 
@@ -19,13 +19,19 @@ async def start(update: Update, context: BotContext) -> None:
     assert user is not None
     assert update.effective_chat is not None
     if context.args:
-        person = await accounts.bind_account(
-            uow=services.uow(),
-            clock=services.clock,
-            code=context.args[0],
-            telegram_user_id=user.id,
-            username=user.username,
-        )
+        code, confirmed = accounts.read_start_arg(context.args[0])
+        try:
+            person = await accounts.bind_account(
+                uow=services.uow(),
+                clock=services.clock,
+                code=code,
+                telegram_user_id=user.id,
+                username=user.username,
+                confirmed=confirmed,
+            )
+        except SwitchNeedsConfirmation as switch:
+            await _ask_to_switch(update, context, switch, code)
+            return
         await set_menu(context, update.effective_chat, person)
         await reply(update, text("start.welcome", language_of(person, services), name=person.name))
         return
@@ -57,3 +63,17 @@ async def help_command(update: Update, context: BotContext) -> None:
             assert update.effective_chat is not None
             await set_menu(context, update.effective_chat, person)
     await reply(update, "\n".join(lines))
+
+
+async def _ask_to_switch(
+    update: Update, context: BotContext, switch: SwitchNeedsConfirmation, code: str
+) -> None:
+    """Name both people and offer the link that confirms the switch."""
+    assert update.effective_chat is not None
+    lang = context.bot_data.settings.default_language
+    body = text("start.switch_confirm", lang, **switch.params)
+    if switch.loses_role:
+        body += "\n" + text("start.switch_role_warning", lang, **switch.params)
+    url = accounts.confirm_link(context.bot.username, code)
+    button = InlineKeyboardButton(text("start.switch_button", lang, **switch.params), url=url)
+    await update.effective_chat.send_message(body, reply_markup=InlineKeyboardMarkup([[button]]))

@@ -81,3 +81,25 @@ async def test_an_ordinary_edit_keeps_the_old_text_in_the_history(
     await gao.command("history", "1.1")
     history = "\n".join(m.text for m in await gao.messages_until_idle())
     assert "原为“完成30%”，现为“完成40%”" in history
+
+
+async def test_a_bound_coordinator_opening_another_persons_invite_is_asked_first(
+    world: World, putuo_bytes: bytes
+) -> None:
+    await world.import_putuo(putuo_bytes)
+    gao = await world.join("高飞")
+    code = await world.invite_code("王建国")
+    await gao.command("start", code)
+    question = await gao.next_message()
+    assert "高飞" in question.text
+    assert "王建国" in question.text
+    assert "失去" in question.text  # a coordinator is warned about the role
+    url = question.buttons[0][0].url or ""
+    assert url.endswith(f"?start=ok{code}")
+    await gao.command("board")  # nothing switched: still the coordinator
+    assert "反馈的41项问题" in (await gao.next_message()).text
+
+    await gao.command("start", f"ok{code}")  # the button's link, confirmed
+    assert "王建国" in (await gao.next_message()).text
+    await gao.command("board")
+    assert "没有权限" in (await gao.next_message()).text
