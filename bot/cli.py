@@ -15,6 +15,7 @@ from telegram import Bot, Update
 
 from bot.app import Wiring, build_application, light_policy
 from bot.clock import SystemClock
+from bot.single import hold_sqlite_lock
 from config.settings import ConfigError, Settings, load_settings
 from domain import accounts, importing, ledger, notices
 from domain.errors import AmbiguousCampaign, DomainError, PersonUnknown, WorkbookRejected
@@ -124,9 +125,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(settings: Settings, _args: argparse.Namespace) -> int:
     settings.require_token()  # say what is missing before touching anything
+    lock = hold_sqlite_lock(settings.effective_database_url)
     upgrade_sync(settings.effective_database_url)
     app = build_application(settings)
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    finally:
+        if lock is not None:
+            lock.close()
     return 0
 
 

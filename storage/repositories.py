@@ -878,23 +878,26 @@ class SqlOutbox(_Repo):
 
     async def claim(self, *, now: datetime, stale_before: datetime, limit: int) -> list[Delivery]:
         """Take due rows (and rows a crashed sender left claimed) for sending."""
-        due = (
-            select(OutboxRow.id)
-            .where(
-                ((OutboxRow.status == "pending") & (OutboxRow.not_before <= now))
-                | ((OutboxRow.status == "sending") & (OutboxRow.claimed_at < stale_before))
-            )
-            .order_by(OutboxRow.id)
-            .limit(limit)
-        )
+        claimable = (
+            (OutboxRow.status == "pending") & (OutboxRow.not_before <= now)
+        ) | ((OutboxRow.status == "sending") & (OutboxRow.claimed_at < stale_before))
+        due = select(OutboxRow.id).where(claimable).order_by(OutboxRow.id).limit(limit)
         if self.session.bind is not None and self.session.bind.dialect.name == "postgresql":
             due = due.with_for_update(skip_locked=True)  # several replicas share the outbox
         ids = list(await self.session.scalars(due))
         if not ids:
             return []
-        await self.session.execute(
-            update(OutboxRow).where(OutboxRow.id.in_(ids)).values(status="sending", claimed_at=now)
+        # The condition again, at write time: of two senders (two processes on one SQLite
+        # file) only the one whose UPDATE ran first gets a row.
+        claimed = await self.session.scalars(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(ids), claimable)
+            .values(status="sending", claimed_at=now)
+            .returning(OutboxRow.id)
         )
+        ids = list(claimed)
+        if not ids:
+            return []
         rows = await self.session.execute(
             select(OutboxRow, OutboxFileRow.kind, OutboxFileRow.name, OutboxFileRow.remote_id)
             .outerjoin(OutboxFileRow, OutboxFileRow.id == OutboxRow.file_id)

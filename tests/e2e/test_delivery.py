@@ -19,7 +19,9 @@ from domain.model import PersonRow, Role, TaskKind, TaskRow, Workbook
 from scheduler.delivery import OutboxSender, SenderConfig
 from scheduler.pacing import Limits, Pacer
 from simulator import BotApiSimulator, SimUser
+from storage.database import make_engine, make_session_factory
 from storage.tables import OutboxRow, PersonRowT
+from storage.uow import SqlUnitOfWork
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import BOT_USERNAME, TOKEN, World, rows, start_world, stop_world
 
@@ -264,3 +266,28 @@ async def test_a_group_that_became_a_supergroup_is_followed(
         assert "官员" not in digests[0].text  # groups get units and figures, never people
     finally:
         await stop_world(world)
+
+
+async def test_two_senders_on_one_database_never_send_a_message_twice(
+    world: World, database_url: str
+) -> None:
+    users = (await populate(world, 100)).officials
+    await checkin_now(world)
+    engine = make_engine(database_url)  # a second process's own connections
+    try:
+        other = OutboxSender(
+            bot=world.app.bot,
+            uow=lambda: SqlUnitOfWork(make_session_factory(engine)),
+            clock=world.clock,
+            pacer=Pacer(Limits(per_second=0, private_interval=0, group_interval=0)),
+            config=SenderConfig(batch=10),
+        )
+        mine = new_sender(world, batch=10)
+        # A claim that lost a write race may fail (SQLite: busy snapshot); it never duplicates.
+        await asyncio.gather(mine.drain(), other.drain(), return_exceptions=True)
+        await mine.drain()
+    finally:
+        await engine.dispose()
+    counts = received(users)
+    assert sorted(set(counts.values())) == [1]
+    assert len(counts) == 100
