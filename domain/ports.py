@@ -319,6 +319,7 @@ class Delivery:
     file_remote_id: str | None
     task_ids: list[int]
     attempts: int
+    created_at: datetime | None = None
 
     @property
     def total_parts(self) -> int:

@@ -844,6 +844,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "各责任单位要对照通报问题，逐项压实责任，对逾期事项限期完成整改，按要求报送整改进展。",
         "Every responsible unit must settle the overdue items and report progress as required.",
     ),
+    "gave_up.notice": (
+        "⚠️ 一条 {kind} 消息多次发送失败，已过时效，不再重试：{error}。请检查网络或联系管理员。",
+        "⚠️ A {kind} message kept failing and is now too old to send: {error}. Please check the "
+        "network or tell the administrator.",
+    ),
     "run_failed.notice": (
         "⚠️ 定时任务 {kind}（{period}）执行出错，本次未发送；其他提醒照常。错误已写入日志，请联系管理员。",
         "⚠️ The scheduled {kind} ({period}) failed and was not sent; other reminders go on. "

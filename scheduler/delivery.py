@@ -24,7 +24,7 @@ from telegram.error import (
     TelegramError,
 )
 
-from domain import reachability
+from domain import delivery_rules, reachability
 from domain.ports import Clock, Delivery, SentPart, UnitOfWork
 from scheduler.pacing import Pacer
 
@@ -51,7 +51,6 @@ class SenderConfig:
 
     concurrency: int = 32
     batch: int = 200
-    max_attempts: int = 8
     backoff_base: float = 2.0
     backoff_max: timedelta = timedelta(minutes=10)
     default_language: str = "zh"
@@ -144,7 +143,10 @@ class OutboxSender:
                 await self._unreachable(delivery, exc.message)
                 return
             except BadRequest as exc:
-                await self._fail(delivery, exc.message)
+                if "chat not found" in exc.message.lower():  # the account is gone
+                    await self._unreachable(delivery, exc.message)
+                else:
+                    await self._refused(delivery, exc.message)
                 return
             except (NetworkError, TelegramError) as exc:  # 5xx, timeouts
                 await self._retry(delivery, str(exc))
@@ -188,20 +190,48 @@ class OutboxSender:
         )
 
     async def _retry(self, delivery: Delivery, error: str) -> None:
+        """Try again later with backoff, until the message is stale for its kind."""
         attempts = delivery.attempts + 1
+        now = self.clock.now()
         async with self.uow() as uow:
-            if attempts >= self.config.max_attempts:
+            if delivery_rules.is_stale(delivery, now):
+                log.warning(
+                    "gave up delivery %s after %d attempts: %s", delivery.id, attempts, error
+                )
                 await uow.outbox.failed(delivery.id, f"gave up after {attempts} attempts: {error}")
+                await delivery_rules.report_given_up(
+                    uow,
+                    delivery=delivery,
+                    error=error,
+                    now=now,
+                    default_language=self.config.default_language,
+                )
                 self.stats.failed += 1
             else:
+                power = min(attempts, 30)  # an outage of days must not overflow the float
                 delay = min(
-                    timedelta(seconds=self.config.backoff_base**attempts), self.config.backoff_max
+                    timedelta(seconds=self.config.backoff_base**power), self.config.backoff_max
                 )
                 await uow.outbox.retry_later(
                     delivery.id, not_before=self.clock.now() + delay, error=error
                 )
                 self.stats.retried += 1
             await uow.commit()
+
+    async def _refused(self, delivery: Delivery, error: str) -> None:
+        """Telegram refused the message itself: never silent, the coordinators are told."""
+        log.error("delivery %s to %s refused: %s", delivery.id, delivery.chat_id, error)
+        async with self.uow() as uow:
+            await uow.outbox.failed(delivery.id, error)
+            await delivery_rules.report_given_up(
+                uow,
+                delivery=delivery,
+                error=error,
+                now=self.clock.now(),
+                default_language=self.config.default_language,
+            )
+            await uow.commit()
+        self.stats.failed += 1
 
     async def _fail(self, delivery: Delivery, error: str) -> None:
         log.warning("delivery %s to %s refused: %s", delivery.id, delivery.chat_id, error)

@@ -878,9 +878,9 @@ class SqlOutbox(_Repo):
 
     async def claim(self, *, now: datetime, stale_before: datetime, limit: int) -> list[Delivery]:
         """Take due rows (and rows a crashed sender left claimed) for sending."""
-        claimable = (
-            (OutboxRow.status == "pending") & (OutboxRow.not_before <= now)
-        ) | ((OutboxRow.status == "sending") & (OutboxRow.claimed_at < stale_before))
+        claimable = ((OutboxRow.status == "pending") & (OutboxRow.not_before <= now)) | (
+            (OutboxRow.status == "sending") & (OutboxRow.claimed_at < stale_before)
+        )
         due = select(OutboxRow.id).where(claimable).order_by(OutboxRow.id).limit(limit)
         if self.session.bind is not None and self.session.bind.dialect.name == "postgresql":
             due = due.with_for_update(skip_locked=True)  # several replicas share the outbox
@@ -921,6 +921,7 @@ class SqlOutbox(_Repo):
                 file_remote_id=remote,
                 task_ids=list(r.task_ids or []),
                 attempts=r.attempts,
+                created_at=r.created_at,
             )
             for r, kind, name, remote in rows
         ]

@@ -291,3 +291,52 @@ async def test_two_senders_on_one_database_never_send_a_message_twice(
     counts = received(users)
     assert sorted(set(counts.values())) == [1]
     assert len(counts) == 100
+
+
+async def test_a_long_outage_delays_check_ins_and_loses_none(world: World) -> None:
+    fanout = await populate(world, 20)
+    await checkin_now(world)
+    world.sim.faults.add(method="sendMessage", error_code=502, description="Bad Gateway", times=0)
+    for _ in range(12):  # two hours of outage, far past the old 8 attempts
+        await new_sender(world).drain()
+        world.clock.advance(timedelta(minutes=11))
+    assert sum(received(fanout.officials).values()) == 0
+    statuses = await rows(world, select(OutboxRow.status))
+    assert "failed" not in {s for (s,) in statuses}
+    world.sim.faults.clear()
+    await new_sender(world).drain()
+    assert sorted(received(fanout.officials).values()) == [1] * 20
+
+
+async def test_a_message_stale_for_its_kind_is_given_up_and_the_coordinator_told(
+    world: World,
+) -> None:
+    fanout = await populate(world, 3)
+    await checkin_now(world)
+    officials = set(fanout.officials.values())
+    rule = world.sim.faults.add(method="sendMessage", error_code=502, times=0)
+    await new_sender(world).drain()
+    world.clock.advance(timedelta(days=3, minutes=1))  # a check-in is worth three days
+    await new_sender(world).drain()
+    world.sim.faults.rules.remove(rule)
+    world.clock.advance(timedelta(minutes=1))  # the notices failed once too, in the outage
+    await new_sender(world).drain()
+    assert all(user.inbox == [] for user in officials)  # too late for last week's check-in
+    notices = [m for m in fanout.coordinator.inbox if "已过时效" in m.text]
+    assert len(notices) == 3  # one per check-in given up, never silent
+
+
+async def test_chat_not_found_marks_the_person_unreachable_and_tells_the_coordinator(
+    world: World,
+) -> None:
+    fanout = await populate(world, 3)
+    victim = next(iter(fanout.officials))
+    async with world.uow() as uow:  # an account Telegram no longer knows
+        await uow.people.unbind(fanout.officials[victim].id)
+        await uow.people.bind(victim, 999_999_999, None)
+        await uow.commit()
+    await checkin_now(world)
+    stats = await new_sender(world).drain()
+    assert stats.unreachable == 1
+    await new_sender(world).drain()
+    assert any("无法送达" in m.text for m in fanout.coordinator.inbox)
