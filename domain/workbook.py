@@ -45,6 +45,9 @@ MAX_DATA_ROWS = 20_000
 # each allowed row leaves room for styled blanks while bounding load time and memory.
 MAX_STORED_CELLS = 50 * MAX_DATA_ROWS
 MAX_CELL_CHARS = 2_000
+# Cells covered by merged ranges (openpyxl makes an object for each): a merged 问题 cell spans
+# a few rows; a whole-column merge would be a million.
+MAX_MERGED_CELLS = 100_000
 # Columns stored in bounded database fields get tighter limits than free text.
 COLUMN_LIMITS = {
     "姓名": 100,
@@ -72,6 +75,10 @@ _WORKBOOK_CONTENT_TYPE = re.compile(
     rb"(spreadsheetml\.(sheet|template)|ms-excel\.(sheet|template)\.macroEnabled)\.main\+xml"
 )
 _CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_MERGE_TAG = re.compile(
+    rb"<(?:\w+:)?mergeCell\s[^>]*?ref\s*=\s*[\"']\$?([A-Za-z]{1,3})\$?(\d{1,7})"
+    rb":\$?([A-Za-z]{1,3})\$?(\d{1,7})[\"']"
+)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _CJK_ADJACENT_SPACE = re.compile(
     r"[ \t\u3000\xa0]+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])[ \t\u3000\xa0]+"
@@ -313,23 +320,35 @@ def _check_sizes(members: Sequence[zipfile.ZipInfo]) -> RowError | None:
 def _check_cell_count(
     archive: zipfile.ZipFile, members: Sequence[zipfile.ZipInfo]
 ) -> RowError | None:
-    """Count the stored cells of every worksheet by streaming its XML, before openpyxl loads it."""
+    """Count every worksheet's stored and merged cells by streaming its XML, before openpyxl.
+
+    openpyxl builds an object per cell a merged range covers, so one tiny file merging
+    A1:XFD1048576 would take gigabytes: merged ranges are measured first.
+    """
     sheets = [
         m
         for m in members
         if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")
     ]
-    total = sum(_count_cell_tags(archive, m) for m in sheets)
+    scans = [_scan_sheet(archive, m) for m in sheets]
+    total = sum(cells for cells, _ in scans)
     if total > MAX_STORED_CELLS:
         return _file_error(
             f"单元格过多：工作簿中有 {total} 个单元格（含带格式的空单元格），"
             f"上限为 {MAX_STORED_CELLS}；每张表最多 {MAX_DATA_ROWS} 行，请删除多余的行列后重新上传"
         )
+    merged = sum(covered for _, covered in scans)
+    if merged > MAX_MERGED_CELLS:
+        return _file_error(
+            f"合并单元格范围过大：合并区域共覆盖 {merged} 个单元格，上限为 {MAX_MERGED_CELLS}；"
+            "请取消整行、整列的合并后重新上传"
+        )
     return None
 
 
-def _count_cell_tags(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> int:
-    count = 0
+def _scan_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[int, int]:
+    """Return the sheet's stored cells and the cells its merged ranges cover."""
+    cells = covered = 0
     carry = b""
     with archive.open(member) as stream:
         while chunk := stream.read(1 << 20):
@@ -337,9 +356,32 @@ def _count_cell_tags(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> int:
             # Cut at the last "<": every tag before it is complete, the one after it may not be.
             cut = data.rfind(b"<")
             cut = len(data) if cut < 0 else cut
-            count += len(_CELL_TAG.findall(data, 0, cut))
+            cells += len(_CELL_TAG.findall(data, 0, cut))
+            covered += sum(_area(m) for m in _MERGE_TAG.finditer(data, 0, cut))
             carry = data[cut:]
-    return count + len(_CELL_TAG.findall(carry + b" "))
+    tail = carry + b" "
+    return cells + len(_CELL_TAG.findall(tail)), covered + sum(
+        _area(m) for m in _MERGE_TAG.finditer(tail)
+    )
+
+
+def _area(match: re.Match[bytes]) -> int:
+    first_col, first_row, last_col, last_row = match.groups()
+    width = abs(_column_number(last_col) - _column_number(first_col)) + 1
+    height = abs(int(last_row) - int(first_row)) + 1
+    return width * height
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + (letter - ord("A") + 1)
+    return number
+
+
+def container_problem(data: bytes) -> RowError | None:
+    """Return why the file must not be opened by openpyxl, or None (for every loader)."""
+    return _check_container(data)
 
 
 def _load(data: bytes) -> Any:

@@ -12,7 +12,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
 from domain.model import RowError
-from domain.workbook import HEADER_SCAN_ROWS, PEOPLE_SHEET, TASKS_SHEET
+from domain.workbook import HEADER_SCAN_ROWS, PEOPLE_SHEET, TASKS_SHEET, container_problem
 
 ERRORS_SHEET = "错误清单"
 _BAD = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")
@@ -23,6 +23,8 @@ def mark_errors(data: bytes, errors: Sequence[RowError]) -> bytes | None:
     """Return the workbook with bad cells filled red and explained; None for a broken file."""
     # File-level errors (not an .xlsx, zip bomb, too big) mean the file must not be opened again.
     if any(e.sheet not in _MARKABLE for e in errors) or all(e.row is None for e in errors):
+        return None
+    if container_problem(data) is not None:  # the same guards as the reader, whatever called us
         return None
     try:
         with warnings.catch_warnings():

@@ -18,6 +18,7 @@ import domain.workbook as workbook_module
 from domain.errors import WorkbookRejected
 from domain.model import Role, RowError, TaskKind, Workbook
 from domain.workbook import InviteRow, read_workbook, write_invites, write_template
+from domain.workbook_marks import mark_errors
 from tests.conftest import PUTUO_XLSX as PUTUO
 
 PEOPLE_HEADER: list[object] = ["姓名", "单位", "角色", "Telegram用户名", "手机"]
@@ -838,3 +839,34 @@ def test_a_deadline_outside_the_sane_window_is_refused_with_the_window(written: 
     assert (error.row, error.column) == (2, "整改时限")
     assert "超出合理范围" in error.reason
     assert "2000 年至 2099 年" in error.reason
+
+
+def with_merged_range(data: bytes, ref: str, quote: str = '"') -> bytes:
+    """The workbook with one more merged range written straight into its first sheet's XML."""
+    source = zipfile.ZipFile(BytesIO(data))
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                merge = f"<mergeCells count={quote}1{quote}><mergeCell ref={quote}{ref}{quote}/></mergeCells>"
+                body = body.replace(b"</worksheet>", merge.encode() + b"</worksheet>")
+            target.writestr(item, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("ref", "quote"), [("A1:XFD1048576", '"'), ("A1:A1048576", "'"), ("$A$1:$Z$9999", '"')]
+)
+def test_a_huge_merged_range_is_refused_before_openpyxl_expands_it(ref: str, quote: str) -> None:
+    data = with_merged_range(PUTUO.read_bytes(), ref, quote)
+    assert len(data) < 200_000
+    error = only_error(data)
+    assert error.row is None
+    assert "合并单元格范围过大" in error.reason
+    assert mark_errors(data, [error]) is None  # never opened to mark it either
+
+
+def test_ordinary_merged_problem_cells_still_read() -> None:
+    data = with_merged_range(PUTUO.read_bytes(), "K200:M300")
+    assert len(read_workbook(data, allow_admin=False).tasks) == 152
