@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import logging
+import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from telegram import Bot
@@ -48,11 +51,38 @@ class TelegramFileFetcher:
             raise
         data = buffer.getvalue()
         digest = hashlib.sha256(data).hexdigest()
+        if size is not None and len(data) != size:  # a download cut short
+            log.warning("file %s: got %d of %d bytes", file_unique_id, len(data), size)
+            return replace(unfetched, not_saved=True)
         path = self.folder / digest[:2] / f"{digest[:16]}_{safe_name(name)}"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            path.write_bytes(data)
+        try:
+            await asyncio.to_thread(store_file, path, data, digest)
+        except OSError as exc:  # a full disk, a read-only folder: keep the report, ask again
+            log.error("could not store evidence %s: %s", path, exc)
+            return replace(unfetched, not_saved=True)
         return Attachment(file_id, file_unique_id, name, mime_type, len(data), digest, str(path))
+
+
+def store_file(path: Path, data: bytes, digest: str) -> None:
+    """Write under a temporary name, check it, then rename: a file on disk is always whole.
+
+    A file already there is reused only if its content has the expected hash (an earlier
+    write may have been cut short before this rule existed).
+    """
+    if path.exists() and hashlib.sha256(path.read_bytes()).hexdigest() == digest:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        with partial.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if partial.stat().st_size != len(data):
+            raise OSError(f"short write: {partial.stat().st_size} of {len(data)} bytes")
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def safe_name(name: str) -> str:

@@ -64,6 +64,7 @@ class Attachment:
     size: int | None
     sha256: str | None
     stored_path: str | None
+    not_saved: bool = False  # the download or the disk failed: the sender must resend it
 
     @property
     def fetched(self) -> bool:

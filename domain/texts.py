@@ -690,6 +690,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Report withdrawn (task <b>{number}</b>).",
     ),
     "report.withdrawn_unassigned": ("已撤回该条进展。", "Report withdrawn."),
+    "report.file_not_saved": (
+        "⚠️ 文字进展已记录，但文件“{name}”未能保存（下载中断或服务器存储出错）。请稍后重新发送这个文件。",
+        "⚠️ The text was stored, but the file “{name}” could not be saved (the download broke off "
+        "or the server's storage failed). Please send this file again later.",
+    ),
     "report.file_too_big": (
         "文件“{name}”超过 {limit} MB，机器人无法下载保存，已记录文件编号。如需存档，请压缩后重新发送或线下提交。",
         "The file “{name}” is larger than {limit} MB, so the bot cannot download it; its id "

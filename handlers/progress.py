@@ -61,7 +61,9 @@ async def on_message(update: Update, context: BotContext) -> None:
         if outcome.duplicate:
             return
         await _show_outcome(message, context, outcome, lang)
-    if attachment is not None and not attachment.fetched:
+    if attachment is not None and attachment.not_saved:
+        await message.reply_text(text("report.file_not_saved", lang, name=attachment.file_name))
+    elif attachment is not None and not attachment.fetched:
         limit_mb = services.settings.max_download_bytes // (1024 * 1024)
         await message.reply_text(
             text("report.file_too_big", lang, name=attachment.file_name, limit=limit_mb)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 from sqlalchemy import select
 
-from storage.tables import PersonRoleRow, PersonRowT, ProgressUpdateRow
+from bot.files import store_file
+from storage.tables import EvidenceRow, PersonRoleRow, PersonRowT, ProgressUpdateRow
 from tests.e2e.conftest import ADMIN_ID, World, report_prompt, rows
 
 
@@ -103,3 +107,31 @@ async def test_a_bound_coordinator_opening_another_persons_invite_is_asked_first
     assert "王建国" in (await gao.next_message()).text
     await gao.command("board")
     assert "没有权限" in (await gao.next_message()).text
+
+
+async def test_evidence_that_cannot_be_saved_keeps_the_report_and_names_the_file_to_resend(
+    world: World, putuo_bytes: bytes
+) -> None:
+    await world.import_putuo(putuo_bytes)
+    wang = await world.join("王建国")
+    evidence = world.settings.data_dir.resolve() / "evidence"
+    evidence.parent.mkdir(parents=True, exist_ok=True)
+    evidence.write_text("not a folder")  # the disk refuses every write below it
+    prompt = await report_prompt(wang, "1.1")
+    await wang.send_document(b"%PDF-1.4 minutes", file_name="会议纪要.pdf", reply_to=prompt)
+    replies = await wang.messages_until_idle()
+    assert any("会议纪要.pdf" in r.text and "未能保存" in r.text for r in replies)
+    stored = await rows(world, select(EvidenceRow.file_name, EvidenceRow.stored_path))
+    assert stored == [("会议纪要.pdf", None)]
+    assert len(await rows(world, select(ProgressUpdateRow.id))) == 1
+
+
+def test_a_truncated_file_on_disk_is_replaced_not_reused(tmp_path: Path) -> None:
+    data = b"%PDF-1.4 " + b"x" * 10_000
+    digest = hashlib.sha256(data).hexdigest()
+    path = tmp_path / "ab" / "evidence.pdf"
+    path.parent.mkdir()
+    path.write_bytes(data[:100])  # an earlier write cut short by a full disk
+    store_file(path, data, digest)
+    assert path.read_bytes() == data
+    assert [p.name for p in path.parent.iterdir()] == ["evidence.pdf"]  # no partial left
