@@ -22,6 +22,7 @@ from domain.model import (
     TaskView,
     may_report_on,
 )
+from domain.outbox import Buttons, queue_to
 from domain.ports import Attachment, Clock, Report, UnitOfWork
 from domain.progress_text import parse_progress
 from domain.report_split import ItemKind, split_report
@@ -348,6 +349,34 @@ async def remember_ack(
         await uow.reports.save(report)
         if report.task_id is not None:
             await _link(uow, clock, chat_id, message_id, report.task_id)
+        await uow.commit()
+
+
+async def queue_ack(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    person: Person,
+    report_id: int,
+    task: TaskView | None,
+    body: str,
+    buttons: Buttons | None,
+) -> None:
+    """Hand an acknowledgement Telegram refused right now to the outbox, which retries it.
+
+    The report is stored already: the official must hear so, not be asked to send it again.
+    """
+    async with uow:
+        await queue_to(
+            uow,
+            person,
+            key=f"ack|{report_id}|{clock.now().isoformat()}",
+            kind="ack",
+            body=body,
+            now=clock.now(),
+            tasks=[task] if task is not None else [],
+            buttons=buttons,
+        )
         await uow.commit()
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import re
+from datetime import timedelta
 
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.context import BotContext, Services
-from domain import reporting
+from domain import accounts, reporting
+from domain.model import Person
 from domain.ports import Attachment
 from domain.reporting import IncomingMessage, ReportOutcome
 from domain.texts import clean_input, text
@@ -111,17 +114,77 @@ async def _show_outcome(
             await context.bot.edit_message_text(
                 body, chat_id=report.chat_id, message_id=report.ack_message_id, reply_markup=markup
             )
+            return
         except BadRequest as exc:
-            if "not modified" not in exc.message:
-                raise
+            if "not modified" in exc.message:
+                return
+            log.warning("could not refresh acknowledgement of report %s: %s", report.id, exc)
+        except TelegramError as exc:  # the report is stored: answer anew instead
+            log.warning("could not refresh acknowledgement of report %s: %s", report.id, exc)
+    try:
+        sent = await _reply_with_retries(message, body, markup)
+    except TelegramError as exc:  # the report is stored: say so later, never "try again"
+        log.warning("acknowledgement of report %s deferred to the outbox: %s", report.id, exc)
+        person = await caller_of_message(context, message)
+        await reporting.queue_ack(
+            uow=context.bot_data.uow(),
+            clock=context.bot_data.clock,
+            person=person,
+            report_id=report.id,
+            task=outcome.task,
+            body=body,
+            buttons=_pairs(markup),
+        )
+        context.bot_data.rhythm.wake.set()
         return
-    sent = await message.reply_text(body, reply_markup=markup)
     await reporting.remember_ack(
         uow=context.bot_data.uow(),
         clock=context.bot_data.clock,
         report_id=report.id,
         chat_id=sent.chat_id,
         message_id=sent.message_id,
+    )
+
+
+ACK_ATTEMPTS = 3
+
+
+async def _reply_with_retries(
+    message: Message, body: str, markup: InlineKeyboardMarkup | None
+) -> Message:
+    """Send the acknowledgement, waiting out a 429 or a brief 5xx/timeout a few times."""
+    for attempt in range(ACK_ATTEMPTS):
+        try:
+            return await message.reply_text(body, reply_markup=markup)
+        except RetryAfter as exc:
+            if attempt == ACK_ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(min(_seconds(exc.retry_after), 10.0))
+        except (TimedOut, NetworkError):
+            if attempt == ACK_ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(0.5 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+def _seconds(value: float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _pairs(markup: InlineKeyboardMarkup | None) -> list[list[tuple[str, str]]] | None:
+    if markup is None:
+        return None
+    return [
+        [(b.text, str(b.callback_data)) for b in row if b.callback_data is not None]
+        for row in markup.inline_keyboard
+    ]
+
+
+async def caller_of_message(context: BotContext, message: Message) -> Person:
+    """The bound person who sent the message (already known to be bound)."""
+    assert message.from_user is not None
+    return await accounts.identify(
+        uow=context.bot_data.uow(), telegram_user_id=message.from_user.id
     )
 
 

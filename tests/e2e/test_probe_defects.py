@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -135,3 +136,24 @@ def test_a_truncated_file_on_disk_is_replaced_not_reused(tmp_path: Path) -> None
     store_file(path, data, digest)
     assert path.read_bytes() == data
     assert [p.name for p in path.parent.iterdir()] == ["evidence.pdf"]  # no partial left
+
+
+async def test_a_stored_report_whose_acknowledgement_fails_is_acknowledged_later_not_retried(
+    world: World, putuo_bytes: bytes
+) -> None:
+    await world.import_putuo(putuo_bytes)
+    wang = await world.join("王建国")
+    prompt = await report_prompt(wang, "1.1")
+    world.sim.faults.add(method="sendMessage", chat_id=wang.id, error_code=502, times=3)
+    await wang.reply(prompt, "已完成调研，进度60%")
+    assert await wang.messages_when_idle() == []  # no "处理时出错，请稍后再试"
+    assert len(await rows(world, select(ProgressUpdateRow.id))) == 1
+    await world.drain()  # the outbox retries the acknowledgement
+    ack = (await wang.messages_until_idle())[-1]
+    assert "1.1" in ack.text
+    assert "60%" in ack.text
+    assert "撤回" in [b.text for row in ack.buttons for b in row]
+    world.clock.advance(timedelta(minutes=5))  # a new report, not a continuation
+    await wang.reply(ack, "补充：已形成调研报告")  # a reply to it still reports on 1.1
+    assert "1.1" in (await wang.next_message()).text
+    assert len(await rows(world, select(ProgressUpdateRow.id))) == 2
