@@ -79,6 +79,8 @@ async def receive_message(
             count = await uow.reports.evidence_count(seen.id)
             return ReportOutcome(seen, seen_task, duplicate=True, evidence_count=count)
         target = await _reply_target(uow, person, message)
+        if target is None:  # "1.3 完成40%" or "第2项 …" names its task: no need to ask which
+            target = await _named_task(uow, person, message.text)
         candidate = await uow.reports.mergeable(
             author_id=person.id,
             chat_id=message.chat_id,
@@ -427,8 +429,6 @@ async def _new_report(
             raise NoOpenTasks()
         if len(open_tasks) == 1:
             target = open_tasks[0]
-        else:  # "1.3 完成40%" or "第2项 …" names its task: no need to ask which
-            target = await _named_task(uow, person, message.text, open_tasks)
     report = await uow.reports.add(
         task_id=target.id if target else None,
         author_id=person.id,
@@ -439,15 +439,13 @@ async def _new_report(
     return report, target
 
 
-async def _named_task(
-    uow: UnitOfWork, person: Person, text: str, open_tasks: list[TaskView]
-) -> TaskView | None:
+async def _named_task(uow: UnitOfWork, person: Person, text: str) -> TaskView | None:
     items = split_report(text)
     if len(items) != 1:
         return None
     item = items[0]
     if item.kind == ItemKind.NUMBER:
-        found = [t for t in open_tasks if t.number == item.ref]
+        found = [t for t in await _open_tasks(uow, person) if t.number == item.ref]
         return found[0] if len(found) == 1 else None
     if item.kind == ItemKind.POSITION:
         listed = await listed_tasks(uow, person)

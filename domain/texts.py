@@ -587,8 +587,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "\nIt looks done. Tap “Ask for sign-off” to send it for review.",
     ),
     "report.which_task": (
-        "这条进展是关于哪项任务？请选择：",
-        "Which task is this report about? Please choose:",
+        "这条进展是关于哪项任务？请选择（也可以在消息开头写明序号，如“1.2 完成50%”）：",
+        "Which task is this report about? Please choose (or start the message with the task's "
+        "number, e.g. “1.2 50% done”):",
+    ),
+    "tasks.more_than_buttons": (
+        "任务较多，按钮只列出前 {shown} 项；其余任务请在消息开头写明序号报送，如“1.2 完成50%”。",
+        "Buttons cover the first {shown} tasks; report on the others by starting the message "
+        "with the number, e.g. “1.2 50% done”.",
     ),
     "batch.header": (
         "📝 <b>请核对本次报送</b>（{count} 项将记录）：",

@@ -10,7 +10,7 @@ from domain.errors import PermissionDenied
 from domain.texts import excerpt, split_message, text
 from handlers.callback_data import FocusTask
 from handlers.common import caller, is_private, language_of, reply
-from handlers.views import task_line, tasks_keyboard
+from handlers.views import MAX_TASK_BUTTONS, task_line, tasks_keyboard
 
 
 async def my_tasks(update: Update, context: BotContext) -> None:
@@ -30,6 +30,8 @@ async def my_tasks(update: Update, context: BotContext) -> None:
         [text("tasks.header", lang, count=len(tasks))]
         + [task_line(t, lang, now, services.policy) for t in tasks]
     )
+    if len(tasks) > MAX_TASK_BUTTONS:
+        body += "\n\n" + text("tasks.more_than_buttons", lang, shown=MAX_TASK_BUTTONS)
     parts = split_message(body)
     assert update.effective_chat is not None
     for i, part in enumerate(parts):

@@ -50,10 +50,17 @@ def task_line(task: TaskView, lang: str, now: datetime, policy: LightPolicy) -> 
     )
 
 
+# Telegram refuses more than 100 buttons (and long markup): lists of tasks show the first ones;
+# a message that starts with the 序号 reaches any task without a button.
+MAX_TASK_BUTTONS = 60
+MAX_CHOICE_BUTTONS = 30
+
+
 def tasks_keyboard(tasks: list[TaskView]) -> InlineKeyboardMarkup:
-    """One "report on" button per task, four to a row."""
+    """One "report on" button per task (the first MAX_TASK_BUTTONS), four to a row."""
     buttons = [
-        InlineKeyboardButton(f"✍️ {t.number}", callback_data=FocusTask(t.id).encode()) for t in tasks
+        InlineKeyboardButton(f"✍️ {t.number}", callback_data=FocusTask(t.id).encode())
+        for t in tasks[:MAX_TASK_BUTTONS]
     ]
     return InlineKeyboardMarkup([buttons[i : i + 4] for i in range(0, len(buttons), 4)])
 
@@ -109,7 +116,7 @@ def choice_keyboard(report_id: int, tasks: list[TaskView]) -> InlineKeyboardMark
                     callback_data=PickTask(report_id, t.id).encode(),
                 )
             ]
-            for t in tasks
+            for t in tasks[:MAX_CHOICE_BUTTONS]
         ]
     )
 

@@ -40,6 +40,12 @@ _ACKNOWLEDGED = [
     "close",
 ]
 
+# Telegram's inline keyboard limits as its servers enforce them (documented by their errors):
+# at most 100 buttons, 8 to a row, and a bounded markup size.
+MAX_INLINE_BUTTONS = 100
+MAX_ROW_BUTTONS = 8
+MAX_MARKUP_BYTES = 10 * 1024
+
 
 class ApiError(Exception):
     """A Bot API error answer: HTTP status ``code`` with a Telegram-style description."""
@@ -248,7 +254,14 @@ class BotApiMethods:
         if not isinstance(markup, dict):
             raise bad_request("can't parse reply keyboard markup JSON object")
         buttons: list[list[Button]] = []
-        for row in markup.get("inline_keyboard", []):
+        rows = markup.get("inline_keyboard", [])
+        if len(json.dumps(markup, ensure_ascii=False).encode()) > MAX_MARKUP_BYTES:
+            raise bad_request("reply markup is too long")
+        if sum(len(row) for row in rows) > MAX_INLINE_BUTTONS:
+            raise bad_request("BUTTONS_TOO_MUCH")
+        for row in rows:
+            if len(row) > MAX_ROW_BUTTONS:
+                raise bad_request("BUTTONS_TOO_WIDE")
             buttons.append([])
             for button in row:
                 data, url = button.get("callback_data"), button.get("url")

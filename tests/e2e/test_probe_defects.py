@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
 from bot.files import store_file
+from domain import importing
+from domain.model import PersonRow, Role, TaskKind, TaskRow, Workbook
 from storage.tables import EvidenceRow, PersonRoleRow, PersonRowT, ProgressUpdateRow
 from tests.e2e.conftest import ADMIN_ID, World, report_prompt, rows
 
@@ -157,3 +159,37 @@ async def test_a_stored_report_whose_acknowledgement_fails_is_acknowledged_later
     await wang.reply(ack, "补充：已形成调研报告")  # a reply to it still reports on 1.1
     assert "1.1" in (await wang.next_message()).text
     assert len(await rows(world, select(ProgressUpdateRow.id))) == 2
+
+
+async def test_an_official_with_120_open_tasks_gets_lists_telegram_accepts(world: World) -> None:
+    tasks = tuple(
+        TaskRow(
+            2 + i,
+            f"{i + 1}.1",
+            None,
+            f"问题{i}",
+            f"措施{i}",
+            "区发展改革委",
+            "王建国",
+            None,
+            date(2027, 6, 30),
+            TaskKind.BOUNDED,
+        )
+        for i in range(120)
+    )
+    people = (PersonRow(2, "王建国", "区发展改革委", frozenset({Role.OFFICIAL})),)
+    await importing.import_workbook(
+        uow=world.uow(), clock=world.clock, workbook=Workbook(people, tasks), campaign_name="大轮次"
+    )
+    wang = await world.join("王建国")
+    await wang.command("mytasks")
+    listing = await wang.messages_until_idle()
+    assert sum(len(row) for row in listing[-1].buttons) == 60
+    assert "其余任务请在消息开头写明序号" in listing[-1].text
+    await wang.send("本周召开专题会议")  # which task? buttons for the first ones, and a hint
+    question = await wang.next_message()
+    assert "序号" in question.text
+    assert sum(len(row) for row in question.buttons) == 30
+    await wang.send("117.1 完成40%")  # a task beyond the buttons, by its number
+    await world.sim.wait_until(lambda: "117.1" in question.text)  # the question became the ack
+    assert world.sim.state.errors == []

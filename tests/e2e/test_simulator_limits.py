@@ -252,3 +252,24 @@ async def test_forwarded_and_copied_messages_are_recorded(
     assert second.document.data == b"%PDF"
     with pytest.raises(BadRequest, match=r"(?i)message to forward not found"):
         await bot.forward_message(bob.id, alice.id, 999)
+
+
+@pytest.mark.parametrize(
+    ("rows", "error"),
+    [
+        ([[("x", f"d{i}")] for i in range(101)], "BUTTONS_TOO_MUCH"),
+        ([[(str(i), f"d{i}") for i in range(9)]], "BUTTONS_TOO_WIDE"),
+        ([[("长" * 60, f"{i:060d}")] for i in range(100)], "reply markup is too long"),
+    ],
+)
+async def test_keyboards_beyond_telegrams_limits_are_refused(
+    bot: Bot, alice: SimUser, rows: list[list[tuple[str, str]]], error: str
+) -> None:
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    markup = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t, callback_data=d) for t, d in row] for row in rows]
+    )
+    with pytest.raises(BadRequest, match=f"(?i){error}"):
+        await bot.send_message(alice.id, "选择", reply_markup=markup)
+    assert alice.inbox == []
