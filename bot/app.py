@@ -17,6 +17,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from bot.clock import SystemClock
 from bot.context import BotApp, Rhythm, Services
 from bot.files import TelegramFileFetcher
+from bot.intake import DurableQueue
 from bot.renderers import default_renderers
 from config.settings import Settings, parse_hours, parse_weekly
 from domain.commands import commands_for
@@ -109,6 +110,8 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> BotAp
     def new_uow() -> UnitOfWork:
         return SqlUnitOfWork(factory)
 
+    clock = wiring.clock or SystemClock()
+    queue = DurableQueue(new_uow, clock)
     api = settings.telegram_api_base_url
     builder = (
         ApplicationBuilder()
@@ -118,12 +121,12 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> BotAp
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         # bot_data is replaced by the Services object below; PTB insists on a no-arg type.
         .context_types(ContextTypes(bot_data=dict))
+        .update_queue(queue)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
     app = cast(BotApp, builder.build())
     limit = None if settings.uses_local_bot_api else settings.max_download_bytes
-    clock = wiring.clock or SystemClock()
     sender = OutboxSender(
         bot=app.bot,
         uow=new_uow,
@@ -168,6 +171,8 @@ async def _post_init(app: PtbApplication) -> None:  # type: ignore[type-arg]
     services = cast(Services, app.bot_data)
     me = app.bot.username
     log.info("rectibot started as @%s (database %s)", me, _safe_url(services))
+    if isinstance(app.update_queue, DurableQueue):  # a killed process's unfinished updates
+        await app.update_queue.replay(app.bot)
     for lang in ("zh", "en"):
         commands = [BotCommand(n, text(f"cmd.{n}", lang)) for n in commands_for(None)]
         await app.bot.set_my_commands(

@@ -1,20 +1,46 @@
-"""Incoming updates are processed once, even if Telegram or a restart delivers them again."""
+"""Incoming updates: stored before Telegram is told they arrived, handled once, replayed after a crash.
+
+The intake is at-least-once: an update is written down before the poller confirms it (so a kill
+loses nothing), handled, then marked done; one stored but not done when the process died is
+handled again on start. A second delivery of a handled update is stopped.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from domain.ports import Clock, UnitOfWork
 
 KEEP = timedelta(days=7)
 
 
-async def accept_update(*, uow: UnitOfWork, clock: Clock, update_id: int) -> bool:
-    """Record the update id; return False when it was already processed."""
+async def store_update(
+    *, uow: UnitOfWork, clock: Clock, update_id: int, payload: dict[str, Any]
+) -> bool:
+    """Write the raw update down; return False when it was stored before."""
     async with uow:
-        fresh = await uow.rhythm.first_time(update_id, clock.now())
-        if fresh:
-            if update_id % 1000 == 0:  # now and then, forget old ids
-                await uow.rhythm.forget_updates_before(clock.now() - KEEP)
-            await uow.commit()
+        fresh = await uow.rhythm.store_update(update_id, payload, clock.now())
+        if fresh and update_id % 1000 == 0:  # now and then, forget old handled ids
+            await uow.rhythm.forget_updates_before(clock.now() - KEEP)
+        await uow.commit()
         return fresh
+
+
+async def already_done(*, uow: UnitOfWork, update_id: int) -> bool:
+    """Tell whether the update was handled before (delivered again after a restart)."""
+    async with uow:
+        return await uow.rhythm.update_done(update_id)
+
+
+async def mark_done(*, uow: UnitOfWork, clock: Clock, update_id: int) -> None:
+    """Record that every handler has run for the update."""
+    async with uow:
+        await uow.rhythm.mark_update_done(update_id, clock.now())
+        await uow.commit()
+
+
+async def pending(*, uow: UnitOfWork) -> list[dict[str, Any]]:
+    """The updates a killed process stored but did not handle, oldest first."""
+    async with uow:
+        return await uow.rhythm.pending_updates()

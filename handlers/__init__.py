@@ -105,4 +105,6 @@ def register(app: BotApp) -> None:
             MessageHandler(PRIVATE & filters.UpdateType.MESSAGE, unsupported),
         ]
     )
+    # Last: mark the update handled (it runs after an error in an earlier group, too).
+    app.add_handler(TypeHandler(Update, membership.done), group=99)
     app.add_error_handler(errors.on_error)

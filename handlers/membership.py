@@ -11,12 +11,15 @@ from domain import inbox, reachability
 
 
 async def once(update: Update, context: BotContext) -> None:
-    """Stop an update that was already processed (delivered again after a restart)."""
-    services = context.bot_data
-    if not await inbox.accept_update(
-        uow=services.uow(), clock=services.clock, update_id=update.update_id
-    ):
+    """Stop an update that was already handled (delivered again after a restart)."""
+    if await inbox.already_done(uow=context.bot_data.uow(), update_id=update.update_id):
         raise ApplicationHandlerStop
+
+
+async def done(update: Update, context: BotContext) -> None:
+    """Runs after every other group: the update is handled, it is not replayed on start."""
+    services = context.bot_data
+    await inbox.mark_done(uow=services.uow(), clock=services.clock, update_id=update.update_id)
 
 
 async def my_chat_member(update: Update, context: BotContext) -> None:

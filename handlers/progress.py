@@ -61,8 +61,8 @@ async def on_message(update: Update, context: BotContext) -> None:
             message=incoming,
             merge_seconds=services.settings.report_merge_seconds,
         )
-        if outcome.duplicate:
-            return
+        if outcome.duplicate and outcome.report.ack_message_id is not None:
+            return  # handled before; a replay after a crash still owes the answer otherwise
         await _show_outcome(message, context, outcome, lang)
     if attachment is not None and attachment.not_saved:
         await message.reply_text(text("report.file_not_saved", lang, name=attachment.file_name))

@@ -1081,20 +1081,43 @@ class SqlRhythm(_Repo):
             )
             await self.session.flush()
 
-    async def first_time(self, update_id: int, now: datetime) -> bool:
-        """Record an incoming update; False if it was seen before."""
+    async def store_update(self, update_id: int, payload: dict[str, Any], now: datetime) -> bool:
+        """Keep an incoming update until it is handled; False if it was stored before."""
         if await self.session.get(ProcessedUpdateRow, update_id) is not None:
             return False
-        self.session.add(ProcessedUpdateRow(update_id=update_id, processed_at=now))
+        self.session.add(ProcessedUpdateRow(update_id=update_id, processed_at=now, payload=payload))
         try:
             await self.session.flush()
-        except IntegrityError:  # another replica took it between our check and insert
+        except IntegrityError:  # another replica stored it between our check and insert
             return False
         return True
 
+    async def update_done(self, update_id: int) -> bool:
+        """Tell whether the update was handled already (rows from before payloads: yes)."""
+        row = await self.session.get(ProcessedUpdateRow, update_id)
+        return row is not None and (row.done_at is not None or row.payload is None)
+
+    async def mark_update_done(self, update_id: int, now: datetime) -> None:
+        await self.session.execute(
+            update(ProcessedUpdateRow)
+            .where(ProcessedUpdateRow.update_id == update_id)
+            .values(done_at=now, payload=None)  # nothing personal is kept once handled
+        )
+
+    async def pending_updates(self) -> list[dict[str, Any]]:
+        """Updates stored but not handled (the process died meanwhile), oldest first."""
+        rows = await self.session.scalars(
+            select(ProcessedUpdateRow.payload)
+            .where(ProcessedUpdateRow.done_at.is_(None), ProcessedUpdateRow.payload.is_not(None))
+            .order_by(ProcessedUpdateRow.update_id)
+        )
+        return [dict(r) for r in rows if r is not None]
+
     async def forget_updates_before(self, moment: datetime) -> None:
         await self.session.execute(
-            delete(ProcessedUpdateRow).where(ProcessedUpdateRow.processed_at < moment)
+            delete(ProcessedUpdateRow).where(
+                ProcessedUpdateRow.processed_at < moment, ProcessedUpdateRow.done_at.is_not(None)
+            )
         )
 
     async def chat_for(self, chat_id: int) -> int:

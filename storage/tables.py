@@ -335,12 +335,16 @@ class SnapshotRow(Base):
 
 
 class ProcessedUpdateRow(Base):
-    """Incoming Telegram updates already handled (each is processed once)."""
+    """Incoming Telegram updates: stored before they are confirmed, marked done once handled."""
 
     __tablename__ = "processed_updates"
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # When it was received and stored (before Telegram was told it arrived).
     processed_at: Mapped[datetime] = mapped_column(TZDateTime, index=True)
+    # The raw update, kept until it is handled, so a killed process handles it after restart.
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    done_at: Mapped[datetime | None] = mapped_column(TZDateTime)
 
 
 class ChatMigrationRow(Base):

@@ -18,7 +18,7 @@ from domain.errors import (
     PermissionDenied,
     WorkbookRejected,
 )
-from domain.inbox import accept_update
+from domain.inbox import already_done, mark_done, pending, store_update
 from domain.lights import LightPolicy
 from domain.model import CampaignSource, PersonRow, Role, TaskKind, TaskRow, TaskStatus, Workbook
 from domain.ports import UnitOfWork
@@ -466,7 +466,14 @@ async def test_a_signoff_request_is_timestamped_for_the_pending_reminder(
         assert await uow.tasks.review_requested_at(task.id) == clock.now()
 
 
-async def test_an_update_id_is_accepted_only_once(uow_factory: Factory, clock: ManualClock) -> None:
-    assert await accept_update(uow=uow_factory(), clock=clock, update_id=77)
-    assert not await accept_update(uow=uow_factory(), clock=clock, update_id=77)
-    assert await accept_update(uow=uow_factory(), clock=clock, update_id=78)
+async def test_an_update_is_stored_once_replayed_until_done_then_forgotten(
+    uow_factory: Factory, clock: ManualClock
+) -> None:
+    payload = {"update_id": 77, "message": {"text": "进度60%"}}
+    assert await store_update(uow=uow_factory(), clock=clock, update_id=77, payload=payload)
+    assert not await store_update(uow=uow_factory(), clock=clock, update_id=77, payload=payload)
+    assert not await already_done(uow=uow_factory(), update_id=77)
+    assert await pending(uow=uow_factory()) == [payload]
+    await mark_done(uow=uow_factory(), clock=clock, update_id=77)
+    assert await already_done(uow=uow_factory(), update_id=77)
+    assert await pending(uow=uow_factory()) == []
