@@ -111,9 +111,13 @@ def docx_paragraphs(data: bytes, filename: str = "notice.docx") -> list[str]:
                 _part(archive, "word/styles.xml", filename),
             )
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
-        # RuntimeError: encrypted member; NotImplementedError: unknown compression method.
+        # RuntimeError: encrypted member (RecursionError too: absurdly nested numbering);
+        # NotImplementedError: unknown compression method.
         raise NoticeUnreadable(filename) from exc
-    return [text for text in _paragraph_texts(document, numbering) if text]
+    try:
+        return [text for text in _paragraph_texts(document, numbering) if text]
+    except RecursionError as exc:  # elements nested thousands deep: no real notice looks so
+        raise NoticeUnreadable(filename) from exc
 
 
 def _check_sizes(members: Sequence[zipfile.ZipInfo], filename: str) -> None:
@@ -129,6 +133,17 @@ def _check_sizes(members: Sequence[zipfile.ZipInfo], filename: str) -> None:
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
+_DECLARED = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
+
+
+def _plain_utf8(raw: bytes) -> bool:
+    """Word writes its parts in UTF-8; another encoding (UTF-16 …) could hide a DTD from _DTD."""
+    if b"\x00" in raw or raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    declared = _DECLARED.match(raw[:200])
+    return declared is None or declared.group(1).lower() in (b"utf-8", b"utf8")
+
+
 def _part(archive: zipfile.ZipFile, name: str, filename: str) -> ET.Element | None:
     """Parse one XML part, or None when absent; DTDs are refused (entity expansion attacks)."""
     try:
@@ -137,7 +152,7 @@ def _part(archive: zipfile.ZipFile, name: str, filename: str) -> ET.Element | No
         return None
     with archive.open(info) as stream:
         raw = stream.read(MAX_UNCOMPRESSED_BYTES + 1)  # bounded by _check_sizes
-    if len(raw) > MAX_UNCOMPRESSED_BYTES or _DTD.search(raw):
+    if len(raw) > MAX_UNCOMPRESSED_BYTES or _DTD.search(raw) or not _plain_utf8(raw):
         raise NoticeUnreadable(filename)
     try:
         return ET.fromstring(raw)

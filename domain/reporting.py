@@ -397,6 +397,12 @@ async def _link(uow: UnitOfWork, clock: Clock, chat_id: int, message_id: int, ta
     )
 
 
+async def own_report(*, uow: UnitOfWork, person: Person, report_id: int) -> Report:
+    """Return one of the person's own reports; NotFound for anyone else's."""
+    async with uow:
+        return await _own_report(uow, person, report_id)
+
+
 async def task_for_owner(*, uow: UnitOfWork, person: Person, task_id: int) -> TaskView:
     """Return one of the person's own tasks (never someone else's)."""
     async with uow:

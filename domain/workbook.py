@@ -431,7 +431,9 @@ def _sheet_lines(
         _Line(row, {col_name: filled[row].get(col, _EMPTY) for col_name, col in positions.items()})
         for row in sorted(grid)
         # Emptiness is judged on the cells as typed, so merged fill alone does not make a row.
-        if row > header_row and any(col in grid[row] for col in positions.values())
+        if row > header_row
+        and any(col in grid[row] for col in positions.values())
+        and not _repeats_header(filled[row], positions)
     ]
     if len(lines) > MAX_DATA_ROWS:
         errors.append(
@@ -444,6 +446,13 @@ def _sheet_lines(
         )
         return None
     return lines
+
+
+def _repeats_header(cells: dict[int, _Cell], positions: dict[str, int]) -> bool:
+    """A second header row (a header cell merged over two rows fills down into it) is no data."""
+    return any(
+        _compact(str(cells[col].value)) == name for name, col in positions.items() if col in cells
+    )
 
 
 def _cell_grid(sheet: Any) -> dict[int, dict[int, _Cell]]:

@@ -18,7 +18,7 @@ from telegram.error import TelegramError
 from bot.context import BotContext, Services
 from domain import accounts
 from domain.commands import commands_for, may_coordinate
-from domain.errors import PermissionDenied
+from domain.errors import PermissionDenied, PrivateOnly
 from domain.model import Person
 from domain.texts import split_message, text
 
@@ -76,8 +76,10 @@ async def set_menu(context: BotContext, chat: Chat | int, person: Person | None)
 async def desk_caller(update: Update, context: BotContext) -> Person:
     """Return the caller if they work the desk, in a private chat (links and files are personal)."""
     person = await caller(update, context)
-    if not may_coordinate(person) or not is_private(update):
+    if not may_coordinate(person):
         raise PermissionDenied()
+    if not is_private(update):  # the right person in the wrong place: say where to go
+        raise PrivateOnly()
     return person
 
 

@@ -246,7 +246,11 @@ async def pick_task(update: Update, context: BotContext, payload: PickTask) -> N
 
 async def ask_percent(update: Update, context: BotContext, payload: AskPercent) -> None:
     """Replace the buttons with the percent choices."""
-    await caller(update, context)  # strangers get the refusal, not the buttons
+    person = await caller(update, context)  # strangers get the refusal, not the buttons
+    # Only the report's author may correct it: a forged id is refused, the message kept.
+    await reporting.own_report(
+        uow=context.bot_data.uow(), person=person, report_id=payload.report_id
+    )
     query = update.callback_query
     assert query is not None
     await query.answer()

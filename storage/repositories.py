@@ -19,6 +19,8 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -1037,12 +1039,15 @@ class SqlRhythm(_Repo):
         return await self.session.scalar(select(StateRow.value).where(StateRow.name == name))
 
     async def set_state(self, name: str, value: str) -> None:
-        row = await self.session.get(StateRow, name)
-        if row is None:
-            self.session.add(StateRow(name=name, value=value))
-        else:
-            row.value = value
-        await self.session.flush()
+        # An upsert: two tickers starting at once on PostgreSQL must not both INSERT.
+        bind = self.session.bind
+        insert_for = (
+            pg_insert if bind is not None and bind.dialect.name == "postgresql" else sqlite_insert
+        )
+        statement = insert_for(StateRow).values(name=name, value=value)
+        await self.session.execute(
+            statement.on_conflict_do_update(index_elements=[StateRow.name], set_={"value": value})
+        )
 
     async def snapshot(self, campaign_id: int, period: str) -> dict[str, Any] | None:
         return await self.session.scalar(

@@ -193,3 +193,34 @@ async def test_an_official_with_120_open_tasks_gets_lists_telegram_accepts(world
     await wang.send("117.1 完成40%")  # a task beyond the buttons, by its number
     await world.sim.wait_until(lambda: "117.1" in question.text)  # the question became the ack
     assert world.sim.state.errors == []
+
+
+async def test_the_percent_buttons_are_not_shown_for_someone_elses_report(
+    world: World, putuo_bytes: bytes
+) -> None:
+    await world.import_putuo(putuo_bytes)
+    wang, li = await world.join("王建国"), await world.join("李晓燕")
+    await wang.reply(await report_prompt(wang, "1.1"), "完成30%")
+    wang_ack = await wang.next_message()
+    await li.reply(await report_prompt(li, "1.2"), "完成20%")
+    li_ack = await li.next_message()
+    foreign = wang_ack.buttons[0][0].callback_data  # AskPercent of 王建国's report
+    assert foreign is not None
+    answer = await li.wait_callback_answer(await li.press(li_ack, data=foreign))
+    assert answer.text is not None
+    assert "不属于您" in answer.text
+    await world.settle()
+    assert [b.text for row in li_ack.buttons for b in row] == ["更正进度", "申请销号", "撤回"]
+
+
+async def test_desk_commands_in_a_group_point_to_the_private_chat(
+    world: World, putuo_bytes: bytes
+) -> None:
+    await world.import_putuo(putuo_bytes)
+    gao = await world.join("高飞")
+    group = world.sim.group("工作群", members=[gao])
+    for command in ("invite", "invites", "template"):
+        await gao.command(command, chat=group)
+        answer = (await group.next_message()).text
+        assert "私聊" in answer, (command, answer)
+        assert "没有权限" not in answer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
@@ -534,3 +535,13 @@ async def test_a_failing_run_is_reported_once_and_the_others_still_go_out(
     assert not [kind for kind, *_ in await outbox(uow_factory) if kind == "digest"]
     async with uow_factory() as uow:
         assert await uow.rhythm.run_status("digest", "2026-W11") == "failed"
+
+
+async def test_two_tickers_starting_at_once_do_not_collide(uow_factory: Factory) -> None:
+    clock = ManualClock(datetime(2026, 3, 5, 8, 0, tzinfo=SHANGHAI))
+    await setup(uow_factory, clock)
+    first, second = await asyncio.gather(
+        tick_at(uow_factory, clock), tick_at(uow_factory, clock), return_exceptions=True
+    )
+    assert not isinstance(first, BaseException), first
+    assert not isinstance(second, BaseException), second

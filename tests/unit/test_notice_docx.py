@@ -288,3 +288,29 @@ def test_a_document_type_definition_is_refused() -> None:
     data = docx([para("&b;")], extra=entities)
     with pytest.raises(NoticeUnreadable):
         read_notice(data, "实体.docx")
+
+
+def utf16_document(body: str) -> bytes:
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("word/document.xml", body.encode("utf-16"))
+    return buffer.getvalue()
+
+
+def test_a_document_type_definition_hidden_in_utf16_is_refused() -> None:
+    body = (
+        '<?xml version="1.0" encoding="UTF-16"?>'
+        '<!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+        f'<w:document xmlns:w="{W}"><w:body>{para("&b;")}</w:body></w:document>'
+    )
+    with pytest.raises(NoticeUnreadable) as caught:
+        read_notice(utf16_document(body), "实体.docx")
+    assert caught.value.key == "error.notice_damaged"
+
+
+def test_a_deeply_nested_document_gets_the_clear_refusal() -> None:
+    nested = "<w:sdt>" * 5000 + para("一、整改情况") + "</w:sdt>" * 5000
+    with pytest.raises(NoticeUnreadable) as caught:
+        read_notice(docx([nested]), "嵌套.docx")
+    assert caught.value.key == "error.notice_damaged"

@@ -870,3 +870,15 @@ def test_a_huge_merged_range_is_refused_before_openpyxl_expands_it(ref: str, quo
 def test_ordinary_merged_problem_cells_still_read() -> None:
     data = with_merged_range(PUTUO.read_bytes(), "K200:M300")
     assert len(read_workbook(data, allow_admin=False).tasks) == 152
+
+
+def test_a_two_row_header_with_merged_cells_is_not_read_as_a_task() -> None:
+    sub_header = ["", "", "", "", "单位名称", "", "", "", ""]
+
+    def merge_header(sheet: Any) -> None:
+        for column in "ABCDFGHI":
+            sheet.merge_cells(f"{column}1:{column}2")
+
+    data = book(tasks=[sub_header, task()], tweak={"整改任务": merge_header})
+    tasks = parse(data).tasks
+    assert [t.number for t in tasks] == ["1.1"]
