@@ -7,13 +7,14 @@ import logging
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
+    CallbackQuery,
     Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 
 from bot.context import BotContext, Services
 from domain import accounts
@@ -91,3 +92,15 @@ async def choose(update: Update, body: str, options: list[tuple[str, str]]) -> N
         [[InlineKeyboardButton(label, callback_data=data)] for label, data in options[:20]]
     )
     await chat.send_message(body, reply_markup=markup)
+
+
+async def clear_buttons(query: CallbackQuery) -> None:
+    """Remove the buttons under a decided message; a message without any is fine as it is.
+
+    The decision is already stored: a refused edit (no keyboard, too old) must not turn it
+    into an error reply.
+    """
+    try:
+        await query.edit_message_reply_markup(None)
+    except BadRequest as exc:
+        log.info("could not clear the buttons of a decided message: %s", exc)

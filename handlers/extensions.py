@@ -12,7 +12,7 @@ from domain.model import Person, TaskView
 from domain.ports import Prompt
 from domain.texts import text
 from handlers.callback_data import AskExtension, DecideExtension
-from handlers.common import caller, is_private, language_of, reply
+from handlers.common import caller, clear_buttons, is_private, language_of, reply
 
 ASK = "extension_ask"
 DATE = "extension_date"
@@ -110,7 +110,7 @@ async def decide_pressed(update: Update, context: BotContext, payload: DecideExt
             default_lang=services.settings.default_language,
         )
         await query.answer()
-        await query.edit_message_reply_markup(None)
+        await clear_buttons(query)
         await _decided(update, context, view, lang)
         return
     view = await extensions.check_decidable(

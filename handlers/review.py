@@ -9,7 +9,7 @@ from domain import prompts, review
 from domain.ports import Prompt
 from domain.texts import excerpt, text
 from handlers.callback_data import SendBack, SignOff
-from handlers.common import caller, language_of, reply
+from handlers.common import caller, clear_buttons, language_of, reply
 
 SEND_BACK = "send_back"
 
@@ -43,7 +43,7 @@ async def sign_off(update: Update, context: BotContext, payload: SignOff) -> Non
     if outcome.problem_rectified:
         done += "\n" + text("review.problem_rectified", lang, problem=excerpt(outcome.task.problem))
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await clear_buttons(query)
     await reply(update, done)
 
 

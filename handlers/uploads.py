@@ -17,7 +17,7 @@ from domain.texts import Html, clean_input, excerpt, split_message, text
 from domain.workbook_marks import mark_errors
 from handlers import progress
 from handlers.callback_data import ImportCancel, ImportConfirm
-from handlers.common import caller, is_private, language_of, reply
+from handlers.common import caller, clear_buttons, is_private, language_of, reply
 
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".et")
 MAX_LISTED_ERRORS = 30
@@ -164,7 +164,7 @@ async def confirm(update: Update, context: BotContext, payload: ImportConfirm) -
         )
     except WorkbookRejected as rejected:  # the people list changed since the preview
         await query.answer()
-        await query.edit_message_reply_markup(None)
+        await clear_buttons(query)
         await _send_errors(update, rejected.errors, None, "", language_of(person, services))
         return
     await query.answer()

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from bot.files import store_file
 from domain import importing
 from domain.model import PersonRow, Role, TaskKind, TaskRow, Workbook
-from storage.tables import EvidenceRow, PersonRoleRow, PersonRowT, ProgressUpdateRow
+from handlers.callback_data import SignOff
+from storage.tables import EvidenceRow, PersonRoleRow, PersonRowT, ProgressUpdateRow, TaskRowT
 from tests.e2e.conftest import ADMIN_ID, World, report_prompt, rows
 
 
@@ -224,3 +225,23 @@ async def test_desk_commands_in_a_group_point_to_the_private_chat(
         answer = (await group.next_message()).text
         assert "私聊" in answer, (command, answer)
         assert "没有权限" not in answer
+
+
+async def test_a_sign_off_pressed_on_a_message_without_buttons_is_done_without_an_error(
+    world: World, putuo_bytes: bytes
+) -> None:
+    await world.import_putuo(putuo_bytes)
+    wang, gao = await world.join("王建国"), await world.join("高飞")
+    await wang.reply(await report_prompt(wang, "1.1"), "已整改到位")
+    ack = await wang.next_message()
+    await wang.wait_callback_answer(await wang.press(ack, "申请销号"))
+    await gao.command("board")
+    board = await gao.next_message()  # a message with no buttons at all
+    task_id = int((await rows(world, select(TaskRowT.id).where(TaskRowT.number == "1.1")))[0][0])
+    await gao.wait_callback_answer(await gao.press(board, data=SignOff(task_id).encode()))
+    replies = await gao.messages_until_idle()
+    assert any("已同意" in r.text or "销号" in r.text for r in replies)
+    assert not any("出错" in r.text for r in replies)
+    assert (await rows(world, select(TaskRowT.status).where(TaskRowT.id == task_id))) == [
+        ("closed",)
+    ]
