@@ -124,6 +124,7 @@ class BotApiMethods:
     def __init__(self, state: SimState) -> None:
         self.state = state
         self.stopping = False
+        self._polls = 0  # getUpdates calls so far: a newer one ends an older one with 409
         self.handlers: dict[str, Handler] = {
             "getMe": self.get_me,
             "getUpdates": self.get_updates,
@@ -166,7 +167,20 @@ class BotApiMethods:
         return self.state.bot_user
 
     async def get_updates(self, p: Params) -> list[JSON]:
-        """Confirm updates below offset and long-poll for new ones."""
+        """Confirm updates below offset and long-poll for new ones.
+
+        Like Telegram: refused while a webhook is set, and a newer getUpdates ends an older one
+        still waiting with 409 (two pollers of one bot keep knocking each other out).
+        """
+        if self.state.webhook is not None:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
+        self._polls += 1
+        mine = self._polls
+        self.state.pulse.fire()  # wake an older poll so it learns it was replaced
         offset, limit = p.integer("offset"), p.integer("limit") or 100
         allowed = p.obj("allowed_updates")
         if allowed is not None:
@@ -177,7 +191,15 @@ class BotApiMethods:
         elif offset is not None:
             updates[:] = [u for u in updates if u["update_id"] >= offset]
         timeout = float(p.values.get("timeout") or 0)
-        await self.state.pulse.wait_for(lambda: bool(self._deliverable()) or self.stopping, timeout)
+        await self.state.pulse.wait_for(
+            lambda: bool(self._deliverable()) or self.stopping or self._polls != mine, timeout
+        )
+        if self._polls != mine:
+            raise ApiError(
+                409,
+                "Conflict: terminated by other getUpdates request; make sure that only one bot "
+                "instance is running",
+            )
         return self._deliverable()[: max(1, min(limit, 100))]
 
     def _deliverable(self) -> list[JSON]:

@@ -24,6 +24,7 @@ from telegram import (
 from telegram.constants import MessageEntityType
 from telegram.error import (
     BadRequest,
+    Conflict,
     EndPointNotFound,
     Forbidden,
     InvalidToken,
@@ -559,3 +560,21 @@ async def test_messages_until_idle_says_when_the_bot_sent_nothing(
 async def test_get_chat_returns_full_info(bot: Bot, alice: SimUser) -> None:
     chat = await bot.get_chat(alice.id)
     assert (chat.id, chat.type, chat.username) == (alice.id, "private", "wangjg")
+
+
+async def test_a_second_poller_ends_the_first_with_409(bot: Bot, sim: BotApiSimulator) -> None:
+    async with Bot(TOKEN, base_url=sim.base_url) as other:
+        waiting = asyncio.create_task(bot.get_updates(timeout=5))
+        await asyncio.sleep(0.1)  # the first long poll is waiting on the server
+        second = asyncio.create_task(other.get_updates(timeout=1))
+        with pytest.raises(Conflict, match="terminated by other getUpdates"):
+            await waiting
+        assert await second == ()
+
+
+async def test_get_updates_is_refused_while_a_webhook_is_set(bot: Bot) -> None:
+    await bot.set_webhook("https://example.org/hook")
+    with pytest.raises(Conflict, match="webhook is active"):
+        await bot.get_updates(timeout=0)
+    await bot.delete_webhook()
+    assert await bot.get_updates(timeout=0) == ()
