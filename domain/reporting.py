@@ -110,8 +110,10 @@ async def receive_message(
         await _reparse(uow, report)
         if message.attachment is not None:
             await uow.reports.add_evidence(report=report, attachment=message.attachment, now=now)
-        task = await apply_report(uow, report, now) if report.task_id else None
-        await uow.reports.save(report)
+        # A new report's only evidence is this message's file, already filed under its task.
+        task = await apply_report(uow, report, now, attach=merged) if report.task_id else None
+        if task is None:  # apply_report saved it otherwise
+            await uow.reports.save(report)
         choices = await _open_tasks(uow, person) if task is None else []
         await uow.audit.record(
             at=now,
@@ -125,7 +127,11 @@ async def receive_message(
                 "file": message.attachment.file_unique_id if message.attachment else None,
             },
         )
-        count = await uow.reports.evidence_count(report.id)
+        count = (
+            await uow.reports.evidence_count(report.id)
+            if merged
+            else int(message.attachment is not None)
+        )
         await uow.commit()
         return ReportOutcome(
             report,
@@ -488,15 +494,21 @@ async def _reparse(uow: UnitOfWork, report: Report) -> None:
     report.done = parsed.done
 
 
-async def apply_report(uow: UnitOfWork, report: Report, now: datetime) -> TaskView:
-    """Attach the report to its task and recompute the task from its live reports."""
+async def apply_report(
+    uow: UnitOfWork, report: Report, now: datetime, *, attach: bool = True
+) -> TaskView:
+    """Save the report on its task and recompute the task from its live reports.
+
+    With ``attach`` its evidence sent before it was placed is filed under the task too.
+    """
     assert report.task_id is not None
     task = await uow.tasks.view(report.task_id)
     assert task is not None
     if report.previous_status is None:  # the task's state before this report
         report.previous_percent, report.previous_status = task.percent, task.status
     await uow.reports.save(report)
-    await uow.reports.attach_evidence(report.id, task.id)
+    if attach:
+        await uow.reports.attach_evidence(report.id, task.id)
     return await recompute_task(uow, task.id)
 
 

@@ -21,7 +21,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -1088,14 +1087,16 @@ class SqlRhythm(_Repo):
 
     async def store_update(self, update_id: int, payload: dict[str, Any], now: datetime) -> bool:
         """Keep an incoming update until it is handled; False if it was stored before."""
-        if await self.session.get(ProcessedUpdateRow, update_id) is not None:
-            return False
-        self.session.add(ProcessedUpdateRow(update_id=update_id, processed_at=now, payload=payload))
-        try:
-            await self.session.flush()
-        except IntegrityError:  # another replica stored it between our check and insert
-            return False
-        return True
+        bind = self.session.bind
+        insert_for = (
+            pg_insert if bind is not None and bind.dialect.name == "postgresql" else sqlite_insert
+        )
+        result = await self.session.execute(
+            insert_for(ProcessedUpdateRow)
+            .values(update_id=update_id, processed_at=now, payload=payload)
+            .on_conflict_do_nothing(index_elements=[ProcessedUpdateRow.update_id])
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def update_done(self, update_id: int) -> bool:
         """Tell whether the update was handled already (rows from before payloads: yes)."""
