@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -64,6 +64,13 @@ from storage.tables import (
 class _Repo:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    def _insert_for(self) -> Callable[[Any], Any]:
+        """The dialect's INSERT, which has ON CONFLICT (an upsert both engines understand)."""
+        bind = self.session.bind
+        return (
+            pg_insert if bind is not None and bind.dialect.name == "postgresql" else sqlite_insert
+        )
 
 
 class SqlPeople(_Repo):
@@ -1039,10 +1046,7 @@ class SqlRhythm(_Repo):
 
     async def set_state(self, name: str, value: str) -> None:
         # An upsert: two tickers starting at once on PostgreSQL must not both INSERT.
-        bind = self.session.bind
-        insert_for = (
-            pg_insert if bind is not None and bind.dialect.name == "postgresql" else sqlite_insert
-        )
+        insert_for = self._insert_for()
         statement = insert_for(StateRow).values(name=name, value=value)
         await self.session.execute(
             statement.on_conflict_do_update(index_elements=[StateRow.name], set_={"value": value})
@@ -1087,10 +1091,7 @@ class SqlRhythm(_Repo):
 
     async def store_update(self, update_id: int, payload: dict[str, Any], now: datetime) -> bool:
         """Keep an incoming update until it is handled; False if it was stored before."""
-        bind = self.session.bind
-        insert_for = (
-            pg_insert if bind is not None and bind.dialect.name == "postgresql" else sqlite_insert
-        )
+        insert_for = self._insert_for()
         result = await self.session.execute(
             insert_for(ProcessedUpdateRow)
             .values(update_id=update_id, processed_at=now, payload=payload)

@@ -14,19 +14,24 @@ from tests.e2e.conftest import ADMIN_ID, BOT_USERNAME, TOKEN
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def bot_env(sim: BotApiSimulator, database_url: str, tmp_path: Path) -> dict[str, str]:
+    """The environment of a `python -m bot` process pointed at the simulator."""
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": sim.base_url.removesuffix("/bot"),
+        "DATABASE_URL": database_url,
+        "DATA_DIR": str(tmp_path / "data"),
+        "ADMIN_TELEGRAM_IDS": str(ADMIN_ID),
+    }
+
+
 async def test_the_run_command_migrates_polls_and_answers(
     database_url: str, tmp_path: Path
 ) -> None:
     async with BotApiSimulator(token=TOKEN, bot_username=BOT_USERNAME) as sim:
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": sim.base_url.removesuffix("/bot"),
-            "DATABASE_URL": database_url,
-            "DATA_DIR": str(tmp_path / "data"),
-            "ADMIN_TELEGRAM_IDS": str(ADMIN_ID),
-        }
+        env = bot_env(sim, database_url, tmp_path)
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -55,15 +60,7 @@ async def test_a_second_bot_on_the_same_sqlite_file_is_refused_with_one_sentence
 ) -> None:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'data' / 'rectibot.sqlite3'}"
     async with BotApiSimulator(token=TOKEN, bot_username=BOT_USERNAME) as sim:
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": sim.base_url.removesuffix("/bot"),
-            "DATABASE_URL": database_url,
-            "DATA_DIR": str(tmp_path / "data"),
-            "ADMIN_TELEGRAM_IDS": str(ADMIN_ID),
-        }
+        env = bot_env(sim, database_url, tmp_path)
 
         async def start() -> asyncio.subprocess.Process:
             return await asyncio.create_subprocess_exec(
