@@ -92,18 +92,31 @@ async def tick(
         last = datetime.fromisoformat(last_raw)
         started = datetime.fromisoformat(await uow.rhythm.get_state(STARTED) or last_raw)
         start = max(last - policy.catch_up, now - MAX_LOOKBACK, started)
-        tasks = await uow.tasks.open_views()
-        people = await uow.people.active()
+        # Ask what is due before loading anything: most ticks (every minute) have nothing to do.
         # A deadline outside the sane window (old data) would overflow the date arithmetic.
-        due_dates = {t.due_on for t in tasks if t.due_on is not None and in_window(t.due_on)}
+        due_dates = {d for d in await uow.tasks.open_due_dates() if in_window(d)}
         runs = sorted(
             [*periodic_runs(start, now, policy), *deadline_runs(due_dates, start, now, policy)],
             key=lambda r: r.due_at,
         )
+        pending = [
+            r
+            for r in runs
+            if (is_late(r, now, policy) or policy.in_window(now))  # else: wait for the window
+            and await uow.rhythm.run_status(r.kind, r.period) is None
+        ]
+        gaps = [
+            year
+            for year in policy.calendar.years_without_data(_gap_years(now, policy))
+            if await uow.rhythm.run_status(Kind.CALENDAR_GAP.value, str(year)) is None
+        ]
+        if not pending and not gaps:
+            await uow.commit()
+            return result
+        tasks = await uow.tasks.open_views()
+        people = await uow.people.active()
         job = _Job(uow, now, policy, lights, audience, render, tasks, people)
-        for run in runs:
-            if await uow.rhythm.run_status(run.kind, run.period) is not None:
-                continue
+        for run in pending:
             if is_late(run, now, policy):
                 await uow.rhythm.record_run(
                     kind=run.kind,
@@ -135,6 +148,12 @@ async def tick(
         result.enqueued += await job.calendar_gaps()
         await uow.commit()
     return result
+
+
+def _gap_years(now: datetime, policy: RhythmPolicy) -> list[int]:
+    """The years whose holiday data matters now: this one, and the next in December."""
+    today = now.astimezone(policy.tz).date()
+    return [today.year, today.year + 1] if today.month == 12 else [today.year]
 
 
 async def _isolated(uow: UnitOfWork, job: _Job, run: Run) -> int | None:
@@ -691,11 +710,8 @@ class _Job:
 
     async def calendar_gaps(self) -> int:
         """Say once per year, to the log and the coordinators, when holidays are unknown."""
-        years = {self.today.year}
-        if self.today.month == 12:
-            years.add(self.today.year + 1)
         count = 0
-        for year in self.policy.calendar.years_without_data(sorted(years)):
+        for year in self.policy.calendar.years_without_data(_gap_years(self.now, self.policy)):
             if await self.uow.rhythm.run_status(Kind.CALENDAR_GAP.value, str(year)) is not None:
                 continue
             log.warning("no public-holiday data for %s: Monday to Friday is assumed", year)

@@ -502,6 +502,16 @@ class SqlTasks(_Repo):
         )
         return [_view(r) for r in await self.session.execute(stmt)]
 
+    async def open_due_dates(self) -> set[date]:
+        """The distinct deadlines of open rounds: all a tick needs to know what is due."""
+        rows = await self.session.scalars(
+            select(TaskRowT.due_on)
+            .join(CampaignRow, CampaignRow.id == TaskRowT.campaign_id)
+            .where(CampaignRow.is_open.is_(True), TaskRowT.due_on.is_not(None))
+            .distinct()
+        )
+        return {d for d in rows if d is not None}
+
     async def review_requested_at(self, task_id: int) -> datetime | None:
         return await self.session.scalar(
             select(TaskRowT.review_requested_at).where(TaskRowT.id == task_id)
