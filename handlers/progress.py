@@ -12,7 +12,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.context import BotContext, Services
-from domain import accounts, reporting
+from domain import reporting
 from domain.model import Person
 from domain.ports import Attachment
 from domain.reporting import IncomingMessage, ReportOutcome
@@ -63,7 +63,7 @@ async def on_message(update: Update, context: BotContext) -> None:
         )
         if outcome.duplicate and outcome.report.ack_message_id is not None:
             return  # handled before; a replay after a crash still owes the answer otherwise
-        await _show_outcome(message, context, outcome, lang)
+        await _show_outcome(message, context, person, outcome, lang)
     if attachment is not None and attachment.not_saved:
         await message.reply_text(text("report.file_not_saved", lang, name=attachment.file_name))
     elif attachment is not None and not attachment.fetched:
@@ -96,11 +96,15 @@ async def on_edit(update: Update, context: BotContext) -> None:
         text=edited.text,
     )
     if outcome is not None:
-        await _show_outcome(message, context, outcome, language_of(person, services))
+        await _show_outcome(message, context, person, outcome, language_of(person, services))
 
 
 async def _show_outcome(
-    message: Message, context: BotContext, outcome: ReportOutcome, lang: str
+    message: Message,
+    context: BotContext,
+    person: Person,
+    outcome: ReportOutcome,
+    lang: str,
 ) -> None:
     report = outcome.report
     if outcome.task is None:
@@ -125,7 +129,6 @@ async def _show_outcome(
         sent = await _reply_with_retries(message, body, markup)
     except TelegramError as exc:  # the report is stored: say so later, never "try again"
         log.warning("acknowledgement of report %s deferred to the outbox: %s", report.id, exc)
-        person = await caller_of_message(context, message)
         await reporting.queue_ack(
             uow=context.bot_data.uow(),
             clock=context.bot_data.clock,
@@ -178,14 +181,6 @@ def _pairs(markup: InlineKeyboardMarkup | None) -> list[list[tuple[str, str]]] |
         [(b.text, str(b.callback_data)) for b in row if b.callback_data is not None]
         for row in markup.inline_keyboard
     ]
-
-
-async def caller_of_message(context: BotContext, message: Message) -> Person:
-    """The bound person who sent the message (already known to be bound)."""
-    assert message.from_user is not None
-    return await accounts.identify(
-        uow=context.bot_data.uow(), telegram_user_id=message.from_user.id
-    )
 
 
 async def _attachment(message: Message, context: BotContext) -> Attachment | None:
