@@ -3,6 +3,7 @@
     python bench/inbound.py                    # 500 officials, 3 repeats, SQLite in a temp folder
     python bench/inbound.py -n 200 --repeat 5  # a shorter run, more repeats
     python bench/inbound.py --breakdown        # also the SQL statements per report, by kind
+    python bench/inbound.py --profile out.prof # cProfile of rectibot's bursts (inflates its times)
     python bench/inbound.py --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 
 Every official is bound and owns exactly one open task, so a plain "已完成调研，进度60%" becomes a
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import math
 import multiprocessing as mp
 import os
@@ -71,6 +73,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 WEDNESDAY = datetime(2026, 3, 4, 10, 0, tzinfo=SHANGHAI)
 _TABLE = re.compile(r'\b(?:FROM|INTO|UPDATE)\s+"?(\w+)', re.IGNORECASE)
 _NESTED = re.compile(r"\([^()]*\)")
+
+# Set by --profile: profiles the rectibot side's bursts (the echo side is never profiled).
+PROFILE: cProfile.Profile | None = None
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 # What the child reports for one burst: first push (monotonic), reply latencies in seconds,
@@ -253,8 +258,12 @@ async def measure(conn: Connection, app: AnyApp, n: int, counter: SqlCounter) ->
     await app.update_queue.join()  # PTB's task_done comes after the handlers: the idle point
     counter.reset()
     cpu = time.process_time()
+    if PROFILE is not None:
+        PROFILE.enable()
     first_push, latencies, acknowledged, refused = await order("go")
     await app.update_queue.join()  # rectibot stores the ack's message id after sending it
+    if PROFILE is not None:
+        PROFILE.disable()
     seconds = time.monotonic() - first_push
     cpu = time.process_time() - cpu
     if acknowledged < n:
@@ -453,6 +462,7 @@ def main() -> None:
         "--database-url", help="a PostgreSQL server to create a throwaway database on"
     )
     parser.add_argument("--breakdown", action="store_true", help="SQL statements by kind")
+    parser.add_argument("--profile", type=Path, help="write cProfile stats of rectibot's bursts")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds to wait per burst")
     args = parser.parse_args()
 
@@ -462,8 +472,13 @@ def main() -> None:
     counter = SqlCounter()
     rectibot: list[Run] = []
     bare: list[Run] = []
+    global PROFILE
     for i in range(1, args.repeat + 1):
+        PROFILE = cProfile.Profile() if args.profile else None
         rectibot.append(run(rectibot_side, args.n, args.database_url, counter, args.timeout))
+        if PROFILE is not None:
+            PROFILE.dump_stats(args.profile)
+        PROFILE = None
         print(describe(f"rectibot {i}/{args.repeat}", rectibot[-1]))
         bare.append(run(echo_side, args.n, None, counter, args.timeout))
         print(describe(f"echo bot {i}/{args.repeat}", bare[-1]))

@@ -13,11 +13,12 @@ from telegram import BotCommand, BotCommandScopeDefault
 from telegram.constants import ParseMode
 from telegram.ext import Application as PtbApplication
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import HTTPXRequest
 
 from bot.clock import SystemClock
 from bot.context import BotApp, Rhythm, Services
 from bot.files import TelegramFileFetcher
-from bot.intake import DurableQueue
+from bot.intake import DurableBot, DurableQueue
 from bot.renderers import default_renderers
 from config.settings import Settings, parse_hours, parse_weekly
 from domain.commands import commands_for
@@ -113,12 +114,18 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> BotAp
     clock = wiring.clock or SystemClock()
     queue = DurableQueue(new_uow, clock)
     api = settings.telegram_api_base_url
+    bot = DurableBot(
+        token,
+        base_url=wiring.base_url or f"{api}/bot",
+        base_file_url=wiring.base_file_url or f"{api}/file/bot",
+        defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz),
+        request=HTTPXRequest(connection_pool_size=256),  # PTB's builder defaults
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+    )
+    bot.attach(queue)
     builder = (
         ApplicationBuilder()
-        .token(token)
-        .base_url(wiring.base_url or f"{api}/bot")
-        .base_file_url(wiring.base_file_url or f"{api}/file/bot")
-        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
+        .bot(bot)
         # bot_data is replaced by the Services object below; PTB insists on a no-arg type.
         .context_types(ContextTypes(bot_data=dict))
         .update_queue(queue)

@@ -7,10 +7,12 @@ handled again on start. A second delivery of a handled update is stopped.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
 from domain.ports import Clock, UnitOfWork
+from domain.reporting import SentAck, remember_in
 
 KEEP = timedelta(days=7)
 
@@ -27,15 +29,33 @@ async def store_update(
         return fresh
 
 
+async def store_updates(
+    *, uow: UnitOfWork, clock: Clock, updates: Sequence[tuple[int, dict[str, Any]]]
+) -> set[int]:
+    """Write a polled batch down in one transaction; return the ids handled before."""
+    async with uow:
+        done = await uow.rhythm.store_updates(updates, clock.now())
+        if any(update_id % 1000 == 0 for update_id, _ in updates):
+            await uow.rhythm.forget_updates_before(clock.now() - KEEP)
+        await uow.commit()
+        return done
+
+
 async def already_done(*, uow: UnitOfWork, update_id: int) -> bool:
     """Tell whether the update was handled before (delivered again after a restart)."""
     async with uow:
         return await uow.rhythm.update_done(update_id)
 
 
-async def mark_done(*, uow: UnitOfWork, clock: Clock, update_id: int) -> None:
-    """Record that every handler has run for the update."""
+async def mark_done(
+    *, uow: UnitOfWork, clock: Clock, update_id: int, acks: Sequence[SentAck] = ()
+) -> None:
+    """Record that every handler has run for the update, with the acknowledgements it sent.
+
+    One transaction closes the update: what its handlers sent is remembered with it.
+    """
     async with uow:
+        await remember_in(uow, clock, acks)
         await uow.rhythm.mark_update_done(update_id, clock.now())
         await uow.commit()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from domain import task_status
@@ -93,27 +93,12 @@ async def receive_message(
             and await _still_owned(uow, person, candidate)
         )
         if candidate is None or not merged:
-            report, target = await _new_report(uow, person, message, target, now)
+            report, task = await _first_part(uow, person, message, target, now)
         else:
             report = candidate
             if report.task_id is None and target is not None:
                 report.task_id = target.id
-        await uow.reports.add_part(
-            report_id=report.id,
-            chat_id=message.chat_id,
-            message_id=message.message_id,
-            media_group_id=message.media_group_id,
-            text=message.text,
-            now=now,
-        )
-        report.last_part_at = now
-        await _reparse(uow, report)
-        if message.attachment is not None:
-            await uow.reports.add_evidence(report=report, attachment=message.attachment, now=now)
-        # A new report's only evidence is this message's file, already filed under its task.
-        task = await apply_report(uow, report, now, attach=merged) if report.task_id else None
-        if task is None:  # apply_report saved it otherwise
-            await uow.reports.save(report)
+            task = await _next_part(uow, report, message, now)
         choices = await _open_tasks(uow, person) if task is None else []
         await uow.audit.record(
             at=now,
@@ -345,19 +330,29 @@ async def _request_signoff(
     return SignoffRequest(updated, reviewers)
 
 
-async def remember_ack(
-    *, uow: UnitOfWork, clock: Clock, report_id: int, chat_id: int, message_id: int
-) -> None:
+@dataclass(frozen=True, slots=True)
+class SentAck:
+    """An acknowledgement the bot sent for a report (about `task_id`, if placed)."""
+
+    report_id: int
+    task_id: int | None
+    chat_id: int
+    message_id: int
+
+
+async def remember_ack(*, uow: UnitOfWork, clock: Clock, ack: SentAck) -> None:
     """Keep the bot's acknowledgement: later parts edit it, and a reply to it reports again."""
     async with uow:
-        report = await uow.reports.get(report_id)
-        if report is None:
-            return
-        report.ack_message_id = message_id
-        await uow.reports.save(report)
-        if report.task_id is not None:
-            await _link(uow, clock, chat_id, message_id, report.task_id)
+        await remember_in(uow, clock, [ack])
         await uow.commit()
+
+
+async def remember_in(uow: UnitOfWork, clock: Clock, acks: Sequence[SentAck]) -> None:
+    """Remember acknowledgements inside the caller's transaction."""
+    for ack in acks:
+        await uow.reports.set_ack(ack.report_id, ack.message_id)
+        if ack.task_id is not None:
+            await _link(uow, clock, ack.chat_id, ack.message_id, ack.task_id)
 
 
 async def queue_ack(
@@ -428,27 +423,79 @@ async def _reply_target(
     return task
 
 
-async def _new_report(
+async def _first_part(
     uow: UnitOfWork,
     person: Person,
     message: IncomingMessage,
     target: TaskView | None,
     now: datetime,
 ) -> tuple[Report, TaskView | None]:
+    """Start a report with this message: stored parsed, and its task moved on, in one go."""
     if target is None:
         open_tasks = await _open_tasks(uow, person)
         if not open_tasks:
             raise NoOpenTasks()
         if len(open_tasks) == 1:
             target = open_tasks[0]
+    body = message.text[:MAX_REPORT_CHARS]
+    parsed = parse_progress(body)
     report = await uow.reports.add(
         task_id=target.id if target else None,
         author_id=person.id,
         chat_id=message.chat_id,
         message_id=message.message_id,
         now=now,
+        text=body,
+        percent=100 if parsed.done else parsed.percent,
+        done=parsed.done,
+        previous=(target.percent, target.status) if target else None,
     )
-    return report, target
+    await _add_part(uow, report, message, now)
+    if target is None:
+        return report, None
+    # The newest report on the task: the "report" transition over the task as it stands
+    # (what recompute_task would derive from all its reports, without reading them again).
+    state = task_status.report(task_status.state_of(target), report.percent)
+    await uow.tasks.set_progress(
+        target.id, percent=state.percent, status=state.status, last_update_at=now
+    )
+    task = replace(
+        target,
+        percent=state.percent,
+        status=state.status,
+        last_update_at=now,
+        last_update_text=report.text,
+    )
+    return report, task
+
+
+async def _next_part(
+    uow: UnitOfWork, report: Report, message: IncomingMessage, now: datetime
+) -> TaskView | None:
+    """Add this message to a report begun moments ago; re-read it whole and re-apply it."""
+    await _add_part(uow, report, message, now)
+    report.last_part_at = now
+    await _reparse(uow, report)
+    task = await apply_report(uow, report, now) if report.task_id else None
+    if task is None:  # apply_report saved it otherwise
+        await uow.reports.save(report)
+    return task
+
+
+async def _add_part(
+    uow: UnitOfWork, report: Report, message: IncomingMessage, now: datetime
+) -> None:
+    await uow.reports.add_part(
+        report_id=report.id,
+        chat_id=message.chat_id,
+        message_id=message.message_id,
+        media_group_id=message.media_group_id,
+        text=message.text,
+        now=now,
+    )
+    if message.attachment is not None:
+        # Filed under the report's task already when it has one.
+        await uow.reports.add_evidence(report=report, attachment=message.attachment, now=now)
 
 
 async def _named_task(uow: UnitOfWork, person: Person, text: str) -> TaskView | None:

@@ -62,8 +62,8 @@ async def unsupported(update: Update, context: BotContext) -> None:
 
 def register(app: BotApp) -> None:
     """Add every handler in order: commands, buttons, edits, reports, then fallbacks."""
-    # Group -1 runs first: an update delivered twice stops here.
-    app.add_handler(TypeHandler(Update, membership.once), group=-1)
+    # Group -1 runs first: it opens the update's bookkeeping.
+    app.add_handler(TypeHandler(Update, membership.begin), group=-1)
     app.add_handlers(
         [
             # Binding and menus; /start with a code only in private, never in a group.

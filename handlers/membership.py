@@ -7,19 +7,27 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext
+from bot.intake import DurableQueue
 from domain import inbox, reachability
 
 
-async def once(update: Update, context: BotContext) -> None:
-    """Stop an update that was already handled (delivered again after a restart)."""
-    if await inbox.already_done(uow=context.bot_data.uow(), update_id=update.update_id):
-        raise ApplicationHandlerStop
+async def begin(update: Update, context: BotContext) -> None:
+    """Runs first: collect what the handlers send (the intake already dropped repeats)."""
+    queue = context.application.update_queue
+    if isinstance(queue, DurableQueue):
+        queue.begin()
+    elif await inbox.already_done(uow=context.bot_data.uow(), update_id=update.update_id):
+        raise ApplicationHandlerStop  # an Application built without the durable intake
 
 
 async def done(update: Update, context: BotContext) -> None:
     """Runs after every other group: the update is handled, it is not replayed on start."""
     services = context.bot_data
-    await inbox.mark_done(uow=services.uow(), clock=services.clock, update_id=update.update_id)
+    queue = context.application.update_queue
+    if isinstance(queue, DurableQueue):
+        await queue.finish(update.update_id)
+    else:
+        await inbox.mark_done(uow=services.uow(), clock=services.clock, update_id=update.update_id)
 
 
 async def my_chat_member(update: Update, context: BotContext) -> None:

@@ -12,10 +12,11 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.context import BotContext, Services
+from bot.intake import defer_ack
 from domain import reporting
 from domain.model import Person
 from domain.ports import Attachment
-from domain.reporting import IncomingMessage, ReportOutcome
+from domain.reporting import IncomingMessage, ReportOutcome, SentAck
 from domain.texts import clean_input, text
 from handlers import answers, weekly
 from handlers.callback_data import AskPercent, AskSignoff, PickTask, SetPercent, Withdraw
@@ -140,13 +141,14 @@ async def _show_outcome(
         )
         context.bot_data.rhythm.wake.set()
         return
-    await reporting.remember_ack(
-        uow=context.bot_data.uow(),
-        clock=context.bot_data.clock,
-        report_id=report.id,
-        chat_id=sent.chat_id,
-        message_id=sent.message_id,
-    )
+    await _remember(context, SentAck(report.id, report.task_id, sent.chat_id, sent.message_id))
+
+
+async def _remember(context: BotContext, ack: SentAck) -> None:
+    """Keep the acknowledgement with the update's closing write, or now outside an update."""
+    if not defer_ack(ack):
+        services = context.bot_data
+        await reporting.remember_ack(uow=services.uow(), clock=services.clock, ack=ack)
 
 
 ACK_ATTEMPTS = 3
@@ -230,13 +232,10 @@ async def pick_task(update: Update, context: BotContext, payload: PickTask) -> N
     )
     query_message = update.callback_query.message if update.callback_query else None
     if query_message is not None:
-        await reporting.remember_ack(
-            uow=services.uow(),
-            clock=services.clock,
-            report_id=outcome.report.id,
-            chat_id=query_message.chat.id,
-            message_id=query_message.message_id,
+        ack = SentAck(
+            outcome.report.id, outcome.task.id, query_message.chat.id, query_message.message_id
         )
+        await _remember(context, ack)
 
 
 async def ask_percent(update: Update, context: BotContext, payload: AskPercent) -> None:

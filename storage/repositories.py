@@ -539,15 +539,16 @@ class SqlTasks(_Repo):
     async def link_message(
         self, *, chat_id: int, message_id: int, task_id: int, now: datetime
     ) -> None:
+        insert_for = self._insert_for()
+        stmt = insert_for(MessageLinkRow).values(
+            chat_id=chat_id, message_id=message_id, task_id=task_id, created_at=now
+        )
         await self.session.execute(
-            delete(MessageLinkRow).where(
-                MessageLinkRow.chat_id == chat_id, MessageLinkRow.message_id == message_id
+            stmt.on_conflict_do_update(
+                index_elements=[MessageLinkRow.chat_id, MessageLinkRow.message_id],
+                set_={"task_id": task_id, "created_at": now},
             )
         )
-        self.session.add(
-            MessageLinkRow(chat_id=chat_id, message_id=message_id, task_id=task_id, created_at=now)
-        )
-        await self.session.flush()
 
     async def change_status(
         self, task_id: int, *, expected: TaskStatus, status: TaskStatus, percent: int
@@ -625,17 +626,30 @@ class SqlReports(_Repo):
     """Progress reports, their message parts and evidence."""
 
     async def add(
-        self, *, task_id: int | None, author_id: int, chat_id: int, message_id: int, now: datetime
+        self,
+        *,
+        task_id: int | None,
+        author_id: int,
+        chat_id: int,
+        message_id: int,
+        now: datetime,
+        text: str = "",
+        percent: int | None = None,
+        done: bool = False,
+        previous: tuple[int, TaskStatus] | None = None,
     ) -> Report:
         row = ProgressUpdateRow(
             task_id=task_id,
             author_id=author_id,
-            text="",
-            done=False,
+            text=text,
+            percent=percent,
+            done=done,
             created_at=now,
             last_part_at=now,
             chat_id=chat_id,
             message_id=message_id,
+            previous_percent=previous[0] if previous else None,
+            previous_status=previous[1].value if previous else None,
         )
         self.session.add(row)
         await self.session.flush()
@@ -662,6 +676,13 @@ class SqlReports(_Repo):
                 no_change=report.no_change,
                 batch_id=report.batch_id,
             )
+        )
+
+    async def set_ack(self, report_id: int, message_id: int) -> None:
+        await self.session.execute(
+            update(ProgressUpdateRow)
+            .where(ProgressUpdateRow.id == report_id)
+            .values(ack_message_id=message_id)
         )
 
     async def report_for_message(self, chat_id: int, message_id: int) -> int | None:
@@ -1108,6 +1129,26 @@ class SqlRhythm(_Repo):
             .on_conflict_do_nothing(index_elements=[ProcessedUpdateRow.update_id])
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def store_updates(
+        self, updates: Sequence[tuple[int, dict[str, Any]]], now: datetime
+    ) -> set[int]:
+        """Keep a batch of incoming updates; return the ids among them handled before."""
+        if not updates:
+            return set()
+        insert_for = self._insert_for()
+        await self.session.execute(
+            insert_for(ProcessedUpdateRow)
+            .values([{"update_id": i, "processed_at": now, "payload": p} for i, p in updates])
+            .on_conflict_do_nothing(index_elements=[ProcessedUpdateRow.update_id])
+        )
+        done = await self.session.scalars(
+            select(ProcessedUpdateRow.update_id).where(
+                ProcessedUpdateRow.update_id.in_([i for i, _ in updates]),
+                or_(ProcessedUpdateRow.done_at.is_not(None), ProcessedUpdateRow.payload.is_(None)),
+            )
+        )
+        return set(done)
 
     async def update_done(self, update_id: int) -> bool:
         """Tell whether the update was handled already (rows from before payloads: yes)."""
