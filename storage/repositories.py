@@ -77,33 +77,29 @@ class SqlPeople(_Repo):
     """People, their roles and units."""
 
     async def _load(self, stmt: Select[Any]) -> list[Person]:
-        rows = list((await self.session.scalars(stmt)).all())
-        if not rows:
-            return []
-        ids = [r.id for r in rows]
-        roles: dict[int, set[Role]] = {i: set() for i in ids}
-        for pid, role in await self.session.execute(
-            select(PersonRoleRow.person_id, PersonRoleRow.role).where(
-                PersonRoleRow.person_id.in_(ids)
-            )
-        ):
-            roles[pid].add(Role(role))
-        unit_ids = {r.unit_id for r in rows if r.unit_id is not None}
-        units: dict[int, str] = {}
-        if unit_ids:
-            units = dict(
-                (uid, name)
-                for uid, name in await self.session.execute(
-                    select(UnitRow.id, UnitRow.name).where(UnitRow.id.in_(unit_ids))
-                )
-            )
+        # One statement: the unit's name and the roles come as correlated subqueries.
+        unit = (
+            select(UnitRow.name)
+            .where(UnitRow.id == PersonRowT.unit_id)
+            .correlate(PersonRowT)
+            .scalar_subquery()
+        )
+        roles = (
+            select(func.aggregate_strings(PersonRoleRow.role, ","))
+            .where(PersonRoleRow.person_id == PersonRowT.id)
+            .correlate(PersonRowT)
+            .scalar_subquery()
+        )
+        rows = (await self.session.execute(stmt.add_columns(unit, roles))).all()
         return [
             Person(
                 id=r.id,
                 name=r.name,
                 unit_id=r.unit_id,
-                unit_name=units.get(r.unit_id) if r.unit_id else None,
-                roles=frozenset(roles[r.id]),
+                unit_name=unit_name,
+                roles=frozenset(Role(x) for x in role_list.split(","))
+                if role_list
+                else frozenset(),
                 telegram_user_id=r.telegram_user_id,
                 telegram_username=r.telegram_username,
                 phone=r.phone,
@@ -111,7 +107,7 @@ class SqlPeople(_Repo):
                 reachable=r.reachable,
                 active=r.active,
             )
-            for r in rows
+            for r, unit_name, role_list in rows
         ]
 
     async def _one(self, stmt: Select[Any]) -> Person | None:
