@@ -17,7 +17,7 @@ from bot.app import Wiring, build_application, light_policy
 from bot.clock import SystemClock
 from bot.single import hold_sqlite_lock
 from config.settings import ConfigError, Settings, load_settings
-from domain import accounts, importing, ledger, notices
+from domain import accounts, importing, notices
 from domain.errors import AmbiguousCampaign, DomainError, PersonUnknown, WorkbookRejected
 from domain.model import Campaign, CampaignSource
 from domain.notice_parser import outline_to_json
@@ -249,6 +249,8 @@ def _invite(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:
+    from domain import ledger  # openpyxl (~35 MB) loads for this command, not with the bot
+
     async def work(uow: UnitOfWork) -> tuple[Campaign, bytes]:
         campaign = await _campaign_named(uow, args.campaign)
         data = await ledger.export_ledger(

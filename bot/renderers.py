@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from domain.board import Board
-from domain.bulletin_doc import BulletinContent, OverdueItem, RankingRow, bulletin_docx
 from domain.charts import ChartLabels, unit_status_chart
 from domain.digest import BulletinInput, summary_sentence
 from domain.reminders import Renderers
@@ -28,6 +27,9 @@ def chart_png(board: Board, lang: str) -> bytes:
 
 def bulletin_doc(data: BulletinInput) -> bytes:
     """Lay out the monthly bulletin as a .docx ready to print (always in Chinese)."""
+    # python-docx (lxml) loads with the first bulletin, not with the bot.
+    from domain.bulletin_doc import BulletinContent, OverdueItem, RankingRow, bulletin_docx
+
     board = data.board
     summary = summary_sentence(board, "zh")
     changes = []

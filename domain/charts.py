@@ -8,14 +8,13 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.ticker import MaxNLocator
+from typing import TYPE_CHECKING
 
 from domain.board import UnitLine
+
+if TYPE_CHECKING:  # matplotlib (with numpy) costs ~60 MB: loaded on the first chart only
+    from matplotlib.axes import Axes
+    from matplotlib.font_manager import FontProperties
 
 # Shipped with the project (see fonts/README.md) so Chinese renders without system fonts.
 FONT_FILE = Path(__file__).resolve().parent / "fonts" / "NotoSansCJKsc-Regular-subset.otf"
@@ -49,6 +48,10 @@ class ChartLabels:
 
 def unit_status_chart(units: Sequence[UnitLine], *, title: str, labels: ChartLabels) -> bytes:
     """Draw one stacked bar per unit, in the given order, and return the PNG bytes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+
     font = FontProperties(fname=FONT_FILE, size=11)
     title_font = font.copy()
     title_font.set_size(15)
@@ -121,6 +124,8 @@ def _draw_bars(
     ax.set_ylim(len(units) - 0.5 + pad, -0.5 - pad)  # first unit on top, as given
     ax.set_xlim(0, x_max)
     # Fixed ticks, so their labels can take the shipped font too.
+    from matplotlib.ticker import MaxNLocator
+
     ticks = [t for t in MaxNLocator(integer=True).tick_values(0, x_max) if 0 <= t <= x_max]
     ax.set_xticks(ticks, [f"{t:g}" for t in ticks], fontproperties=small)
     ax.set_xlabel(_one_line(labels.axis), fontproperties=font, parse_math=False)

@@ -15,7 +15,6 @@ from typing import BinaryIO, Protocol
 
 from domain.errors import NotFound
 from domain.history import TaskHistory, load_history
-from domain.history_doc import history_docx
 from domain.ports import Clock, UnitOfWork
 from domain.texts import text
 
@@ -207,6 +206,8 @@ def _task_entries(
             continue
         where[item.id] = entry.arcname
         copies.append(entry)
+    from domain.history_doc import history_docx  # python-docx loads with the first dossier
+
     document = history_docx(history, lang=lang, tz=tz, where=where, generated_at=now)
     doc_name = f"{folder}/{folder}-{text('dossier.doc_name', lang)}.docx"
     head = _Entry(doc_name, len(document), now.astimezone(tz), data=document)

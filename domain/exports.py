@@ -8,7 +8,6 @@ from domain.campaigns import current_campaign
 from domain.commands import require_coordinator
 from domain.dossier import Dossier, build_dossier
 from domain.errors import NotFound
-from domain.ledger import export_ledger, ledger_file_name
 from domain.lights import LightPolicy
 from domain.model import Person
 from domain.names import named_pairs
@@ -19,6 +18,8 @@ async def ledger(
     *, uow: UnitOfWork, clock: Clock, person: Person, policy: LightPolicy, lang: str
 ) -> tuple[str, bytes]:
     """Return the file name and workbook of the person's current campaign."""
+    from domain.ledger import export_ledger, ledger_file_name  # openpyxl on first export
+
     require_coordinator(person)  # the ledger lists phone numbers and every unit
     async with uow:
         campaign = await current_campaign(uow, person)

@@ -13,11 +13,6 @@ from datetime import date, datetime, time, timedelta
 from io import BytesIO
 from typing import Any, TypeVar
 
-from openpyxl import Workbook as _XlWorkbook
-from openpyxl import load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from domain import deadlines
 from domain.errors import WorkbookRejected
 from domain.model import (
@@ -98,8 +93,7 @@ _LONG_TERM_WORDS = frozenset({"长期", "长期坚持", "持续推进", "长期�
 _SERIAL_MIN, _SERIAL_MAX = 32874, 73050
 _EXCEL_EPOCH = date(1899, 12, 30)
 
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill(fill_type="solid", start_color="FFDDEBF7", end_color="FFDDEBF7")
+_HEADER_COLOUR = "FFDDEBF7"
 
 _T = TypeVar("_T")
 
@@ -391,6 +385,8 @@ def _load(data: bytes) -> Any:
             # openpyxl warns about unsupported extensions (slicers, styles…); they do not matter.
             warnings.simplefilter("ignore")
             # read_only=False: read-only worksheets do not expose merged cells.
+            from openpyxl import load_workbook  # openpyxl (~35 MB) loads on first use
+
             return load_workbook(BytesIO(data), read_only=False, data_only=True)
     except Exception as exc:  # openpyxl raises KeyError, ValueError, XML errors… on damaged files
         raise WorkbookRejected([_file_error(NOT_XLSX)]) from exc
@@ -842,7 +838,9 @@ def write_prefilled(rows: Sequence[tuple[str, str, str, str]]) -> bytes:
 def _template_book(
     people_rows: Sequence[Sequence[object]], task_rows: Sequence[Sequence[object]]
 ) -> bytes:
-    book = _XlWorkbook()
+    from openpyxl import Workbook  # openpyxl (~35 MB) loads on first use
+
+    book = Workbook()
     people = book.active
     people.title = PEOPLE_SHEET
     _write_table(people, [(c.name, c.width) for c in PEOPLE_COLUMNS], people_rows)
@@ -874,7 +872,9 @@ def _template_book(
 
 def write_invites(rows: Sequence[InviteRow]) -> bytes:
     """Build the invite-link workbook a coordinator hands out (naive local times as given)."""
-    book = _XlWorkbook()
+    from openpyxl import Workbook  # openpyxl (~35 MB) loads on first use
+
+    book = Workbook()
     sheet = book.active
     sheet.title = INVITES_SHEET
     _write_table(sheet, _INVITE_COLUMNS, [])
@@ -896,10 +896,14 @@ def _write_table(
     sheet: Any, headers: Sequence[tuple[str, int]], rows: Iterable[Sequence[object]]
 ) -> None:
     """Write a bold, filled, frozen header row with column widths, then the rows."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     for col, (name, width) in enumerate(headers, start=1):
         cell = sheet.cell(1, col, value=name)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill(
+            fill_type="solid", start_color=_HEADER_COLOUR, end_color=_HEADER_COLOUR
+        )
         cell.alignment = Alignment(horizontal="center", vertical="center")
         sheet.column_dimensions[cell.column_letter].width = width
     sheet.freeze_panes = "A2"
@@ -910,6 +914,8 @@ def _write_table(
 def _add_choice(
     sheet: Any, letter: str, choices: Sequence[str], *, strict: bool, prompt: str
 ) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     validation = DataValidation(
         type="list",
         formula1='"' + ",".join(choices) + '"',
@@ -938,6 +944,8 @@ def _write_help(sheet: Any) -> None:
         "每张表最多 20000 行。导入前请删除示例行（张三 / 1.1）。",
     ):
         sheet.append(["全部", "", note])
+    from openpyxl.styles import Alignment
+
     for row in sheet.iter_rows(min_row=2):
         row[2].alignment = Alignment(wrap_text=True, vertical="top")
 

@@ -14,7 +14,6 @@ from domain.errors import WorkbookRejected
 from domain.importing import ImportPreview, ImportSummary
 from domain.model import Person, RowError
 from domain.texts import Html, clean_input, excerpt, split_message, text
-from domain.workbook_marks import mark_errors
 from handlers import progress
 from handlers.callback_data import ImportCancel, ImportConfirm
 from handlers.common import caller, clear_buttons, is_private, language_of, reply
@@ -195,6 +194,8 @@ async def _send_errors(
         lines.append(text("import.error_more", lang, count=len(errors) - MAX_LISTED_ERRORS))
     body = text("import.rejected", lang, count=len(errors), lines=Html("\n".join(lines)))
     await reply(update, body)
+    from domain.workbook_marks import mark_errors  # openpyxl loads with the first upload
+
     marked = await asyncio.to_thread(mark_errors, data, errors) if data is not None else None
     if marked is not None:
         assert update.effective_chat is not None

@@ -225,7 +225,9 @@ def _no_openpyxl(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("openpyxl must not load a rejected container")
 
-    monkeypatch.setattr(workbook_module, "load_workbook", refuse)
+    import openpyxl  # the reader imports it on first use, so the patch is seen there
+
+    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
 
 
 def _zip_of_zeros(path: Path, megabytes: int) -> bytes:
