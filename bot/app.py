@@ -19,6 +19,7 @@ from bot.clock import SystemClock
 from bot.context import BotApp, Rhythm, Services
 from bot.files import TelegramFileFetcher
 from bot.intake import DurableBot, DurableQueue
+from bot.ordering import ChatOrderedProcessor
 from bot.renderers import default_renderers
 from config.settings import Settings, parse_hours, parse_weekly
 from domain.commands import commands_for
@@ -131,6 +132,7 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> BotAp
         .update_queue(queue)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        .concurrent_updates(ChatOrderedProcessor())
     )
     app = cast(BotApp, builder.build())
     limit = None if settings.uses_local_bot_api else settings.max_download_bytes
