@@ -18,7 +18,7 @@ from domain.errors import (
     PermissionDenied,
     WorkbookRejected,
 )
-from domain.inbox import already_done, mark_done, pending, store_update
+from domain.inbox import already_done, mark_done, pending, store_update, store_updates
 from domain.lights import LightPolicy
 from domain.model import CampaignSource, PersonRow, Role, TaskKind, TaskRow, TaskStatus, Workbook
 from domain.ports import UnitOfWork
@@ -477,3 +477,15 @@ async def test_an_update_is_stored_once_replayed_until_done_then_forgotten(
     await mark_done(uow=uow_factory(), clock=clock, update_id=77)
     assert await already_done(uow=uow_factory(), update_id=77)
     assert await pending(uow=uow_factory()) == []
+
+
+async def test_a_polled_batch_is_stored_in_one_go_and_names_the_updates_handled_before(
+    uow_factory: Factory, clock: ManualClock
+) -> None:
+    first = [(80, {"update_id": 80}), (81, {"update_id": 81})]
+    assert await store_updates(uow=uow_factory(), clock=clock, updates=first) == set()
+    await mark_done(uow=uow_factory(), clock=clock, update_id=80)
+    # Telegram delivers 80 and 81 again (not confirmed before a crash) with a new one.
+    again = [*first, (82, {"update_id": 82})]
+    assert await store_updates(uow=uow_factory(), clock=clock, updates=again) == {80}
+    assert await pending(uow=uow_factory()) == [{"update_id": 81}, {"update_id": 82}]
