@@ -8,8 +8,9 @@
 
 Every official is bound and owns exactly one open task, so a plain "已完成调研，进度60%" becomes a
 report on that task in one step. All N messages are pushed to the simulator at once and the real
-Application takes them as fast as getUpdates hands them over (100 at a time), one update after
-another as PTB does by default. The simulator runs in a child process, so CPU, SQL and commit
+Application takes them as fast as getUpdates hands them over (100 at a time): rectibot handles
+different chats concurrently (bot/ordering.py), the echo bot one update after another, as PTB
+does by default. The simulator runs in a child process, so CPU, SQL and commit
 figures are the bot side's alone. A report counts as processed once it is stored with its
 acknowledgement's message id, i.e. the acknowledgement was sent. The same burst then goes to a
 bare PTB echo bot on a fresh simulator, for scale. Each side runs --repeat times, interleaved;
