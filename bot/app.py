@@ -33,7 +33,7 @@ from scheduler import register_jobs
 from scheduler.delivery import OutboxSender, SenderConfig
 from scheduler.pacing import Limits, Pacer
 from storage.database import make_engine, make_session_factory
-from storage.uow import SqlUnitOfWork
+from storage.uow import SqlUnitOfWork, TaskLock
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +109,12 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> BotAp
     engine = make_engine(settings.effective_database_url)
     factory = make_session_factory(engine)
 
+    # SQLite has one writer at a time: this process's units of work take turns (FIFO) rather
+    # than meet in SQLite's busy handler; PostgreSQL runs them side by side.
+    serial = TaskLock() if engine.dialect.name == "sqlite" else None
+
     def new_uow() -> UnitOfWork:
-        return SqlUnitOfWork(factory)
+        return SqlUnitOfWork(factory, serial)
 
     clock = wiring.clock or SystemClock()
     queue = DurableQueue(new_uow, clock)

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from domain.commands import may_see_board
 from domain.errors import PermissionDenied
-from domain.lights import LightPolicy, is_overdue, light_for
+from domain.lights import LightPolicy, LightThresholds, is_overdue, light_of, thresholds
 from domain.model import Light, Person, TaskKind, TaskStatus, TaskView
 from domain.ports import Clock, UnitOfWork
 
@@ -46,48 +46,96 @@ class Board:
     units: list[UnitLine] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class BoardCell:
+    """How many of a campaign's measures share a unit, status, kind, light and overdue flag.
+
+    The board is built from these few counts, so storage can compute them with one GROUP BY
+    (`TaskRepository.board_cells`) instead of handing over every task.
+    """
+
+    unit: str
+    status: TaskStatus
+    kind: TaskKind
+    light: Light
+    overdue: bool
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemFigures:
+    """How many problems a campaign has, and how many have every measure signed off."""
+
+    total: int
+    rectified: int
+
+
 def build_board(
     campaign: str, tasks: Sequence[TaskView], now: datetime, policy: LightPolicy
 ) -> Board:
-    """Compute the board: a problem is rectified when all its measures are closed."""
-    today = now.astimezone(policy.tz).date()
-    problem_open: dict[int, bool] = {}
-    by_unit: dict[str, list[TaskView]] = defaultdict(list)
-    kinds: dict[TaskKind, list[int]] = {k: [0, 0] for k in TaskKind}
-    light_of = {t.id: light_for(t, now, policy) for t in tasks}
+    """Compute the board from loaded tasks (a scope's share of a campaign)."""
+    return board_from(campaign, cells_of(tasks, thresholds(now, policy)), problems_of(tasks))
+
+
+def cells_of(tasks: Iterable[TaskView], at: LightThresholds) -> list[BoardCell]:
+    """Count loaded tasks the way `TaskRepository.board_cells` counts them in SQL."""
+    counts = Counter(
+        (t.unit_name, t.status, t.kind, light_of(t, at), is_overdue(t, at.today)) for t in tasks
+    )
+    return [BoardCell(*key, count=n) for key, n in counts.items()]
+
+
+def problems_of(tasks: Iterable[TaskView]) -> ProblemFigures:
+    """A problem is rectified when all its measures are closed."""
+    still_open: dict[int, bool] = {}
     for t in tasks:
-        closed = t.status == TaskStatus.CLOSED
-        problem_open[t.problem_id] = problem_open.get(t.problem_id, False) or not closed
-        by_unit[t.unit_name].append(t)
-        kinds[t.kind][0] += 1
-        kinds[t.kind][1] += closed
-    units = [
-        UnitLine(
-            unit=name,
-            total=len(ts),
-            closed=sum(t.status == TaskStatus.CLOSED for t in ts),
-            overdue=sum(is_overdue(t, today) for t in ts),
-            lights=_count_lights(light_of[t.id] for t in ts),
+        still_open[t.problem_id] = still_open.get(t.problem_id, False) or (
+            t.status != TaskStatus.CLOSED
         )
-        for name, ts in by_unit.items()
-    ]
+    return ProblemFigures(len(still_open), sum(not o for o in still_open.values()))
+
+
+def board_from(campaign: str, cells: Iterable[BoardCell], problems: ProblemFigures) -> Board:
+    """Lay the counts out as the board; units by completion, then fewest overdue, then name."""
+    by_unit: dict[str, list[BoardCell]] = defaultdict(list)
+    kinds: dict[TaskKind, list[int]] = {k: [0, 0] for k in TaskKind}
+    statuses: Counter[TaskStatus] = Counter()
+    cells = list(cells)
+    for c in cells:
+        by_unit[c.unit].append(c)
+        kinds[c.kind][0] += c.count
+        kinds[c.kind][1] += c.count * (c.status == TaskStatus.CLOSED)
+        statuses[c.status] += c.count
+    units = [_unit_line(name, unit_cells) for name, unit_cells in by_unit.items()]
     units.sort(key=lambda u: (-u.rate, u.overdue, u.unit))
     return Board(
         campaign=campaign,
-        problems_total=len(problem_open),
-        problems_rectified=sum(not still_open for still_open in problem_open.values()),
-        tasks_total=len(tasks),
-        tasks_closed=sum(t.status == TaskStatus.CLOSED for t in tasks),
-        overdue=sum(is_overdue(t, today) for t in tasks),
-        by_status=dict(Counter(t.status for t in tasks)),
+        problems_total=problems.total,
+        problems_rectified=problems.rectified,
+        tasks_total=sum(c.count for c in cells),
+        tasks_closed=statuses[TaskStatus.CLOSED],
+        overdue=sum(c.count for c in cells if c.overdue),
+        by_status=dict(statuses),
         by_kind={k: (v[0], v[1]) for k, v in kinds.items() if v[0]},
-        lights=_count_lights(light_of.values()),
+        lights=_count_cells(cells),
         units=units,
     )
 
 
-def _count_lights(lights: Iterable[Light]) -> dict[Light, int]:
-    counts = Counter(lights)
+def _unit_line(name: str, cells: list[BoardCell]) -> UnitLine:
+    return UnitLine(
+        unit=name,
+        total=sum(c.count for c in cells),
+        closed=sum(c.count for c in cells if c.status == TaskStatus.CLOSED),
+        overdue=sum(c.count for c in cells if c.overdue),
+        lights=_count_cells(cells),
+    )
+
+
+def _count_cells(cells: Iterable[BoardCell]) -> dict[Light, int]:
+    counts: Counter[Light] = Counter()
+    for c in cells:
+        counts[c.light] += c.count
     return {light: counts.get(light, 0) for light in Light}
 
 
@@ -99,7 +147,12 @@ async def boards_for(
         raise PermissionDenied()
     async with uow:
         now = clock.now()
+        at = thresholds(now, policy)
         return [
-            build_board(c.name, await uow.tasks.views_for_campaign(c.id), now, policy)
+            board_from(
+                c.name,
+                await uow.tasks.board_cells(c.id, at),
+                await uow.tasks.problem_figures(c.id),
+            )
             for c in await uow.campaigns.open_campaigns()
         ]

@@ -7,9 +7,13 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
+from domain.lights import LightThresholds
 from domain.model import Campaign, CampaignSource, Person, Role, TaskKind, TaskStatus, TaskView
+
+if TYPE_CHECKING:  # domain.board reads through these ports itself
+    from domain.board import BoardCell, ProblemFigures
 
 
 class Clock(Protocol):
@@ -140,6 +144,14 @@ class CampaignRepository(Protocol):
 
 
 class TaskRepository(Protocol):
+    async def board_cells(self, campaign_id: int, at: LightThresholds) -> list[BoardCell]:
+        """The campaign's measures counted by unit, status, kind, light and overdue (one query)."""
+        ...
+
+    async def problem_figures(self, campaign_id: int) -> ProblemFigures:
+        """The campaign's problems, and those with every measure signed off (one query)."""
+        ...
+
     async def problem_id(
         self, *, campaign_id: int, category: str | None, title: str, position: int
     ) -> int: ...

@@ -24,6 +24,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from domain.board import BoardCell, ProblemFigures
+from domain.lights import LightThresholds
 from domain.model import Campaign, CampaignSource, Person, Role, TaskKind, TaskStatus, TaskView
 from domain.ports import (
     Attachment,
@@ -38,6 +40,7 @@ from domain.ports import (
     SentPart,
     WeekKinds,
 )
+from storage import figures
 from storage.tables import (
     AuditEventRow,
     CampaignRow,
@@ -484,6 +487,12 @@ class SqlTasks(_Repo):
             .order_by(TaskRowT.campaign_id, TaskRowT.position)
         )
         return [_view(r) for r in await self.session.execute(stmt)]
+
+    async def board_cells(self, campaign_id: int, at: LightThresholds) -> list[BoardCell]:
+        return await figures.board_cells(self.session, campaign_id, at)
+
+    async def problem_figures(self, campaign_id: int) -> ProblemFigures:
+        return await figures.problem_figures(self.session, campaign_id)
 
     async def views_for_campaign(self, campaign_id: int) -> list[TaskView]:
         stmt = _task_views().where(TaskRowT.campaign_id == campaign_id).order_by(TaskRowT.position)

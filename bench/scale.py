@@ -1,0 +1,311 @@
+"""Benchmark: the /board figures of a province-sized round, against a hand-written SQL aggregate.
+
+    python bench/scale.py                          # 100,000 measures, 10,000 people, 400 units
+    python bench/scale.py -n 10000 -n 100000       # several sizes: shows the growth
+    python bench/scale.py --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
+
+For each size a fresh database (a SQLite file, or a uniquely named PostgreSQL database created
+and dropped on that server) is filled in bulk with one open round: N measures over N/4
+problems, 400 units and 10,000 people, with random statuses, kinds, deadlines and report dates.
+Then, --repeat times each, interleaved:
+
+- rectibot: `domain.board.boards_for`, what /board runs (SQL GROUP BY counts, laid out in Python);
+- loading: the way /board worked before (every task view loaded, counted in Python);
+- raw SQL: one hand-written GROUP BY statement with the same lights rule, as the reference.
+
+The three boards' counts are checked equal before any figure is printed. The table shows the
+min and median seconds and the ratio of rectibot's median to the raw SQL's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import text as sql  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
+
+from bot.clock import ManualClock  # noqa: E402
+from domain.board import Board, BoardCell, ProblemFigures, board_from, boards_for, build_board  # noqa: E402  # noqa: E402
+from domain.lights import LightPolicy, LightThresholds, thresholds  # noqa: E402
+from domain.model import Light, Person, Role, TaskKind, TaskStatus  # noqa: E402
+from storage.database import make_engine, make_session_factory  # noqa: E402
+from storage.migrate import upgrade  # noqa: E402
+from storage.tables import CampaignRow, PersonRowT, ProblemRow, TaskRowT, UnitRow  # noqa: E402
+from storage.uow import SqlUnitOfWork  # noqa: E402
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 18, 15, 0, tzinfo=SHANGHAI)  # a Wednesday
+POLICY = LightPolicy(tz=SHANGHAI)
+UNITS = 400
+PEOPLE = 10_000
+CHUNK = 5_000
+COORDINATOR = Person(
+    id=0,
+    name="协调员",
+    unit_id=None,
+    unit_name=None,
+    roles=frozenset({Role.COORDINATOR}),
+    telegram_user_id=None,
+    telegram_username=None,
+    phone=None,
+    language=None,
+    reachable=True,
+    active=True,
+)
+
+# The reference: the same counts in one statement written by hand (named parameters).
+RAW_BOARD = """
+SELECT u.name AS unit, t.status, t.kind,
+  CASE
+    WHEN t.status = 'closed' THEN 'green'
+    WHEN t.due_on IS NOT NULL AND t.due_on < :today THEN 'red'
+    WHEN t.status <> 'pending_review' AND t.created_at < :red_before
+         AND COALESCE(t.last_update_at, t.created_at) < :red_before THEN 'red'
+    WHEN t.due_on IS NOT NULL AND t.due_on <= :yellow_until THEN 'yellow'
+    WHEN t.status <> 'pending_review' AND t.created_at < :yellow_before
+         AND COALESCE(t.last_update_at, t.created_at) < :yellow_before THEN 'yellow'
+    ELSE 'green'
+  END AS light,
+  CASE WHEN t.status <> 'closed' AND t.due_on IS NOT NULL AND t.due_on < :today
+       THEN 1 ELSE 0 END AS overdue,
+  COUNT(*) AS n
+FROM tasks t JOIN units u ON u.id = t.unit_id
+WHERE t.campaign_id = :campaign
+GROUP BY 1, 2, 3, 4, 5
+"""
+RAW_PROBLEMS = """
+SELECT COUNT(*), COALESCE(SUM(CASE WHEN open_count = 0 THEN 1 ELSE 0 END), 0)
+FROM (SELECT problem_id, SUM(CASE WHEN status <> 'closed' THEN 1 ELSE 0 END) AS open_count
+      FROM tasks WHERE campaign_id = :campaign GROUP BY problem_id) AS p
+"""
+
+
+@asynccontextmanager
+async def database(server_url: str | None, folder: Path) -> AsyncIterator[str]:
+    """Yield the URL of a new empty database: a SQLite file, or one created on the server."""
+    if server_url is None:
+        yield f"sqlite+aiosqlite:///{folder / 'scale.sqlite3'}"
+        return
+    server = make_url(server_url)
+    name = f"rectibot_scale_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            await connection.execute(sql(f'CREATE DATABASE "{name}"'))
+        try:
+            yield server.set(database=name).render_as_string(hide_password=False)
+        finally:
+            async with admin.connect() as connection:
+                await connection.execute(sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        await admin.dispose()
+
+
+def utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+async def fill(url: str, n: int, rng: random.Random) -> None:
+    """Insert one open round of `n` measures in bulk (Core executemany, chunked)."""
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                insert(CampaignRow),
+                [
+                    {
+                        "id": 1,
+                        "name": "省级巡视",
+                        "source": "inspection",
+                        "is_open": True,
+                        "created_at": utc(NOW - timedelta(days=120)),
+                    }
+                ],
+            )
+            await connection.execute(
+                insert(UnitRow), [{"id": u + 1, "name": f"单位{u:03d}"} for u in range(UNITS)]
+            )
+            people = [
+                {
+                    "id": p + 1,
+                    "name": f"官员{p:05d}",
+                    "unit_id": p % UNITS + 1,
+                    "reachable": True,
+                    "active": True,
+                    "created_at": utc(NOW - timedelta(days=120)),
+                }
+                for p in range(PEOPLE)
+            ]
+            for i in range(0, len(people), CHUNK):
+                await connection.execute(insert(PersonRowT), people[i : i + CHUNK])
+            problems = [
+                {
+                    "id": q + 1,
+                    "campaign_id": 1,
+                    "category": f"类别{q % 7}",
+                    "title": f"问题{q}",
+                    "position": q,
+                }
+                for q in range(n // 4)
+            ]
+            for i in range(0, len(problems), CHUNK):
+                await connection.execute(insert(ProblemRow), problems[i : i + CHUNK])
+            for i in range(0, n, CHUNK):
+                await connection.execute(
+                    insert(TaskRowT), [task(t, rng) for t in range(i, min(i + CHUNK, n))]
+                )
+    finally:
+        await engine.dispose()
+
+
+def task(t: int, rng: random.Random) -> dict[str, Any]:
+    """One generated measure: owner's unit, random status, kind, deadline and last report."""
+    owner = t % PEOPLE
+    created = NOW - timedelta(days=rng.randint(20, 120))
+    last = rng.choice([None, NOW - timedelta(days=rng.randint(0, 30), hours=rng.randint(0, 23))])
+    status = rng.choices(list(TaskStatus), weights=[2, 5, 1, 2])[0]
+    return {
+        "id": t + 1,
+        "campaign_id": 1,
+        "problem_id": t // 4 + 1,
+        "number": f"{t // 4 + 1}.{t % 4 + 1}",
+        "position": t,
+        "measure": f"整改措施{t}",
+        "unit_id": owner % UNITS + 1,
+        "owner_id": owner + 1,
+        "kind": rng.choice(list(TaskKind)).value,
+        "due_on": rng.choice([None, (NOW + timedelta(days=rng.randint(-60, 90))).date()]),
+        "status": status.value,
+        "percent": 100 if status == TaskStatus.CLOSED else rng.randint(0, 90),
+        "created_at": utc(created),
+        "last_update_at": utc(last) if last else None,
+    }
+
+
+async def raw_board(factory: Any, at: LightThresholds) -> Board:
+    """The reference: the hand-written statements, results laid out by the same board_from."""
+    async with factory() as session:
+        red, yellow = utc(at.red_before), utc(at.yellow_before)
+        if session.bind.dialect.name != "postgresql":  # SQLite holds the text SQLAlchemy wrote
+            red_text = red.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+            yellow_text = yellow.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+        params: dict[str, object] = {
+            "campaign": 1,
+            "today": at.today,
+            "yellow_until": at.yellow_until,
+            "red_before": red if session.bind.dialect.name == "postgresql" else red_text,
+            "yellow_before": yellow if session.bind.dialect.name == "postgresql" else yellow_text,
+        }
+        rows = (await session.execute(sql(RAW_BOARD), params)).all()
+        total, rectified = (await session.execute(sql(RAW_PROBLEMS), {"campaign": 1})).one()
+    cells = [
+        BoardCell(u, TaskStatus(s), TaskKind(k), Light(light), bool(o), int(c))
+        for u, s, k, light, o, c in rows
+    ]
+    return board_from("省级巡视", cells, ProblemFigures(int(total), int(rectified)))
+
+
+async def measure(url: str, repeat: int) -> dict[str, list[float]]:
+    """Time the three ways to the board, interleaved; check they agree first."""
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    clock = ManualClock(NOW)
+    at = thresholds(NOW, POLICY)
+
+    async def rectibot() -> Board:
+        (found,) = await boards_for(
+            uow=SqlUnitOfWork(factory), clock=clock, person=COORDINATOR, policy=POLICY
+        )
+        return found
+
+    async def loading() -> Board:
+        async with SqlUnitOfWork(factory) as uow:
+            views = await uow.tasks.views_for_campaign(1)
+        return build_board("省级巡视", views, NOW, POLICY)
+
+    async def raw() -> Board:
+        return await raw_board(factory, at)
+
+    ways: dict[str, Callable[[], Awaitable[Board]]] = {
+        "rectibot": rectibot,
+        "loading": loading,
+        "raw SQL": raw,
+    }
+    try:
+        boards = {name: await way() for name, way in ways.items()}
+        reference = boards["raw SQL"]
+        for name, found in boards.items():
+            assert found == reference, f"{name} disagrees with the raw SQL"
+        times: dict[str, list[float]] = {name: [] for name in ways}
+        for _ in range(repeat):
+            for name, way in ways.items():
+                began = time.perf_counter()
+                await way()
+                times[name].append(time.perf_counter() - began)
+        return times
+    finally:
+        await engine.dispose()
+
+
+async def one_size(n: int, server_url: str | None, repeat: int) -> dict[str, list[float]]:
+    with tempfile.TemporaryDirectory() as folder:
+        async with database(server_url, Path(folder)) as url:
+            await upgrade(url)
+            began = time.perf_counter()
+            await fill(url, n, random.Random(n))
+            print(f"  {n:,} measures filled in {time.perf_counter() - began:.1f} s", flush=True)
+            return await measure(url, repeat)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("-n", type=int, action="append", help="measures (repeatable)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs of each way")
+    parser.add_argument("--database-url", help="a PostgreSQL server for throwaway databases")
+    args = parser.parse_args()
+    sizes = args.n or [100_000]
+    where = "PostgreSQL" if args.database_url else "SQLite (temp file)"
+    print(f"/board of one round, {UNITS} units, {PEOPLE:,} people, {where}, {args.repeat} runs")
+    medians: dict[int, dict[str, float]] = {}
+    for n in sizes:
+        times = asyncio.run(one_size(n, args.database_url, args.repeat))
+        medians[n] = {name: statistics.median(ts) for name, ts in times.items()}
+        for name, ts in times.items():
+            print(f"    {name:9} min {min(ts):7.3f} s  median {statistics.median(ts):7.3f} s")
+        ratio = medians[n]["rectibot"] / medians[n]["raw SQL"]
+        before = medians[n]["loading"] / medians[n]["raw SQL"]
+        print(
+            f"    ratio rectibot / raw SQL (medians): {ratio:.2f}  (loading every task: {before:.1f})"
+        )
+    if len(sizes) > 1:
+        small, big = sizes[0], sizes[-1]
+        growth = medians[big]["rectibot"] / medians[small]["rectibot"]
+        print(
+            f"growth {small:,} → {big:,}: rectibot ×{growth:.1f}, raw SQL "
+            f"×{medians[big]['raw SQL'] / medians[small]['raw SQL']:.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""Figures computed by the database: the lights rule in SQL, board counts by GROUP BY.
+
+`light_case` is `domain.lights.light_of` clause for clause, fed the same `LightThresholds`;
+`tests/integration/test_figures.py` checks the two agree on generated tasks of every status.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.board import BoardCell, ProblemFigures
+from domain.lights import LightThresholds
+from domain.model import Light, TaskKind, TaskStatus
+from storage.tables import TaskRowT, UnitRow
+
+
+def light_case(at: LightThresholds) -> ColumnElement[Any]:
+    """The lights rule as a CASE over the tasks table (the first clause that holds decides)."""
+    waiting = TaskRowT.status == TaskStatus.PENDING_REVIEW.value
+    last = func.coalesce(TaskRowT.last_update_at, TaskRowT.created_at)
+    due = TaskRowT.due_on.is_not(None)
+    return case(
+        (TaskRowT.status == TaskStatus.CLOSED.value, literal(Light.GREEN.value)),
+        (and_(due, TaskRowT.due_on < at.today), literal(Light.RED.value)),
+        (
+            and_(~waiting, TaskRowT.created_at < at.red_before, last < at.red_before),
+            literal(Light.RED.value),
+        ),
+        (and_(due, TaskRowT.due_on <= at.yellow_until), literal(Light.YELLOW.value)),
+        (
+            and_(~waiting, TaskRowT.created_at < at.yellow_before, last < at.yellow_before),
+            literal(Light.YELLOW.value),
+        ),
+        else_=literal(Light.GREEN.value),
+    )
+
+
+def overdue_case(at: LightThresholds) -> ColumnElement[Any]:
+    """1 when the task is past its deadline and not signed off (`domain.lights.is_overdue`)."""
+    return case(
+        (
+            and_(
+                TaskRowT.status != TaskStatus.CLOSED.value,
+                TaskRowT.due_on.is_not(None),
+                TaskRowT.due_on < at.today,
+            ),
+            1,
+        ),
+        else_=0,
+    )
+
+
+async def board_cells(
+    session: AsyncSession, campaign_id: int, at: LightThresholds
+) -> list[BoardCell]:
+    """Count the campaign's measures by unit, status, kind, light and overdue, in one query."""
+    light = light_case(at).label("light")
+    overdue = overdue_case(at).label("overdue")
+    stmt = (
+        select(UnitRow.name, TaskRowT.status, TaskRowT.kind, light, overdue, func.count())
+        .join(UnitRow, UnitRow.id == TaskRowT.unit_id)
+        .where(TaskRowT.campaign_id == campaign_id)
+        .group_by(UnitRow.name, TaskRowT.status, TaskRowT.kind, light, overdue)
+    )
+    return [
+        BoardCell(unit, TaskStatus(status), TaskKind(kind), Light(lit), bool(late), int(n))
+        for unit, status, kind, lit, late, n in await session.execute(stmt)
+    ]
+
+
+async def problem_figures(session: AsyncSession, campaign_id: int) -> ProblemFigures:
+    """Count the campaign's problems, and those whose measures are all signed off."""
+    still_open = func.sum(case((TaskRowT.status != TaskStatus.CLOSED.value, 1), else_=0))
+    per_problem = (
+        select(TaskRowT.problem_id, still_open.label("still_open"))
+        .where(TaskRowT.campaign_id == campaign_id)
+        .group_by(TaskRowT.problem_id)
+        .subquery()
+    )
+    stmt = select(
+        func.count(), func.coalesce(func.sum(case((per_problem.c.still_open == 0, 1), else_=0)), 0)
+    ).select_from(per_problem)
+    total, rectified = (await session.execute(stmt)).one()
+    return ProblemFigures(int(total), int(rectified))

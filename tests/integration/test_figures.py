@@ -1,0 +1,132 @@
+"""The board's counts from SQL equal the Python rule on the same tasks, edges included."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+
+from bot.clock import ManualClock
+from domain import board, importing
+from domain.board import BoardCell, board_from, cells_of, problems_of
+from domain.lights import LightPolicy, thresholds
+from domain.model import Light, PersonRow, Role, TaskKind, TaskRow, TaskStatus, Workbook
+from domain.ports import UnitOfWork
+from storage.tables import TaskRowT
+from tests.conftest import SHANGHAI
+
+Factory = Callable[[], UnitOfWork]
+POLICY = LightPolicy(tz=SHANGHAI)
+NOW = datetime(2026, 5, 13, 15, 0, tzinfo=SHANGHAI)  # a Wednesday
+UNITS = ["区发展改革委", "区财政局", "区教育局", "区卫健委"]
+MEASURES = 240
+
+
+def workbook(rng: random.Random) -> Workbook:
+    people = tuple(
+        PersonRow(2 + i, f"官员{i}", UNITS[i % len(UNITS)], frozenset({Role.OFFICIAL}))
+        for i in range(12)
+    )
+    tasks = tuple(
+        TaskRow(
+            2 + i,
+            f"{i // 4 + 1}.{i % 4 + 1}",  # four measures per problem
+            "类别",
+            f"问题{i // 4}",
+            f"措施{i}",
+            UNITS[i % len(UNITS)],
+            f"官员{i % 12}",
+            None,
+            rng.choice([None, NOW.date() + timedelta(days=rng.randint(-20, 20))]),
+            rng.choice([TaskKind.BOUNDED, TaskKind.IMMEDIATE, TaskKind.LONG_TERM]),
+        )
+        for i in range(MEASURES)
+    )
+    return Workbook(people=people, tasks=tasks)
+
+
+async def scatter(uow_factory: Factory, rng: random.Random) -> None:
+    """Give every task a random status and history, many of them exactly on a threshold."""
+    at = thresholds(NOW, POLICY)
+    edges = [at.red_before, at.yellow_before, NOW]
+    async with uow_factory() as uow:
+        session = uow.tasks.session  # type: ignore[attr-defined]
+        ids = list(
+            await session.scalars(TaskRowT.__table__.select().with_only_columns(TaskRowT.id))
+        )
+        for task_id in ids:
+            created = rng.choice([*edges, NOW - timedelta(days=rng.randint(0, 40))])
+            last = rng.choice([None, *edges, created + timedelta(days=rng.randint(0, 20))])
+            if rng.random() < 0.5:  # some deadlines on the overdue and yellow edges
+                due = rng.choice([at.today, at.today - timedelta(days=1), at.yellow_until])
+                await session.execute(
+                    update(TaskRowT).where(TaskRowT.id == task_id).values(due_on=due)
+                )
+            await session.execute(
+                update(TaskRowT)
+                .where(TaskRowT.id == task_id)
+                .values(
+                    status=rng.choice(list(TaskStatus)).value,
+                    created_at=min(created, NOW),
+                    last_update_at=last,
+                )
+            )
+        await uow.commit()
+
+
+def counted(cells: list[BoardCell]) -> Counter[tuple[object, ...]]:
+    return Counter(
+        {(c.unit, c.status, c.kind, c.light, c.overdue): c.count for c in cells if c.count}
+    )
+
+
+async def test_sql_board_counts_equal_the_python_rule_on_generated_tasks(
+    uow_factory: Factory, clock: ManualClock
+) -> None:
+    rng = random.Random(20261201)
+    await importing.import_workbook(
+        uow=uow_factory(), clock=clock, workbook=workbook(rng), campaign_name="生成"
+    )
+    await scatter(uow_factory, rng)
+    async with uow_factory() as uow:
+        (campaign,) = await uow.campaigns.open_campaigns()
+        views = await uow.tasks.views_for_campaign(campaign.id)
+        for moment in (NOW, NOW + timedelta(days=3), NOW - timedelta(days=9)):
+            at = thresholds(moment, POLICY)
+            in_sql = await uow.tasks.board_cells(campaign.id, at)
+            assert counted(in_sql) == counted(cells_of(views, at))
+        assert await uow.tasks.problem_figures(campaign.id) == problems_of(views)
+    lights = {c.light for c in cells_of(views, thresholds(NOW, POLICY))}
+    assert lights == set(Light)  # the data reached every light, so every clause was compared
+    assert {v.status for v in views} == set(TaskStatus)
+
+
+async def test_the_board_command_reads_sql_counts_the_same_as_loading_every_task(
+    uow_factory: Factory, clock: ManualClock
+) -> None:
+    rng = random.Random(7)
+    await importing.import_workbook(
+        uow=uow_factory(), clock=clock, workbook=workbook(rng), campaign_name="生成"
+    )
+    await scatter(uow_factory, rng)
+    async with uow_factory() as uow:
+        (campaign,) = await uow.campaigns.open_campaigns()
+        views = await uow.tasks.views_for_campaign(campaign.id)
+        at = thresholds(NOW, POLICY)
+        from_sql = board_from(
+            campaign.name,
+            await uow.tasks.board_cells(campaign.id, at),
+            await uow.tasks.problem_figures(campaign.id),
+        )
+    assert from_sql == board.build_board(campaign.name, views, NOW, POLICY)
+
+
+async def test_an_empty_campaign_has_an_empty_board(uow_factory: Factory) -> None:
+    async with uow_factory() as uow:
+        assert await uow.tasks.board_cells(999, thresholds(NOW, POLICY)) == []
+        figures = await uow.tasks.problem_figures(999)
+    assert (figures.total, figures.rectified) == (0, 0)
+    assert board_from("空", [], figures).tasks_total == 0
