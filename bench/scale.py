@@ -1,4 +1,4 @@
-"""Benchmark: the /board figures of a province-sized round, against a hand-written SQL aggregate.
+"""Benchmark: /board and /overdue of a province-sized round, against hand-written SQL.
 
     python bench/scale.py                          # 100,000 measures, 10,000 people, 400 units
     python bench/scale.py -n 10000 -n 100000       # several sizes: shows the growth
@@ -9,12 +9,14 @@ and dropped on that server) is filled in bulk with one open round: N measures ov
 problems, 400 units and 10,000 people, with random statuses, kinds, deadlines and report dates.
 Then, --repeat times each, interleaved:
 
-- rectibot: `domain.board.boards_for`, what /board runs (SQL GROUP BY counts, laid out in Python);
-- loading: the way /board worked before (every task view loaded, counted in Python);
-- raw SQL: one hand-written GROUP BY statement with the same lights rule, as the reference.
+- rectibot: what the command runs (`domain.board.boards_for`: SQL GROUP BY counts laid out in
+  Python; `domain.queries.listing`: a COUNT and one page by LIMIT/OFFSET);
+- loading: the way it worked before (every task view loaded, counted or filtered in Python);
+- raw SQL: hand-written statements with the same rules, as the reference.
 
-The three boards' counts are checked equal before any figure is printed. The table shows the
-min and median seconds and the ratio of rectibot's median to the raw SQL's.
+The three answers are checked equal before any figure is printed (the same board; the same
+task ids on the page). The table shows min and median seconds and the ratio of rectibot's
+median to the raw SQL's.
 """
 
 from __future__ import annotations
@@ -45,8 +47,14 @@ from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 
 from bot.clock import ManualClock  # noqa: E402
 from domain.board import Board, BoardCell, ProblemFigures, board_from, boards_for, build_board  # noqa: E402  # noqa: E402
-from domain.lights import LightPolicy, LightThresholds, thresholds  # noqa: E402
+from domain.lights import (  # noqa: E402
+    LightPolicy,
+    LightThresholds,
+    is_overdue,
+    thresholds,
+)
 from domain.model import Light, Person, Role, TaskKind, TaskStatus  # noqa: E402
+from domain.queries import PAGE_SIZE, Kind, listing  # noqa: E402
 from storage.database import make_engine, make_session_factory  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.tables import CampaignRow, PersonRowT, ProblemRow, TaskRowT, UnitRow  # noqa: E402
@@ -91,6 +99,18 @@ SELECT u.name AS unit, t.status, t.kind,
 FROM tasks t JOIN units u ON u.id = t.unit_id
 WHERE t.campaign_id = :campaign
 GROUP BY 1, 2, 3, 4, 5
+"""
+RAW_OVERDUE_PAGE = """
+SELECT t.id FROM tasks t JOIN units u ON u.id = t.unit_id
+WHERE t.campaign_id = :campaign AND t.status <> 'closed'
+  AND t.due_on IS NOT NULL AND t.due_on < :today
+ORDER BY t.due_on, u.name {collate}, t.position, t.id
+LIMIT 10 OFFSET :offset
+"""
+RAW_OVERDUE_COUNT = """
+SELECT COUNT(*) FROM tasks t
+WHERE t.campaign_id = :campaign AND t.status <> 'closed'
+  AND t.due_on IS NOT NULL AND t.due_on < :today
 """
 RAW_PROBLEMS = """
 SELECT COUNT(*), COALESCE(SUM(CASE WHEN open_count = 0 THEN 1 ELSE 0 END), 0)
@@ -224,6 +244,65 @@ async def raw_board(factory: Any, at: LightThresholds) -> Board:
     return board_from("省级巡视", cells, ProblemFigures(int(total), int(rectified)))
 
 
+async def raw_overdue(factory: Any, page: int) -> tuple[int, list[int]]:
+    """The reference: count and page of /overdue by hand."""
+    async with factory() as session:
+        collate = 'COLLATE "C"' if session.bind.dialect.name == "postgresql" else ""
+        params = {"campaign": 1, "today": NOW.date(), "offset": page * PAGE_SIZE}
+        total = (await session.execute(sql(RAW_OVERDUE_COUNT), params)).scalar_one()
+        ids = (await session.execute(sql(RAW_OVERDUE_PAGE.format(collate=collate)), params)).all()
+    return int(total), [int(i) for (i,) in ids]
+
+
+async def measure_overdue(url: str, repeat: int, page: int) -> dict[str, list[float]]:
+    """Time /overdue page `page` three ways, interleaved; check they agree first."""
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    clock = ManualClock(NOW)
+
+    async def rectibot() -> tuple[int, list[int]]:
+        found = await listing(
+            uow=SqlUnitOfWork(factory),
+            clock=clock,
+            person=COORDINATOR,
+            policy=POLICY,
+            kind=Kind.OVERDUE,
+            page=page,
+        )
+        return found.total, [t.id for t in found.tasks]
+
+    async def loading() -> tuple[int, list[int]]:
+        async with SqlUnitOfWork(factory) as uow:
+            views = await uow.tasks.views_for_campaign(1)  # in ledger order
+        late = [t for t in views if is_overdue(t, NOW.date())]
+        late.sort(key=lambda t: (t.due_on, t.unit_name))  # stable: ties stay in ledger order
+        return len(late), [t.id for t in late[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]]
+
+    async def raw() -> tuple[int, list[int]]:
+        return await raw_overdue(factory, page)
+
+    try:
+        return await timed({"rectibot": rectibot, "loading": loading, "raw SQL": raw}, repeat)
+    finally:
+        await engine.dispose()
+
+
+async def timed(
+    ways: dict[str, Callable[[], Awaitable[object]]], repeat: int
+) -> dict[str, list[float]]:
+    """Check every way gives the raw SQL's answer, then time them `repeat` times, interleaved."""
+    answers = {name: await way() for name, way in ways.items()}
+    for name, answer in answers.items():
+        assert answer == answers["raw SQL"], f"{name} disagrees with the raw SQL"
+    times: dict[str, list[float]] = {name: [] for name in ways}
+    for _ in range(repeat):
+        for name, way in ways.items():
+            began = time.perf_counter()
+            await way()
+            times[name].append(time.perf_counter() - began)
+    return times
+
+
 async def measure(url: str, repeat: int) -> dict[str, list[float]]:
     """Time the three ways to the board, interleaved; check they agree first."""
     engine = make_engine(url)
@@ -266,14 +345,21 @@ async def measure(url: str, repeat: int) -> dict[str, list[float]]:
         await engine.dispose()
 
 
-async def one_size(n: int, server_url: str | None, repeat: int) -> dict[str, list[float]]:
+Figures = dict[str, dict[str, list[float]]]  # what -> way -> seconds of each run
+
+
+async def one_size(n: int, server_url: str | None, repeat: int) -> Figures:
     with tempfile.TemporaryDirectory() as folder:
         async with database(server_url, Path(folder)) as url:
             await upgrade(url)
             began = time.perf_counter()
             await fill(url, n, random.Random(n))
             print(f"  {n:,} measures filled in {time.perf_counter() - began:.1f} s", flush=True)
-            return await measure(url, repeat)
+            return {
+                "/board": await measure(url, repeat),
+                "/overdue page 0": await measure_overdue(url, repeat, 0),
+                "/overdue page 20": await measure_overdue(url, repeat, 20),
+            }
 
 
 def main() -> None:
@@ -286,25 +372,25 @@ def main() -> None:
     args = parser.parse_args()
     sizes = args.n or [100_000]
     where = "PostgreSQL" if args.database_url else "SQLite (temp file)"
-    print(f"/board of one round, {UNITS} units, {PEOPLE:,} people, {where}, {args.repeat} runs")
-    medians: dict[int, dict[str, float]] = {}
+    print(f"One round, {UNITS} units, {PEOPLE:,} people, {where}, {args.repeat} runs")
+    medians: dict[tuple[int, str], dict[str, float]] = {}
     for n in sizes:
-        times = asyncio.run(one_size(n, args.database_url, args.repeat))
-        medians[n] = {name: statistics.median(ts) for name, ts in times.items()}
-        for name, ts in times.items():
-            print(f"    {name:9} min {min(ts):7.3f} s  median {statistics.median(ts):7.3f} s")
-        ratio = medians[n]["rectibot"] / medians[n]["raw SQL"]
-        before = medians[n]["loading"] / medians[n]["raw SQL"]
-        print(
-            f"    ratio rectibot / raw SQL (medians): {ratio:.2f}  (loading every task: {before:.1f})"
-        )
+        for what, times in asyncio.run(one_size(n, args.database_url, args.repeat)).items():
+            print(f"  {what}")
+            medians[n, what] = {name: statistics.median(ts) for name, ts in times.items()}
+            for name, ts in times.items():
+                print(f"    {name:9} min {min(ts):7.3f} s  median {statistics.median(ts):7.3f} s")
+            m = medians[n, what]
+            print(
+                f"    ratio rectibot / raw SQL (medians): {m['rectibot'] / m['raw SQL']:.2f}"
+                f"  (loading every task: {m['loading'] / m['raw SQL']:.1f})"
+            )
     if len(sizes) > 1:
         small, big = sizes[0], sizes[-1]
-        growth = medians[big]["rectibot"] / medians[small]["rectibot"]
-        print(
-            f"growth {small:,} → {big:,}: rectibot ×{growth:.1f}, raw SQL "
-            f"×{medians[big]['raw SQL'] / medians[small]['raw SQL']:.1f}"
-        )
+        for what in ("/board", "/overdue page 0", "/overdue page 20"):
+            grow = medians[big, what]["rectibot"] / medians[small, what]["rectibot"]
+            raw = medians[big, what]["raw SQL"] / medians[small, what]["raw SQL"]
+            print(f"growth {small:,} → {big:,}, {what}: rectibot ×{grow:.1f}, raw SQL ×{raw:.1f}")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
@@ -143,7 +144,43 @@ class CampaignRepository(Protocol):
     async def add(self, *, name: str, source: CampaignSource, now: datetime) -> Campaign: ...
 
 
+class ListOrder(StrEnum):
+    """How a paged list of tasks is sorted (ties: the ledger's order)."""
+
+    LEDGER = "ledger"  # the round's own order (序号 as imported)
+    DUE = "due"  # earliest deadline first, then unit
+    UNIT_OWNER = "unit_owner"  # by unit, then official
+
+
+@dataclass(frozen=True, slots=True)
+class TaskQuery:
+    """Which tasks of a round a list shows, and in which order; storage runs it in SQL.
+
+    The scope comes first: everything, or the tasks of `unit_id` or led by `lead_id`. Then
+    every filter given must hold.
+    """
+
+    campaign_id: int
+    everything: bool = True
+    unit_id: int | None = None
+    lead_id: int | None = None
+    overdue_on: date | None = None  # past the deadline on this day, not signed off
+    silent_since: datetime | None = None  # open or in progress, no report since (made before)
+    status: TaskStatus | None = None
+    of_unit: int | None = None
+    of_owner: int | None = None
+    order: ListOrder = ListOrder.LEDGER
+
+
 class TaskRepository(Protocol):
+    async def count(self, query: TaskQuery) -> int:
+        """How many tasks the query selects (one statement)."""
+        ...
+
+    async def page(self, query: TaskQuery, *, limit: int, offset: int) -> list[TaskView]:
+        """One page of the query's tasks, in its order (one statement)."""
+        ...
+
     async def board_cells(self, campaign_id: int, at: LightThresholds) -> list[BoardCell]:
         """The campaign's measures counted by unit, status, kind, light and overdue (one query)."""
         ...

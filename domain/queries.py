@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from domain.board import Board, build_board
 from domain.campaigns import current_campaign
 from domain.commands import may_query
-from domain.digest import silent_since
 from domain.errors import NotFound, PermissionDenied
 from domain.history import TaskHistory, load_history
-from domain.lights import LightPolicy, checkin_before, is_overdue
+from domain.lights import LightPolicy, checkin_before
 from domain.model import Campaign, Person, Role, TaskStatus, TaskView
 from domain.names import named_pairs
-from domain.ports import Clock, UnitOfWork
+from domain.ports import Clock, ListOrder, TaskQuery, UnitOfWork
 
 PAGE_SIZE = 10
 
@@ -118,53 +116,47 @@ async def listing(
     arg: int = 0,
     page: int = 0,
 ) -> Listing:
-    """Return one page of a paged list, re-checking the scope on every page."""
+    """Return one page of a paged list, re-checking the scope on every page.
+
+    Counted and paged by the database: page k costs what one page costs.
+    """
+    require_query_rights(person)
     async with uow:
-        scope, tasks = await visible_tasks(uow, person)
-    chosen = sorted(_filter(kind, arg, clock.now(), policy)(tasks), key=_order(kind))
-    pages = max(1, -(-len(chosen) // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
+        scope = scope_of(person, await current_campaign(uow, person))
+        query = _query(scope, kind, arg, clock.now(), policy)
+        total = await uow.tasks.count(query)
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(max(page, 0), pages - 1)
+        tasks = await uow.tasks.page(query, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
     return Listing(
         campaign=scope.campaign.name,
         scope=scope,
-        tasks=chosen[page * PAGE_SIZE : (page + 1) * PAGE_SIZE],
+        tasks=tasks,
         page=page,
         pages=pages,
-        total=len(chosen),
+        total=total,
     )
 
 
-def _filter(
-    kind: int, arg: int, now: datetime, policy: LightPolicy
-) -> Callable[[Sequence[TaskView]], list[TaskView]]:
-    today = now.astimezone(policy.tz).date()
-    since = checkin_before(now, policy)
-    tests: dict[int, Callable[[TaskView], bool]] = {
-        Kind.OVERDUE: lambda t: is_overdue(t, today),
-        Kind.SILENT: lambda t: silent_since(t, since),
-        Kind.PENDING: lambda t: t.status == TaskStatus.PENDING_REVIEW,
-        Kind.UNIT: lambda t: t.unit_id == arg,
-        Kind.PERSON: lambda t: t.owner_id == arg,
-    }
-    if kind not in tests:
-        raise NotFound()
-    test = tests[kind]
-    return lambda tasks: [t for t in tasks if test(t)]
-
-
-def _order(kind: int) -> Callable[[TaskView], tuple[object, ...]]:
+def _query(scope: Scope, kind: int, arg: int, now: datetime, policy: LightPolicy) -> TaskQuery:
+    base = TaskQuery(
+        campaign_id=scope.campaign.id,
+        everything=scope.everything,
+        unit_id=scope.unit_id,
+        lead_id=scope.lead_id,
+    )
     if kind == Kind.OVERDUE:
-        return lambda t: (t.due_on, t.unit_name, _number_key(t.number))
+        today = now.astimezone(policy.tz).date()
+        return replace(base, overdue_on=today, order=ListOrder.DUE)
     if kind == Kind.SILENT:
-        return lambda t: (t.unit_name, t.owner_name, _number_key(t.number))
-    return lambda t: (_number_key(t.number),)
-
-
-def _number_key(number: str) -> tuple[tuple[int, object], ...]:
-    """Sort "2.10" after "2.9": numeric parts as numbers, the rest as text."""
-    return tuple(
-        (0, int(p)) if p.isdigit() else (1, p) for p in number.replace("-", ".").split(".")
-    )
+        return replace(base, silent_since=checkin_before(now, policy), order=ListOrder.UNIT_OWNER)
+    if kind == Kind.PENDING:
+        return replace(base, status=TaskStatus.PENDING_REVIEW)
+    if kind == Kind.UNIT:
+        return replace(base, of_unit=arg)
+    if kind == Kind.PERSON:
+        return replace(base, of_owner=arg)
+    raise NotFound()
 
 
 async def task_record(*, uow: UnitOfWork, person: Person, number: str) -> TaskHistory:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, and_, case, false, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.board import BoardCell, ProblemFigures
 from domain.lights import LightThresholds
 from domain.model import Light, TaskKind, TaskStatus
+from domain.ports import TaskQuery
 from storage.tables import TaskRowT, UnitRow
 
 
@@ -85,3 +86,35 @@ async def problem_figures(session: AsyncSession, campaign_id: int) -> ProblemFig
     ).select_from(per_problem)
     total, rectified = (await session.execute(stmt)).one()
     return ProblemFigures(int(total), int(rectified))
+
+
+def query_filter(query: TaskQuery) -> ColumnElement[bool]:
+    """The WHERE clause of a task query: its round, its scope, then each filter given."""
+    clauses: list[ColumnElement[bool]] = [TaskRowT.campaign_id == query.campaign_id]
+    if not query.everything:
+        scope: list[ColumnElement[bool]] = []
+        if query.unit_id is not None:
+            scope.append(TaskRowT.unit_id == query.unit_id)
+        if query.lead_id is not None:
+            scope.append(TaskRowT.lead_id == query.lead_id)
+        clauses.append(or_(*scope) if scope else false())
+    if query.overdue_on is not None:
+        clauses += [
+            TaskRowT.status != TaskStatus.CLOSED.value,
+            TaskRowT.due_on.is_not(None),
+            TaskRowT.due_on < query.overdue_on,
+        ]
+    if query.silent_since is not None:
+        since = query.silent_since
+        clauses += [
+            TaskRowT.status.in_([TaskStatus.OPEN.value, TaskStatus.IN_PROGRESS.value]),
+            TaskRowT.created_at < since,
+            or_(TaskRowT.last_update_at.is_(None), TaskRowT.last_update_at < since),
+        ]
+    if query.status is not None:
+        clauses.append(TaskRowT.status == query.status.value)
+    if query.of_unit is not None:
+        clauses.append(TaskRowT.unit_id == query.of_unit)
+    if query.of_owner is not None:
+        clauses.append(TaskRowT.owner_id == query.of_owner)
+    return and_(*clauses)

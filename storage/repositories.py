@@ -33,11 +33,13 @@ from domain.ports import (
     Delivery,
     EvidenceRecord,
     InviteRecord,
+    ListOrder,
     Outgoing,
     OutgoingFile,
     PlannedTask,
     Report,
     SentPart,
+    TaskQuery,
     WeekKinds,
 )
 from storage import figures
@@ -487,6 +489,31 @@ class SqlTasks(_Repo):
             .order_by(TaskRowT.campaign_id, TaskRowT.position)
         )
         return [_view(r) for r in await self.session.execute(stmt)]
+
+    async def count(self, query: TaskQuery) -> int:
+        stmt = select(func.count()).select_from(TaskRowT).where(figures.query_filter(query))
+        return int(await self.session.scalar(stmt) or 0)
+
+    async def page(self, query: TaskQuery, *, limit: int, offset: int) -> list[TaskView]:
+        stmt = (
+            _task_views()
+            .where(figures.query_filter(query))
+            .order_by(*self._list_order(query.order), TaskRowT.position, TaskRowT.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [_view(r) for r in await self.session.execute(stmt)]
+
+    def _list_order(self, order: ListOrder) -> list[Any]:
+        bind = self.session.bind
+        # Names sort by code point as in Python (PostgreSQL's locale would order them otherwise).
+        c = "C" if bind is not None and bind.dialect.name == "postgresql" else "BINARY"
+        if order == ListOrder.DUE:
+            # Without a deadline last, on both engines (their NULL orders differ).
+            return [TaskRowT.due_on.is_(None), TaskRowT.due_on, UnitRow.name.collate(c)]
+        if order == ListOrder.UNIT_OWNER:
+            return [UnitRow.name.collate(c), _Owner.name.collate(c)]
+        return []
 
     async def board_cells(self, campaign_id: int, at: LightThresholds) -> list[BoardCell]:
         return await figures.board_cells(self.session, campaign_id, at)

@@ -1,10 +1,11 @@
-"""The board's counts from SQL equal the Python rule on the same tasks, edges included."""
+"""Figures and pages from SQL equal the Python rules on the same tasks, edges included."""
 
 from __future__ import annotations
 
 import random
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
@@ -12,9 +13,19 @@ from sqlalchemy import update
 from bot.clock import ManualClock
 from domain import board, importing
 from domain.board import BoardCell, board_from, cells_of, problems_of
-from domain.lights import LightPolicy, thresholds
-from domain.model import Light, PersonRow, Role, TaskKind, TaskRow, TaskStatus, Workbook
-from domain.ports import UnitOfWork
+from domain.digest import silent_since
+from domain.lights import LightPolicy, is_overdue, thresholds
+from domain.model import (
+    Light,
+    PersonRow,
+    Role,
+    TaskKind,
+    TaskRow,
+    TaskStatus,
+    TaskView,
+    Workbook,
+)
+from domain.ports import ListOrder, TaskQuery, UnitOfWork
 from storage.tables import TaskRowT
 from tests.conftest import SHANGHAI
 
@@ -130,3 +141,61 @@ async def test_an_empty_campaign_has_an_empty_board(uow_factory: Factory) -> Non
         figures = await uow.tasks.problem_figures(999)
     assert (figures.total, figures.rectified) == (0, 0)
     assert board_from("空", [], figures).tasks_total == 0
+
+
+def reference(views: list[TaskView], query: TaskQuery) -> list[TaskView]:
+    """The query in Python over tasks loaded in ledger order (a stable sort keeps ties so)."""
+    at_day, since = query.overdue_on, query.silent_since
+    chosen = [
+        t
+        for t in views
+        if (
+            query.everything
+            or (query.unit_id is not None and t.unit_id == query.unit_id)
+            or (query.lead_id is not None and t.lead_id == query.lead_id)
+        )
+        and (at_day is None or is_overdue(t, at_day))
+        and (since is None or silent_since(t, since))
+        and (query.status is None or t.status == query.status)
+        and (query.of_owner is None or t.owner_id == query.of_owner)
+    ]
+    if query.order == ListOrder.DUE:
+        return sorted(chosen, key=lambda t: (t.due_on is None, t.due_on or NOW.date(), t.unit_name))
+    if query.order == ListOrder.UNIT_OWNER:
+        return sorted(chosen, key=lambda t: (t.unit_name, t.owner_name))
+    return chosen
+
+
+async def test_paged_lists_from_sql_equal_the_python_filters_page_by_page(
+    uow_factory: Factory, clock: ManualClock
+) -> None:
+    rng = random.Random(11)
+    await importing.import_workbook(
+        uow=uow_factory(), clock=clock, workbook=workbook(rng), campaign_name="生成"
+    )
+    await scatter(uow_factory, rng)
+    async with uow_factory() as uow:
+        (campaign,) = await uow.campaigns.open_campaigns()
+        views = await uow.tasks.views_for_campaign(campaign.id)
+        some = views[5]
+        base = TaskQuery(campaign_id=campaign.id)
+        queries = [
+            replace(base, overdue_on=NOW.date(), order=ListOrder.DUE),
+            replace(
+                base, silent_since=thresholds(NOW, POLICY).yellow_before, order=ListOrder.UNIT_OWNER
+            ),
+            replace(base, status=TaskStatus.PENDING_REVIEW),
+            replace(base, of_owner=some.owner_id),
+            replace(base, everything=False, unit_id=some.unit_id, order=ListOrder.DUE),
+            replace(base, everything=False),  # a scope of nothing holds nothing
+        ]
+        for query in queries:
+            expected = reference(views, query)
+            assert await uow.tasks.count(query) == len(expected)
+            pages = [
+                await uow.tasks.page(query, limit=7, offset=offset)
+                for offset in range(0, len(expected) + 7, 7)
+            ]
+            assert [t.id for page in pages for t in page] == [t.id for t in expected]
+            assert pages[-1] == []  # one page past the end is empty, not an error
+    assert any(reference(views, q) for q in queries[:2])  # the lists were not all empty
