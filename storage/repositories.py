@@ -495,14 +495,27 @@ class SqlTasks(_Repo):
         return int(await self.session.scalar(stmt) or 0)
 
     async def page(self, query: TaskQuery, *, limit: int, offset: int) -> list[TaskView]:
-        stmt = (
-            _task_views()
+        # The page's ids first (joining only what the order needs), then their full views:
+        # names and latest reports are looked up for one page, not for every row sorted.
+        ids = (
+            select(TaskRowT.id)
+            .join(UnitRow, UnitRow.id == TaskRowT.unit_id)
+            .join(_Owner, _Owner.id == TaskRowT.owner_id)
             .where(figures.query_filter(query))
             .order_by(*self._list_order(query.order), TaskRowT.position, TaskRowT.id)
             .limit(limit)
             .offset(offset)
         )
-        return [_view(r) for r in await self.session.execute(stmt)]
+        wanted = list(await self.session.scalars(ids))
+        if not wanted:
+            return []
+        found = {
+            v.id: v
+            for v in map(
+                _view, await self.session.execute(_task_views().where(TaskRowT.id.in_(wanted)))
+            )
+        }
+        return [found[i] for i in wanted]
 
     def _list_order(self, order: ListOrder) -> list[Any]:
         bind = self.session.bind
