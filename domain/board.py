@@ -11,7 +11,7 @@ from domain.commands import may_see_board
 from domain.errors import PermissionDenied
 from domain.lights import LightPolicy, LightThresholds, is_overdue, light_of, thresholds
 from domain.model import Light, Person, TaskKind, TaskStatus, TaskView
-from domain.ports import Clock, UnitOfWork
+from domain.ports import Clock, TaskQuery, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,12 +147,15 @@ async def boards_for(
         raise PermissionDenied()
     async with uow:
         now = clock.now()
-        at = thresholds(now, policy)
         return [
-            board_from(
-                c.name,
-                await uow.tasks.board_cells(c.id, at),
-                await uow.tasks.problem_figures(c.id),
-            )
+            await counted_board(uow, c.name, TaskQuery(campaign_id=c.id), thresholds(now, policy))
             for c in await uow.campaigns.open_campaigns()
         ]
+
+
+async def counted_board(
+    uow: UnitOfWork, campaign: str, query: TaskQuery, at: LightThresholds
+) -> Board:
+    """The board of the query's tasks, counted by the database."""
+    cells = await uow.tasks.board_cells(query, at)
+    return board_from(campaign, cells, await uow.tasks.problem_figures(query))

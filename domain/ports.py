@@ -181,12 +181,12 @@ class TaskRepository(Protocol):
         """One page of the query's tasks, in its order (one statement)."""
         ...
 
-    async def board_cells(self, campaign_id: int, at: LightThresholds) -> list[BoardCell]:
-        """The campaign's measures counted by unit, status, kind, light and overdue (one query)."""
+    async def board_cells(self, query: TaskQuery, at: LightThresholds) -> list[BoardCell]:
+        """The query's measures counted by unit, status, kind, light and overdue (one query)."""
         ...
 
-    async def problem_figures(self, campaign_id: int) -> ProblemFigures:
-        """The campaign's problems, and those with every measure signed off (one query)."""
+    async def problem_figures(self, query: TaskQuery) -> ProblemFigures:
+        """The query's problems, and those with every measure in it signed off (one query)."""
         ...
 
     async def problem_id(

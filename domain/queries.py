@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from domain.board import Board, build_board
+from domain.board import Board, counted_board
 from domain.campaigns import current_campaign
 from domain.commands import may_query
 from domain.errors import NotFound, PermissionDenied
 from domain.history import TaskHistory, load_history
-from domain.lights import LightPolicy, checkin_before
+from domain.lights import LightPolicy, checkin_before, thresholds
 from domain.model import Campaign, Person, Role, TaskStatus, TaskView
 from domain.names import named_pairs
 from domain.ports import Clock, ListOrder, TaskQuery, UnitOfWork
@@ -87,9 +87,11 @@ async def status(
     *, uow: UnitOfWork, clock: Clock, person: Person, policy: LightPolicy
 ) -> tuple[Scope, Board]:
     """Return the board of the person's scope."""
+    require_query_rights(person)
     async with uow:
-        scope, tasks = await visible_tasks(uow, person)
-        return scope, build_board(scope.campaign.name, tasks, clock.now(), policy)
+        scope = scope_of(person, await current_campaign(uow, person))
+        at = thresholds(clock.now(), policy)
+        return scope, await counted_board(uow, scope.campaign.name, _scoped(scope), at)
 
 
 async def units_matching(*, uow: UnitOfWork, person: Person, name: str) -> list[tuple[int, str]]:
@@ -138,13 +140,18 @@ async def listing(
     )
 
 
-def _query(scope: Scope, kind: int, arg: int, now: datetime, policy: LightPolicy) -> TaskQuery:
-    base = TaskQuery(
+def _scoped(scope: Scope) -> TaskQuery:
+    """The tasks of the scope (`Scope.covers`, said in a query)."""
+    return TaskQuery(
         campaign_id=scope.campaign.id,
         everything=scope.everything,
         unit_id=scope.unit_id,
         lead_id=scope.lead_id,
     )
+
+
+def _query(scope: Scope, kind: int, arg: int, now: datetime, policy: LightPolicy) -> TaskQuery:
+    base = _scoped(scope)
     if kind == Kind.OVERDUE:
         today = now.astimezone(policy.tz).date()
         return replace(base, overdue_on=today, order=ListOrder.DUE)
@@ -161,8 +168,9 @@ def _query(scope: Scope, kind: int, arg: int, now: datetime, policy: LightPolicy
 
 async def task_record(*, uow: UnitOfWork, person: Person, number: str) -> TaskHistory:
     """Return a task of the current campaign with its history, if inside the person's scope."""
+    require_query_rights(person)
     async with uow:
-        scope, _ = await visible_tasks(uow, person)
+        scope = scope_of(person, await current_campaign(uow, person))
         task_id = await uow.tasks.id_by_number(scope.campaign.id, number.strip())
         view = await uow.tasks.view(task_id) if task_id is not None else None
         if view is None or not scope.covers(view):

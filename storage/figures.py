@@ -55,15 +55,15 @@ def overdue_case(at: LightThresholds) -> ColumnElement[Any]:
 
 
 async def board_cells(
-    session: AsyncSession, campaign_id: int, at: LightThresholds
+    session: AsyncSession, query: TaskQuery, at: LightThresholds
 ) -> list[BoardCell]:
-    """Count the campaign's measures by unit, status, kind, light and overdue, in one query."""
+    """Count the query's measures by unit, status, kind, light and overdue, in one query."""
     light = light_case(at).label("light")
     overdue = overdue_case(at).label("overdue")
     stmt = (
         select(UnitRow.name, TaskRowT.status, TaskRowT.kind, light, overdue, func.count())
         .join(UnitRow, UnitRow.id == TaskRowT.unit_id)
-        .where(TaskRowT.campaign_id == campaign_id)
+        .where(query_filter(query))
         .group_by(UnitRow.name, TaskRowT.status, TaskRowT.kind, light, overdue)
     )
     return [
@@ -72,12 +72,12 @@ async def board_cells(
     ]
 
 
-async def problem_figures(session: AsyncSession, campaign_id: int) -> ProblemFigures:
-    """Count the campaign's problems, and those whose measures are all signed off."""
+async def problem_figures(session: AsyncSession, query: TaskQuery) -> ProblemFigures:
+    """Count the query's problems, and those whose measures (in it) are all signed off."""
     still_open = func.sum(case((TaskRowT.status != TaskStatus.CLOSED.value, 1), else_=0))
     per_problem = (
         select(TaskRowT.problem_id, still_open.label("still_open"))
-        .where(TaskRowT.campaign_id == campaign_id)
+        .where(query_filter(query))
         .group_by(TaskRowT.problem_id)
         .subquery()
     )

@@ -528,11 +528,11 @@ class SqlTasks(_Repo):
             return [UnitRow.name.collate(c), _Owner.name.collate(c)]
         return []
 
-    async def board_cells(self, campaign_id: int, at: LightThresholds) -> list[BoardCell]:
-        return await figures.board_cells(self.session, campaign_id, at)
+    async def board_cells(self, query: TaskQuery, at: LightThresholds) -> list[BoardCell]:
+        return await figures.board_cells(self.session, query, at)
 
-    async def problem_figures(self, campaign_id: int) -> ProblemFigures:
-        return await figures.problem_figures(self.session, campaign_id)
+    async def problem_figures(self, query: TaskQuery) -> ProblemFigures:
+        return await figures.problem_figures(self.session, query)
 
     async def views_for_campaign(self, campaign_id: int) -> list[TaskView]:
         stmt = _task_views().where(TaskRowT.campaign_id == campaign_id).order_by(TaskRowT.position)

@@ -107,9 +107,15 @@ async def test_sql_board_counts_equal_the_python_rule_on_generated_tasks(
         views = await uow.tasks.views_for_campaign(campaign.id)
         for moment in (NOW, NOW + timedelta(days=3), NOW - timedelta(days=9)):
             at = thresholds(moment, POLICY)
-            in_sql = await uow.tasks.board_cells(campaign.id, at)
+            whole = TaskQuery(campaign_id=campaign.id)
+            in_sql = await uow.tasks.board_cells(whole, at)
             assert counted(in_sql) == counted(cells_of(views, at))
-        assert await uow.tasks.problem_figures(campaign.id) == problems_of(views)
+            # A unit head's or lead leader's scope counts only the tasks it covers.
+            scope = TaskQuery(campaign.id, everything=False, unit_id=views[3].unit_id, lead_id=1)
+            covered = reference(views, scope)
+            assert counted(await uow.tasks.board_cells(scope, at)) == counted(cells_of(covered, at))
+            assert await uow.tasks.problem_figures(scope) == problems_of(covered)
+        assert await uow.tasks.problem_figures(whole) == problems_of(views)
     lights = {c.light for c in cells_of(views, thresholds(NOW, POLICY))}
     assert lights == set(Light)  # the data reached every light, so every clause was compared
     assert {v.status for v in views} == set(TaskStatus)
@@ -129,16 +135,17 @@ async def test_the_board_command_reads_sql_counts_the_same_as_loading_every_task
         at = thresholds(NOW, POLICY)
         from_sql = board_from(
             campaign.name,
-            await uow.tasks.board_cells(campaign.id, at),
-            await uow.tasks.problem_figures(campaign.id),
+            await uow.tasks.board_cells(TaskQuery(campaign_id=campaign.id), at),
+            await uow.tasks.problem_figures(TaskQuery(campaign_id=campaign.id)),
         )
     assert from_sql == board.build_board(campaign.name, views, NOW, POLICY)
 
 
 async def test_an_empty_campaign_has_an_empty_board(uow_factory: Factory) -> None:
     async with uow_factory() as uow:
-        assert await uow.tasks.board_cells(999, thresholds(NOW, POLICY)) == []
-        figures = await uow.tasks.problem_figures(999)
+        nothing = TaskQuery(campaign_id=999)
+        assert await uow.tasks.board_cells(nothing, thresholds(NOW, POLICY)) == []
+        figures = await uow.tasks.problem_figures(nothing)
     assert (figures.total, figures.rectified) == (0, 0)
     assert board_from("空", [], figures).tasks_total == 0
 
