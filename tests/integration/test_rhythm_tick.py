@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import ManualClock
 from domain import accounts, importing, reporting
@@ -17,7 +20,9 @@ from domain.reminders import Audience, Renderers, TickResult, tick
 from domain.reporting import IncomingMessage
 from domain.rhythm import RhythmPolicy
 from domain.workdays import WorkCalendar
+from storage.database import make_engine, make_session_factory
 from storage.tables import AuditEventRow, OutboxRow, RhythmRunRow, TaskRowT
+from storage.uow import SqlUnitOfWork
 from tests.conftest import SHANGHAI
 
 Factory = Callable[[], UnitOfWork]
@@ -545,3 +550,70 @@ async def test_two_tickers_starting_at_once_do_not_collide(uow_factory: Factory)
     )
     assert not isinstance(first, BaseException), first
     assert not isinstance(second, BaseException), second
+
+
+def round_of(measures: int) -> Workbook:
+    """One official with `measures` tasks, each with its own deadline."""
+    people = (PersonRow(2, "王建国", "区发展改革委", frozenset({Role.OFFICIAL})),)
+    tasks = tuple(
+        TaskRow(
+            3 + i,
+            f"{i + 1}.1",
+            "类别",
+            f"问题{i}",
+            f"措施{i}",
+            "区发展改革委",
+            "王建国",
+            None,
+            date(2026, 6, 1) + timedelta(days=i),
+            TaskKind.BOUNDED,
+        )
+        for i in range(measures)
+    )
+    return Workbook(people=people, tasks=tasks)
+
+
+@contextmanager
+def counting() -> Iterator[list[str]]:
+    """Collect the SQL statements every engine issues inside the block."""
+    seen: list[str] = []
+
+    def listen(_c: object, _cur: object, statement: str, *_rest: object) -> None:
+        seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", listen)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", listen)
+
+
+async def test_a_tick_with_nothing_due_issues_the_same_few_statements_for_any_round_size(
+    database_url: str,
+) -> None:
+    counts = []
+    for measures in (3, 300):  # the second round comes on top: 3, then 303 open measures
+        engine = make_engine(database_url)
+        factory = make_session_factory(engine)
+
+        def uow_factory(factory: async_sessionmaker[AsyncSession] = factory) -> UnitOfWork:
+            return SqlUnitOfWork(factory)
+
+        clock = ManualClock(datetime(2026, 3, 8, 2, 0, tzinfo=SHANGHAI))  # a Sunday night
+        await importing.import_workbook(
+            uow=uow_factory(),
+            clock=clock,
+            workbook=round_of(measures),
+            campaign_name=f"轮{measures}",
+        )
+        await tick_at(uow_factory, clock)  # the first tick only notes the start
+        clock.advance(timedelta(minutes=1))
+        with counting() as seen:
+            result = await tick_at(uow_factory, clock)
+        await engine.dispose()
+        assert not result.done
+        assert not result.missed
+        # Only the distinct deadlines are asked: no task row and no person is loaded.
+        assert not any(s.startswith("SELECT tasks.id") or "FROM people" in s for s in seen)
+        counts.append(len(seen))
+    assert counts[0] == counts[1] <= 8  # state read and written, deadlines asked, nothing loaded
