@@ -922,11 +922,14 @@ class SqlOutbox(_Repo):
         return list(ids or [])
 
     async def add(self, message: Outgoing, *, now: datetime, file_id: int | None) -> bool:
-        """Add the message unless its key exists; return whether it was added."""
-        if await self.session.scalar(select(OutboxRow.id).where(OutboxRow.key == message.key)):
-            return False
-        self.session.add(
-            OutboxRow(
+        """Add the message unless its key exists; return whether it was added.
+
+        One statement: the unique key does the de-duplication (ON CONFLICT DO NOTHING).
+        """
+        insert_for = self._insert_for()
+        result = await self.session.execute(
+            insert_for(OutboxRow)
+            .values(
                 key=message.key,
                 kind=message.kind,
                 period=message.period,
@@ -944,9 +947,9 @@ class SqlOutbox(_Repo):
                 not_before=now,
                 created_at=now,
             )
+            .on_conflict_do_nothing(index_elements=[OutboxRow.key])
         )
-        await self.session.flush()
-        return True
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def add_file(self, file: OutgoingFile, *, now: datetime) -> int:
         row = OutboxFileRow(
