@@ -178,7 +178,15 @@ class TaskRepository(Protocol):
         ...
 
     async def page(self, query: TaskQuery, *, limit: int, offset: int) -> list[TaskView]:
-        """One page of the query's tasks, in its order (one statement)."""
+        """One page of the query's tasks, in its order (ids, then their views)."""
+        ...
+
+    async def units_in(self, query: TaskQuery) -> list[tuple[int, str]]:
+        """The distinct units (id, name) of the query's tasks (one statement)."""
+        ...
+
+    async def owners_in(self, query: TaskQuery) -> list[tuple[int, str]]:
+        """The distinct owners (id, name) of the query's tasks (one statement)."""
         ...
 
     async def board_cells(self, query: TaskQuery, at: LightThresholds) -> list[BoardCell]:

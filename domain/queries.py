@@ -75,21 +75,18 @@ def require_query_rights(person: Person) -> None:
         raise PermissionDenied()
 
 
-async def visible_tasks(uow: UnitOfWork, person: Person) -> tuple[Scope, list[TaskView]]:
-    """Return the person's scope in their current campaign and the tasks inside it."""
+async def person_scope(uow: UnitOfWork, person: Person) -> Scope:
+    """Return the person's scope in their current campaign (refusing those without rights)."""
     require_query_rights(person)
-    scope = scope_of(person, await current_campaign(uow, person))
-    views = await uow.tasks.views_for_campaign(scope.campaign.id)
-    return scope, [t for t in views if scope.covers(t)]
+    return scope_of(person, await current_campaign(uow, person))
 
 
 async def status(
     *, uow: UnitOfWork, clock: Clock, person: Person, policy: LightPolicy
 ) -> tuple[Scope, Board]:
     """Return the board of the person's scope."""
-    require_query_rights(person)
     async with uow:
-        scope = scope_of(person, await current_campaign(uow, person))
+        scope = await person_scope(uow, person)
         at = thresholds(clock.now(), policy)
         return scope, await counted_board(uow, scope.campaign.name, _scoped(scope), at)
 
@@ -97,15 +94,15 @@ async def status(
 async def units_matching(*, uow: UnitOfWork, person: Person, name: str) -> list[tuple[int, str]]:
     """Return the units (id, name) inside the scope whose name contains `name`."""
     async with uow:
-        _, tasks = await visible_tasks(uow, person)
-    return named_pairs(((t.unit_id, t.unit_name) for t in tasks), name)
+        units = await uow.tasks.units_in(_scoped(await person_scope(uow, person)))
+    return named_pairs(units, name)
 
 
 async def people_matching(*, uow: UnitOfWork, person: Person, name: str) -> list[tuple[int, str]]:
     """Return the owners (id, name) of tasks inside the scope whose name contains `name`."""
     async with uow:
-        _, tasks = await visible_tasks(uow, person)
-    return named_pairs(((t.owner_id, t.owner_name) for t in tasks), name)
+        owners = await uow.tasks.owners_in(_scoped(await person_scope(uow, person)))
+    return named_pairs(owners, name)
 
 
 async def listing(
@@ -122,9 +119,8 @@ async def listing(
 
     Counted and paged by the database: page k costs what one page costs.
     """
-    require_query_rights(person)
     async with uow:
-        scope = scope_of(person, await current_campaign(uow, person))
+        scope = await person_scope(uow, person)
         query = _query(scope, kind, arg, clock.now(), policy)
         total = await uow.tasks.count(query)
         pages = max(1, -(-total // PAGE_SIZE))
@@ -168,9 +164,8 @@ def _query(scope: Scope, kind: int, arg: int, now: datetime, policy: LightPolicy
 
 async def task_record(*, uow: UnitOfWork, person: Person, number: str) -> TaskHistory:
     """Return a task of the current campaign with its history, if inside the person's scope."""
-    require_query_rights(person)
     async with uow:
-        scope = scope_of(person, await current_campaign(uow, person))
+        scope = await person_scope(uow, person)
         task_id = await uow.tasks.id_by_number(scope.campaign.id, number.strip())
         view = await uow.tasks.view(task_id) if task_id is not None else None
         if view is None or not scope.covers(view):

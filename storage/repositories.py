@@ -517,6 +517,22 @@ class SqlTasks(_Repo):
         }
         return [found[i] for i in wanted]
 
+    async def units_in(self, query: TaskQuery) -> list[tuple[int, str]]:
+        stmt = (
+            select(UnitRow.id, UnitRow.name)
+            .where(UnitRow.id.in_(select(TaskRowT.unit_id).where(figures.query_filter(query))))
+            .order_by(UnitRow.id)
+        )
+        return [(i, n) for i, n in await self.session.execute(stmt)]
+
+    async def owners_in(self, query: TaskQuery) -> list[tuple[int, str]]:
+        stmt = (
+            select(PersonRowT.id, PersonRowT.name)
+            .where(PersonRowT.id.in_(select(TaskRowT.owner_id).where(figures.query_filter(query))))
+            .order_by(PersonRowT.id)
+        )
+        return [(i, n) for i, n in await self.session.execute(stmt)]
+
     def _list_order(self, order: ListOrder) -> list[Any]:
         bind = self.session.bind
         # Names sort by code point as in Python (PostgreSQL's locale would order them otherwise).

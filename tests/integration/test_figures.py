@@ -205,4 +205,9 @@ async def test_paged_lists_from_sql_equal_the_python_filters_page_by_page(
             ]
             assert [t.id for page in pages for t in page] == [t.id for t in expected]
             assert pages[-1] == []  # one page past the end is empty, not an error
+            units = sorted({(t.unit_id, t.unit_name) for t in expected})
+            owners = sorted({(t.owner_id, t.owner_name) for t in expected})
+            if query.overdue_on is None and query.silent_since is None and query.status is None:
+                assert await uow.tasks.units_in(query) == units  # the names /status matches
+                assert await uow.tasks.owners_in(query) == owners
     assert any(reference(views, q) for q in queries[:2])  # the lists were not all empty
