@@ -28,16 +28,13 @@ import asyncio
 import cProfile
 import math
 import multiprocessing as mp
-import os
 import re
-import secrets
 import statistics
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Coroutine
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from multiprocessing.connection import Connection
@@ -49,12 +46,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import event, func, select  # noqa: E402
-from sqlalchemy import text as sql  # noqa: E402
-from sqlalchemy.engine import Engine, make_url  # noqa: E402
-from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
 from telegram import Update  # noqa: E402
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters  # noqa: E402
 
+from bench.throwaway import database  # noqa: E402
 from bot.app import Wiring, build_application  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
 from bot.harness import BOT_USERNAME, TOKEN, settings_for  # noqa: E402
@@ -281,29 +277,6 @@ async def measure(conn: Connection, app: AnyApp, n: int, counter: SqlCounter) ->
     )
 
 
-@asynccontextmanager
-async def database(server_url: str | None, folder: Path) -> AsyncIterator[str]:
-    """Yield the URL of a new empty database: a SQLite file, or one created on the server."""
-    if server_url is None:
-        yield f"sqlite+aiosqlite:///{folder / 'bench.sqlite3'}"
-        return
-    server = make_url(server_url)
-    if server.get_backend_name() != "postgresql":
-        raise SystemExit(f"--database-url must be PostgreSQL, not {server.get_backend_name()}")
-    name = f"rectibot_bench_{os.getpid()}_{secrets.token_hex(4)}"
-    admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as connection:
-            await connection.execute(sql(f'CREATE DATABASE "{name}"'))
-        try:
-            yield server.set(database=name).render_as_string(hide_password=False)
-        finally:
-            async with admin.connect() as connection:
-                await connection.execute(sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        await admin.dispose()
-
-
 async def stored_reports(url: str) -> int:
     """Count reports placed on a task whose acknowledgement was sent and remembered."""
     engine = make_engine(url)
@@ -327,7 +300,7 @@ async def rectibot_side(
 ) -> Run:
     """Load N + WARM bound officials, start the real Application and measure one burst."""
     with tempfile.TemporaryDirectory() as folder:
-        async with database(server_url, Path(folder)) as url:
+        async with database(server_url, Path(folder), "bench") as url:
             await upgrade(url)
             clock = ManualClock(WEDNESDAY)
             app = build_application(

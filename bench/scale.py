@@ -23,15 +23,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import secrets
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -42,9 +39,8 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
 from sqlalchemy import text as sql  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 
+from bench.throwaway import database  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
 from domain.board import Board, BoardCell, ProblemFigures, board_from, boards_for, build_board  # noqa: E402  # noqa: E402
 from domain.lights import (  # noqa: E402
@@ -117,27 +113,6 @@ SELECT COUNT(*), COALESCE(SUM(CASE WHEN open_count = 0 THEN 1 ELSE 0 END), 0)
 FROM (SELECT problem_id, SUM(CASE WHEN status <> 'closed' THEN 1 ELSE 0 END) AS open_count
       FROM tasks WHERE campaign_id = :campaign GROUP BY problem_id) AS p
 """
-
-
-@asynccontextmanager
-async def database(server_url: str | None, folder: Path) -> AsyncIterator[str]:
-    """Yield the URL of a new empty database: a SQLite file, or one created on the server."""
-    if server_url is None:
-        yield f"sqlite+aiosqlite:///{folder / 'scale.sqlite3'}"
-        return
-    server = make_url(server_url)
-    name = f"rectibot_scale_{os.getpid()}_{secrets.token_hex(4)}"
-    admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as connection:
-            await connection.execute(sql(f'CREATE DATABASE "{name}"'))
-        try:
-            yield server.set(database=name).render_as_string(hide_password=False)
-        finally:
-            async with admin.connect() as connection:
-                await connection.execute(sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        await admin.dispose()
 
 
 def utc(moment: datetime) -> datetime:
@@ -350,7 +325,7 @@ Figures = dict[str, dict[str, list[float]]]  # what -> way -> seconds of each ru
 
 async def one_size(n: int, server_url: str | None, repeat: int) -> Figures:
     with tempfile.TemporaryDirectory() as folder:
-        async with database(server_url, Path(folder)) as url:
+        async with database(server_url, Path(folder), "scale") as url:
             await upgrade(url)
             began = time.perf_counter()
             await fill(url, n, random.Random(n))
