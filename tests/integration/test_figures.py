@@ -88,6 +88,15 @@ async def scatter(uow_factory: Factory, rng: random.Random) -> None:
         await uow.commit()
 
 
+async def generated_round(uow_factory: Factory, clock: ManualClock, *, seed: int) -> None:
+    """Import a generated round and scatter its tasks over every status and threshold."""
+    rng = random.Random(seed)
+    await importing.import_workbook(
+        uow=uow_factory(), clock=clock, workbook=workbook(rng), campaign_name="生成"
+    )
+    await scatter(uow_factory, rng)
+
+
 def counted(cells: list[BoardCell]) -> Counter[tuple[object, ...]]:
     return Counter(
         {(c.unit, c.status, c.kind, c.light, c.overdue): c.count for c in cells if c.count}
@@ -97,11 +106,7 @@ def counted(cells: list[BoardCell]) -> Counter[tuple[object, ...]]:
 async def test_sql_board_counts_equal_the_python_rule_on_generated_tasks(
     uow_factory: Factory, clock: ManualClock
 ) -> None:
-    rng = random.Random(20261201)
-    await importing.import_workbook(
-        uow=uow_factory(), clock=clock, workbook=workbook(rng), campaign_name="生成"
-    )
-    await scatter(uow_factory, rng)
+    await generated_round(uow_factory, clock, seed=20261201)
     async with uow_factory() as uow:
         (campaign,) = await uow.campaigns.open_campaigns()
         views = await uow.tasks.views_for_campaign(campaign.id)
@@ -124,11 +129,7 @@ async def test_sql_board_counts_equal_the_python_rule_on_generated_tasks(
 async def test_the_board_command_reads_sql_counts_the_same_as_loading_every_task(
     uow_factory: Factory, clock: ManualClock
 ) -> None:
-    rng = random.Random(7)
-    await importing.import_workbook(
-        uow=uow_factory(), clock=clock, workbook=workbook(rng), campaign_name="生成"
-    )
-    await scatter(uow_factory, rng)
+    await generated_round(uow_factory, clock, seed=7)
     async with uow_factory() as uow:
         (campaign,) = await uow.campaigns.open_campaigns()
         views = await uow.tasks.views_for_campaign(campaign.id)
@@ -176,11 +177,7 @@ def reference(views: list[TaskView], query: TaskQuery) -> list[TaskView]:
 async def test_paged_lists_from_sql_equal_the_python_filters_page_by_page(
     uow_factory: Factory, clock: ManualClock
 ) -> None:
-    rng = random.Random(11)
-    await importing.import_workbook(
-        uow=uow_factory(), clock=clock, workbook=workbook(rng), campaign_name="生成"
-    )
-    await scatter(uow_factory, rng)
+    await generated_round(uow_factory, clock, seed=11)
     async with uow_factory() as uow:
         (campaign,) = await uow.campaigns.open_campaigns()
         views = await uow.tasks.views_for_campaign(campaign.id)
