@@ -299,23 +299,8 @@ async def measure(url: str, repeat: int) -> dict[str, list[float]]:
     async def raw() -> Board:
         return await raw_board(factory, at)
 
-    ways: dict[str, Callable[[], Awaitable[Board]]] = {
-        "rectibot": rectibot,
-        "loading": loading,
-        "raw SQL": raw,
-    }
     try:
-        boards = {name: await way() for name, way in ways.items()}
-        reference = boards["raw SQL"]
-        for name, found in boards.items():
-            assert found == reference, f"{name} disagrees with the raw SQL"
-        times: dict[str, list[float]] = {name: [] for name in ways}
-        for _ in range(repeat):
-            for name, way in ways.items():
-                began = time.perf_counter()
-                await way()
-                times[name].append(time.perf_counter() - began)
-        return times
+        return await timed({"rectibot": rectibot, "loading": loading, "raw SQL": raw}, repeat)
     finally:
         await engine.dispose()
 

@@ -1,33 +1,29 @@
-"""Update de-duplication, and blocks and unblocks of the bot in private chats."""
+"""Each update's bookkeeping (opened first, closed last), and blocks and unblocks of the bot."""
 
 from __future__ import annotations
 
 from telegram import ChatMember, Update
 from telegram.constants import ChatType
-from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext
 from bot.intake import DurableQueue
-from domain import inbox, reachability
+from domain import reachability
 
 
 async def begin(update: Update, context: BotContext) -> None:
     """Runs first: collect what the handlers send (the intake already dropped repeats)."""
-    queue = context.application.update_queue
-    if isinstance(queue, DurableQueue):
-        queue.begin()
-    elif await inbox.already_done(uow=context.bot_data.uow(), update_id=update.update_id):
-        raise ApplicationHandlerStop  # an Application built without the durable intake
+    _intake(context).begin()
 
 
 async def done(update: Update, context: BotContext) -> None:
     """Runs after every other group: the update is handled, it is not replayed on start."""
-    services = context.bot_data
+    await _intake(context).finish(update.update_id)
+
+
+def _intake(context: BotContext) -> DurableQueue:
     queue = context.application.update_queue
-    if isinstance(queue, DurableQueue):
-        await queue.finish(update.update_id)
-    else:
-        await inbox.mark_done(uow=services.uow(), clock=services.clock, update_id=update.update_id)
+    assert isinstance(queue, DurableQueue)  # build_application always installs it
+    return queue
 
 
 async def my_chat_member(update: Update, context: BotContext) -> None:
