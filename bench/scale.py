@@ -28,8 +28,10 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -37,7 +39,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import delete, insert, or_, select  # noqa: E402
 from sqlalchemy import text as sql  # noqa: E402
 
 from bench.throwaway import database  # noqa: E402
@@ -51,9 +53,22 @@ from domain.lights import (  # noqa: E402
 )
 from domain.model import Light, Person, Role, TaskKind, TaskStatus  # noqa: E402
 from domain.queries import PAGE_SIZE, Kind, listing  # noqa: E402
+from domain.reminders import LAST_TICK, STARTED, Audience, Renderers, tick  # noqa: E402
+from domain.reporting import open_tasks_of  # noqa: E402
+from domain.rhythm import RhythmPolicy, deadline_runs  # noqa: E402
+from domain.workdays import WorkCalendar  # noqa: E402
 from storage.database import make_engine, make_session_factory  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
-from storage.tables import CampaignRow, PersonRowT, ProblemRow, TaskRowT, UnitRow  # noqa: E402
+from storage.tables import (  # noqa: E402
+    CampaignRow,
+    OutboxRow,
+    PersonRowT,
+    ProblemRow,
+    RhythmRunRow,
+    SnapshotRow,
+    TaskRowT,
+    UnitRow,
+)
 from storage.uow import SqlUnitOfWork  # noqa: E402
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -144,6 +159,7 @@ async def fill(url: str, n: int, rng: random.Random) -> None:
                     "id": p + 1,
                     "name": f"官员{p:05d}",
                     "unit_id": p % UNITS + 1,
+                    "telegram_user_id": 10_000_000 + p,  # every official has started the bot
                     "reachable": True,
                     "active": True,
                     "created_at": utc(NOW - timedelta(days=120)),
@@ -263,15 +279,30 @@ async def measure_overdue(url: str, repeat: int, page: int) -> dict[str, list[fl
 
 
 async def timed(
-    ways: dict[str, Callable[[], Awaitable[object]]], repeat: int
+    ways: dict[str, Callable[[], Awaitable[object]]],
+    repeat: int,
+    *,
+    before: Callable[[], Awaitable[None]] | None = None,
+    observe: Callable[[], Awaitable[object]] | None = None,
 ) -> dict[str, list[float]]:
-    """Check every way gives the raw SQL's answer, then time them `repeat` times, interleaved."""
-    answers = {name: await way() for name, way in ways.items()}
+    """Check every way gives the raw SQL's answer, then time them `repeat` times, interleaved.
+
+    `before` runs untimed ahead of every call (to undo what a tick wrote); `observe`, when
+    given, reads the answer afterwards (what a tick wrote) instead of the way's return value.
+    """
+    answers = {}
+    for name, way in ways.items():
+        if before is not None:
+            await before()
+        returned = await way()
+        answers[name] = returned if observe is None else await observe()
     for name, answer in answers.items():
         assert answer == answers["raw SQL"], f"{name} disagrees with the raw SQL"
     times: dict[str, list[float]] = {name: [] for name in ways}
     for _ in range(repeat):
         for name, way in ways.items():
+            if before is not None:
+                await before()
             began = time.perf_counter()
             await way()
             times[name].append(time.perf_counter() - began)
@@ -305,6 +336,189 @@ async def measure(url: str, repeat: int) -> dict[str, list[float]]:
         await engine.dispose()
 
 
+FRIDAY = datetime(2026, 11, 20, 9, 31, tzinfo=SHANGHAI)  # the week's check-in is due at 09:30
+SUNDAY = datetime(2026, 11, 22, 2, 0, tzinfo=SHANGHAI)  # nothing is due
+RHYTHM = RhythmPolicy(tz=SHANGHAI, calendar=WorkCalendar())
+
+
+async def rewind(factory: Any, moment: datetime) -> None:
+    """Forget what earlier ticks wrote; the previous tick ran two minutes before `moment`."""
+    async with factory() as session:
+        for table in (OutboxRow, RhythmRunRow, SnapshotRow):
+            await session.execute(delete(table))
+        await session.commit()
+    async with SqlUnitOfWork(factory) as uow:
+        await uow.rhythm.set_state(LAST_TICK, (moment - timedelta(minutes=2)).isoformat())
+        await uow.rhythm.set_state(STARTED, (moment - timedelta(minutes=2)).isoformat())
+        await uow.commit()
+
+
+async def checkins_written(factory: Any) -> list[tuple[int, list[int]]]:
+    """Who got a check-in and for which tasks, from the outbox."""
+    async with factory() as session:
+        rows = await session.execute(
+            select(OutboxRow.person_id, OutboxRow.task_ids)
+            .where(OutboxRow.kind == "checkin")
+            .order_by(OutboxRow.person_id)
+        )
+        return [(int(person), list(ids)) for person, ids in rows]
+
+
+async def raw_checkin(factory: Any) -> None:
+    """The reference: select the quiet tasks with what a line needs, insert one row per owner."""
+    monday = datetime.combine(FRIDAY.date() - timedelta(days=4), datetime.min.time(), SHANGHAI)
+    due = FRIDAY.replace(minute=30)
+    period = f"{FRIDAY.isocalendar().year}-W{FRIDAY.isocalendar().week:02d}"
+    async with factory() as session:
+        rows = await session.execute(
+            select(
+                TaskRowT.id,
+                TaskRowT.owner_id,
+                PersonRowT.telegram_user_id,
+                TaskRowT.number,
+                TaskRowT.measure,
+                TaskRowT.due_on,
+                TaskRowT.percent,
+                ProblemRow.title,
+            )
+            .join(PersonRowT, PersonRowT.id == TaskRowT.owner_id)
+            .join(ProblemRow, ProblemRow.id == TaskRowT.problem_id)
+            .where(
+                TaskRowT.campaign_id.in_(select(CampaignRow.id).where(CampaignRow.is_open)),
+                TaskRowT.status.in_(["open", "in_progress"]),
+                or_(TaskRowT.last_update_at.is_(None), TaskRowT.last_update_at < monday),
+                TaskRowT.created_at < due,
+            )
+            .order_by(TaskRowT.campaign_id, TaskRowT.position)
+        )
+        lists: dict[tuple[int, int], list[Any]] = defaultdict(list)
+        for row in rows:
+            lists[row.owner_id, row.telegram_user_id].append(row)
+        await session.execute(
+            insert(OutboxRow),
+            [
+                {
+                    "key": f"checkin|{period}|p{owner}",
+                    "kind": "checkin",
+                    "period": period,
+                    "person_id": owner,
+                    "chat_id": chat,
+                    "parts": [
+                        "\n".join(
+                            f"{r.number} {r.title[:30]} {r.measure[:24]} {r.due_on} {r.percent}%"
+                            for r in tasks
+                        )
+                    ],
+                    "task_ids": [r.id for r in tasks],
+                    "status": "pending",
+                    "parts_sent": 0,
+                    "attempts": 0,
+                    "not_before": FRIDAY,
+                    "created_at": FRIDAY,
+                }
+                for (owner, chat), tasks in lists.items()
+            ],
+        )
+        await session.commit()
+
+
+async def rectibot_tick(factory: Any, moment: datetime) -> list[tuple[str, str]]:
+    """The bot's own tick at `moment`, without attachments; the runs it did."""
+    result = await tick(
+        uow=SqlUnitOfWork(factory),
+        clock=ManualClock(moment),
+        policy=RHYTHM,
+        lights=POLICY,
+        audience=Audience(),
+        render=Renderers(),
+    )
+    return [(r.kind.value, r.period) for r in result.done + result.missed]
+
+
+async def measure_checkin(url: str, repeat: int) -> dict[str, list[float]]:
+    """Time Friday's check-in tick against the raw select and bulk insert; same rows written."""
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+
+    async def rectibot() -> object:
+        return await rectibot_tick(factory, FRIDAY)
+
+    async def raw() -> None:
+        await raw_checkin(factory)
+
+    try:
+        return await timed(
+            {"rectibot": rectibot, "raw SQL": raw},
+            repeat,
+            before=partial(rewind, factory, FRIDAY),
+            observe=partial(checkins_written, factory),
+        )
+    finally:
+        await engine.dispose()
+
+
+async def measure_idle_tick(url: str, repeat: int) -> dict[str, list[float]]:
+    """Time a tick with nothing due against the raw question "which deadlines are near?"."""
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+
+    async def rectibot() -> object:
+        return await rectibot_tick(factory, SUNDAY)
+
+    async def raw() -> object:
+        start = SUNDAY - timedelta(minutes=2)
+        async with factory() as session:
+            days = await session.scalars(
+                select(TaskRowT.due_on)
+                .where(
+                    TaskRowT.campaign_id.in_(select(CampaignRow.id).where(CampaignRow.is_open)),
+                    TaskRowT.due_on.between(
+                        start.date() - timedelta(days=31), SUNDAY.date() + timedelta(days=31)
+                    ),
+                )
+                .distinct()
+            )
+            runs = deadline_runs({d for d in days if d is not None}, start, SUNDAY, RHYTHM)
+            return [(r.kind.value, r.period) for r in runs]
+
+    try:
+        return await timed(
+            {"rectibot": rectibot, "raw SQL": raw}, repeat, before=partial(rewind, factory, SUNDAY)
+        )
+    finally:
+        await engine.dispose()
+
+
+async def measure_mytasks(url: str, repeat: int) -> dict[str, list[float]]:
+    """Time /mytasks's data for one official against the raw select of their open tasks."""
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    async with SqlUnitOfWork(factory) as uow:
+        official = await uow.people.get(PEOPLE // 2)
+    assert official is not None
+
+    async def rectibot() -> list[int]:
+        return [t.id for t in await open_tasks_of(uow=SqlUnitOfWork(factory), person=official)]
+
+    async def raw() -> list[int]:
+        async with factory() as session:
+            ids = await session.scalars(
+                select(TaskRowT.id)
+                .where(
+                    TaskRowT.owner_id == official.id,
+                    TaskRowT.status != "closed",
+                    TaskRowT.campaign_id.in_(select(CampaignRow.id).where(CampaignRow.is_open)),
+                )
+                .order_by(TaskRowT.campaign_id, TaskRowT.position)
+            )
+            return list(ids)
+
+    try:
+        return await timed({"rectibot": rectibot, "raw SQL": raw}, repeat)
+    finally:
+        await engine.dispose()
+
+
 Figures = dict[str, dict[str, list[float]]]  # what -> way -> seconds of each run
 
 
@@ -319,7 +533,20 @@ async def one_size(n: int, server_url: str | None, repeat: int) -> Figures:
                 "/board": await measure(url, repeat),
                 "/overdue page 0": await measure_overdue(url, repeat, 0),
                 "/overdue page 20": await measure_overdue(url, repeat, 20),
+                "/mytasks": await measure_mytasks(url, repeat),
+                "check-in tick": await measure_checkin(url, repeat),
+                "idle tick": await measure_idle_tick(url, repeat),
             }
+
+
+WHAT = (
+    "/board",
+    "/overdue page 0",
+    "/overdue page 20",
+    "/mytasks",
+    "check-in tick",
+    "idle tick",
+)
 
 
 def main() -> None:
@@ -341,13 +568,17 @@ def main() -> None:
             for name, ts in times.items():
                 print(f"    {name:9} min {min(ts):7.3f} s  median {statistics.median(ts):7.3f} s")
             m = medians[n, what]
-            print(
-                f"    ratio rectibot / raw SQL (medians): {m['rectibot'] / m['raw SQL']:.2f}"
+            loading = (
                 f"  (loading every task: {m['loading'] / m['raw SQL']:.1f})"
+                if "loading" in m
+                else ""
+            )
+            print(
+                f"    ratio rectibot / raw SQL (medians): {m['rectibot'] / m['raw SQL']:.2f}{loading}"
             )
     if len(sizes) > 1:
         small, big = sizes[0], sizes[-1]
-        for what in ("/board", "/overdue page 0", "/overdue page 20"):
+        for what in WHAT:
             grow = medians[big, what]["rectibot"] / medians[small, what]["rectibot"]
             raw = medians[big, what]["raw SQL"] / medians[small, what]["raw SQL"]
             print(f"growth {small:,} → {big:,}, {what}: rectibot ×{grow:.1f}, raw SQL ×{raw:.1f}")

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from domain.board import Board, UnitLine
-from domain.lights import LightPolicy, is_overdue, light_for
+from domain.lights import LightPolicy, is_overdue
 from domain.model import Light, Person, TaskStatus, TaskView
 from domain.ports import WeekKinds
 from domain.texts import Html, excerpt, text
+
+# A report up to Monday noon still counts for the week before (late Friday replies).
+SILENT_WEEK = timedelta(days=7, hours=12)
+RED_SHOWN = 30  # red measures listed in a digest (the count says how many more)
+STALLED_SHOWN = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +57,12 @@ def silent_in_week(
 ) -> list[Silent]:
     """Return the officials with tasks that got no report in the week starting `monday`."""
     start = datetime.combine(monday, datetime.min.time(), tzinfo=policy.tz)
-    end = start + timedelta(days=7)
     missing: dict[tuple[str, str], list[str]] = defaultdict(list)
     for t in tasks:
         if not needs_report(t) or t.created_at >= checkin_at:
             continue
-        reported = t.last_update_at is not None and start <= t.last_update_at < end + timedelta(
-            hours=12
-        )
+        last = t.last_update_at
+        reported = last is not None and start <= last < start + SILENT_WEEK
         if not reported:
             missing[(t.owner_name, t.unit_name)].append(t.number)
     return [
@@ -91,9 +94,16 @@ def digest_text(
     policy: LightPolicy,
     kinds: WeekKinds | None = None,
     stalled: Sequence[TaskView] = (),
+    stalled_count: int | None = None,
     stalled_weeks: int = 4,
 ) -> str:
-    """Render the weekly digest; the group version names units only, never people."""
+    """Render the weekly digest; the group version names units only, never people.
+
+    `red` and `stalled` are the first tasks of their lists (`RED_SHOWN`, `STALLED_SHOWN` are
+    shown); the red count is the board's, the stalled count `stalled_count` (or all given).
+    """
+    red_count = board.lights[Light.RED]
+    stalled_total = len(stalled) if stalled_count is None else stalled_count
     prev = previous or {}
     lines = [
         text("digest.title", lang, period=period, campaign=campaign),
@@ -119,16 +129,16 @@ def digest_text(
             "",
             text("digest.kinds", lang, progress=kinds.progress, no_change=kinds.no_change),
         ]
-    if stalled:
-        lines.append(text("digest.stalled_header", lang, count=len(stalled), weeks=stalled_weeks))
-        for t in stalled[:20]:
+    if stalled_total:
+        lines.append(text("digest.stalled_header", lang, count=stalled_total, weeks=stalled_weeks))
+        for t in stalled[:STALLED_SHOWN]:
             who = f"{t.unit_name} {t.owner_name}" if personal else t.unit_name
             lines.append(f"⏸ <b>{_esc(t.number)}</b> {_esc(who)}：{_esc(excerpt(t.measure, 30))}")
-        if len(stalled) > 20:
-            lines.append(text("digest.more", lang, count=len(stalled) - 20))
-    lines += ["", text("digest.red_header", lang, count=len(red))]
+        if stalled_total > STALLED_SHOWN:
+            lines.append(text("digest.more", lang, count=stalled_total - STALLED_SHOWN))
+    lines += ["", text("digest.red_header", lang, count=red_count)]
     today = now.astimezone(policy.tz).date()
-    for t in red[:30]:
+    for t in red[:RED_SHOWN]:
         why = (
             text("digest.why_overdue", lang, days=(today - t.due_on).days)
             if t.due_on and is_overdue(t, today)
@@ -138,8 +148,8 @@ def digest_text(
         lines.append(
             f"🔴 <b>{_esc(t.number)}</b> {_esc(who)}：{_esc(excerpt(t.measure, 40))}（{why}）"
         )
-    if len(red) > 30:
-        lines.append(text("digest.more", lang, count=len(red) - 30))
+    if red_count > RED_SHOWN:
+        lines.append(text("digest.more", lang, count=red_count - RED_SHOWN))
     lines += ["", text("digest.silent_header", lang, count=len(silent))]
     if personal:
         lines += [
@@ -188,12 +198,6 @@ def _esc(value: str) -> str:
     return html.escape(value, quote=False)
 
 
-def red_tasks(tasks: Sequence[TaskView], now: datetime, policy: LightPolicy) -> list[TaskView]:
-    """Return the red tasks, most overdue first."""
-    reds = [t for t in tasks if light_for(t, now, policy) == Light.RED]
-    return sorted(reds, key=lambda t: (t.due_on or date.max, t.number))
-
-
 @dataclass(frozen=True, slots=True)
 class RankLine:
     """One unit in the monthly ranking."""
@@ -208,13 +212,13 @@ class RankLine:
 
 
 def ranking(
-    board: Board, tasks: Sequence[TaskView], today: date, previous: dict[str, Any] | None
+    board: Board, due_so_far: Mapping[str, int], previous: dict[str, Any] | None
 ) -> list[RankLine]:
-    """Rank units by completion, then punctuality (share of due measures not overdue)."""
-    due_so_far: dict[str, int] = defaultdict(int)
-    for t in tasks:
-        if t.due_on is not None and t.due_on < today:
-            due_so_far[t.unit_name] += 1
+    """Rank units by completion, then punctuality (share of due measures not overdue).
+
+    `due_so_far` counts each unit's measures whose deadline has passed
+    (`TaskRepository.due_before`).
+    """
     before = (previous or {}).get("units", {})
     lines = [
         RankLine(
@@ -222,7 +226,7 @@ def ranking(
             total=u.total,
             closed=u.closed,
             completion=u.rate,
-            on_time=1 - u.overdue / due_so_far[u.unit] if due_so_far[u.unit] else 1.0,
+            on_time=1 - u.overdue / due_so_far[u.unit] if due_so_far.get(u.unit) else 1.0,
             overdue=u.overdue,
             change=round(u.rate * 100 - before[u.unit], 1) if u.unit in before else None,
         )

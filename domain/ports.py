@@ -150,17 +150,19 @@ class ListOrder(StrEnum):
     LEDGER = "ledger"  # the round's own order (序号 as imported)
     DUE = "due"  # earliest deadline first, then unit
     UNIT_OWNER = "unit_owner"  # by unit, then official
+    URGENT = "urgent"  # earliest deadline first, then 序号 (digest and bulletin lists)
 
 
 @dataclass(frozen=True, slots=True)
 class TaskQuery:
     """Which tasks of a round a list shows, and in which order; storage runs it in SQL.
 
-    The scope comes first: everything, or the tasks of `unit_id` or led by `lead_id`. Then
-    every filter given must hold.
+    The round, or every open round when `campaign_id` is None (the tick's runs). The scope
+    comes next: everything, or the tasks of `unit_id` or led by `lead_id`. Then every filter
+    given must hold.
     """
 
-    campaign_id: int
+    campaign_id: int | None
     everything: bool = True
     unit_id: int | None = None
     lead_id: int | None = None
@@ -169,6 +171,12 @@ class TaskQuery:
     status: TaskStatus | None = None
     of_unit: int | None = None
     of_owner: int | None = None
+    needs_report: bool = False  # open or in progress (`domain.digest.needs_report`)
+    due_on: date | None = None  # this very deadline
+    created_before: datetime | None = None
+    no_report_since: datetime | None = None  # never reported, or last before this
+    not_reported_in: tuple[datetime, datetime] | None = None  # no latest report in [from, to)
+    red_at: LightThresholds | None = None  # red by `domain.lights.light_of` at these thresholds
     order: ListOrder = ListOrder.LEDGER
 
 
@@ -179,6 +187,25 @@ class TaskRepository(Protocol):
 
     async def page(self, query: TaskQuery, *, limit: int, offset: int) -> list[TaskView]:
         """One page of the query's tasks, in its order (ids, then their views)."""
+        ...
+
+    async def matching(self, query: TaskQuery) -> list[TaskView]:
+        """Every task of the query, in its order, without the latest report's text.
+
+        For the tick's runs, which list what they select but never show the latest report.
+        """
+        ...
+
+    async def views_of(self, ids: Sequence[int]) -> list[TaskView]:
+        """The views of these tasks, in the order given (unknown ids left out)."""
+        ...
+
+    async def review_requests(self, query: TaskQuery) -> dict[int, datetime]:
+        """When sign-off was asked, for the query's tasks that are waiting for it."""
+        ...
+
+    async def due_before(self, query: TaskQuery, day: date) -> dict[str, int]:
+        """How many of the query's tasks per unit name had a deadline before `day`."""
         ...
 
     async def units_in(self, query: TaskQuery) -> list[tuple[int, str]]:
@@ -207,9 +234,7 @@ class TaskRepository(Protocol):
     async def views_for_owner(self, owner_id: int) -> list[TaskView]: ...
     async def reportable_views(self, person_id: int, unit_id: int | None) -> list[TaskView]: ...
     async def views_for_campaign(self, campaign_id: int) -> list[TaskView]: ...
-    async def open_views(self) -> list[TaskView]: ...
     async def open_due_dates(self) -> set[date]: ...
-    async def review_requested_at(self, task_id: int) -> datetime | None: ...
     async def mark_review_requested(self, task_id: int, at: datetime | None) -> None: ...
     async def set_progress(
         self,
@@ -410,6 +435,12 @@ class SentPart:
 
 class OutboxRepository(Protocol):
     async def add(self, message: Outgoing, *, now: datetime, file_id: int | None) -> bool: ...
+    async def add_many(
+        self, messages: Sequence[tuple[Outgoing, int | None]], *, now: datetime
+    ) -> int:
+        """Add the messages (with their file ids) whose keys are new, in bulk; return how many."""
+        ...
+
     async def latest_task_ids(self, person_id: int, kinds: Sequence[str]) -> list[int]: ...
     async def add_file(self, file: OutgoingFile, *, now: datetime) -> int: ...
     async def pending_count(self) -> int: ...

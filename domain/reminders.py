@@ -16,11 +16,11 @@ from functools import partial
 from typing import Any
 
 from domain import digest, escalation
-from domain.board import Board, build_board
+from domain.board import Board, counted_board
 from domain.deadlines import in_window
-from domain.lights import LightPolicy, is_overdue
+from domain.lights import LightPolicy, is_overdue, thresholds
 from domain.model import Campaign, Person, Role, TaskStatus, TaskView
-from domain.ports import Clock, Outgoing, OutgoingFile, UnitOfWork
+from domain.ports import Clock, ListOrder, Outgoing, OutgoingFile, TaskQuery, UnitOfWork
 from domain.rhythm import (
     Kind,
     RhythmPolicy,
@@ -113,9 +113,8 @@ async def tick(
         if not pending and not gaps:
             await uow.commit()
             return result
-        tasks = await uow.tasks.open_views()
-        people = await uow.people.active()
-        job = _Job(uow, now, policy, lights, audience, render, tasks, people)
+        # Each run asks the database for the tasks it is about, never for the whole round.
+        job = _Job(uow, now, policy, lights, audience, render, await uow.people.active())
         for run in pending:
             if is_late(run, now, policy):
                 await uow.rhythm.record_run(
@@ -170,7 +169,10 @@ async def _isolated(uow: UnitOfWork, job: _Job, run: Run) -> int | None:
 
 
 class _Job:
-    """Compute recipients and write outbox rows for one tick (inside its unit of work)."""
+    """Compute recipients and write outbox rows for one tick (inside its unit of work).
+
+    Messages are collected and written in bulk when a run (or notice) is done (`_flush`).
+    """
 
     def __init__(
         self,
@@ -180,34 +182,45 @@ class _Job:
         lights: LightPolicy,
         audience: Audience,
         render: Renderers,
-        tasks: list[TaskView],
         people: list[Person],
     ) -> None:
         self.uow, self.now, self.policy, self.lights = uow, now, policy, lights
-        self.audience, self.render, self.tasks = audience, render, tasks
+        self.audience, self.render = audience, render
         self.people = {p.id: p for p in people}
         self.today = now.astimezone(policy.tz).date()
+        self.at = thresholds(now, lights)
+        self._outgoing: list[tuple[Outgoing, int | None]] = []
 
     async def execute(self, run: Run) -> int:
         """Write the outbox rows of one run; return how many were added."""
+        self._outgoing.clear()  # a failed run's messages went with its savepoint
         match run.kind:
             case Kind.CHECKIN | Kind.NUDGE:
-                return await self._checkin(run)
+                await self._checkin(run)
             case Kind.UNIT_HEAD:
-                return await self._unit_heads(run)
+                await self._unit_heads(run)
             case Kind.DUE_7 | Kind.DUE_1:
-                return await self._deadline(run)
+                await self._deadline(run)
             case Kind.OVERDUE:
-                return await self._overdue(run)
+                await self._overdue(run)
             case Kind.SIGNOFF_PENDING:
-                return await self._signoff_pending(run)
+                await self._signoff_pending(run)
             case Kind.DIGEST:
-                return await self._digest(run)
+                await self._digest(run)
             case Kind.BULLETIN:
-                return await self._bulletin(run)
+                await self._bulletin(run)
             case Kind.ESCALATION:
-                return await self._escalation(run)
-        return 0
+                await self._escalation(run)
+        return await self._flush()
+
+    async def _flush(self) -> int:
+        """Write the collected messages in bulk; return how many were new."""
+        batch, self._outgoing = self._outgoing, []
+        return await self.uow.outbox.add_many(batch, now=self.now)
+
+    async def _tasks(self, **where: Any) -> list[TaskView]:
+        """The tasks of every open round that meet the filters (`TaskQuery`'s fields)."""
+        return await self.uow.tasks.matching(TaskQuery(None, **where))
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -237,40 +250,40 @@ class _Job:
         tasks: Sequence[TaskView] = (),
         buttons: list[list[FocusButton]] | None = None,
         file_id: int | None = None,
-    ) -> int:
+    ) -> None:
         assert person.telegram_user_id is not None
         kind = kind or (run.kind.value if run else "notice")
         period = period or (run.period if run else "")
-        added = await self.uow.outbox.add(
-            Outgoing(
-                key=f"{kind}|{period}|p{person.id}",
-                kind=kind,
-                period=period,
-                chat_id=person.telegram_user_id,
-                parts=split_message(body),
-                person_id=person.id,
-                buttons=buttons,
-                task_ids=[t.id for t in tasks],
-            ),
-            now=self.now,
-            file_id=file_id,
+        self._outgoing.append(
+            (
+                Outgoing(
+                    key=f"{kind}|{period}|p{person.id}",
+                    kind=kind,
+                    period=period,
+                    chat_id=person.telegram_user_id,
+                    parts=split_message(body),
+                    person_id=person.id,
+                    buttons=buttons,
+                    task_ids=[t.id for t in tasks],
+                ),
+                file_id,
+            )
         )
-        return int(added)
 
-    async def _send_group(self, run: Run, chat_id: int, body: str, file_id: int | None) -> int:
+    async def _send_group(self, run: Run, chat_id: int, body: str, file_id: int | None) -> None:
         chat = await self.uow.rhythm.chat_for(chat_id)
-        added = await self.uow.outbox.add(
-            Outgoing(
-                key=f"{run.kind.value}|{run.period}|c{chat_id}",
-                kind=run.kind.value,
-                period=run.period,
-                chat_id=chat,
-                parts=split_message(body),
-            ),
-            now=self.now,
-            file_id=file_id,
+        self._outgoing.append(
+            (
+                Outgoing(
+                    key=f"{run.kind.value}|{run.period}|c{chat_id}",
+                    kind=run.kind.value,
+                    period=run.period,
+                    chat_id=chat,
+                    parts=split_message(body),
+                ),
+                file_id,
+            )
         )
-        return int(added)
 
     def _buttons(self, tasks: Sequence[TaskView]) -> list[list[FocusButton]] | None:
         make = self.render.focus_button
@@ -281,17 +294,12 @@ class _Job:
 
     # -- kinds -----------------------------------------------------------------------------
 
-    async def _checkin(self, run: Run) -> int:
+    async def _checkin(self, run: Run) -> None:
         monday = week_monday(run.day)
         week_start = datetime.combine(monday, datetime.min.time(), tzinfo=self.policy.tz)
-        quiet = [
-            t
-            for t in self.tasks
-            if digest.needs_report(t)
-            and (t.last_update_at is None or t.last_update_at < week_start)
-            and t.created_at < run.due_at
-        ]
-        count = 0
+        quiet = await self._tasks(
+            needs_report=True, no_report_since=week_start, created_before=run.due_at
+        )
         header = "checkin.header" if run.kind == Kind.CHECKIN else "nudge.header"
         for person_id, tasks in self._checkin_lists(quiet).items():
             person = self._reachable(person_id)
@@ -304,10 +312,9 @@ class _Job:
                     *self._grouped(tasks, lang),
                 ]
             )
-            count += await self._send(
+            await self._send(
                 run, person, body, tasks=tasks, buttons=self._checkin_buttons(tasks, lang)
             )
-        return count
 
     def _checkin_lists(self, quiet: list[TaskView]) -> dict[int, list[TaskView]]:
         """Each owner's silent tasks; a liaison (联络员) gets every silent task of the unit too."""
@@ -317,11 +324,11 @@ class _Job:
         by_unit: dict[int, list[TaskView]] = defaultdict(list)
         for t in quiet:
             by_unit[t.unit_id].append(t)
+        order = {t.id: i for i, t in enumerate(quiet)}  # the ledger's order
         for liaison in self._with_role(Role.LIAISON):
             unit_tasks = by_unit.get(liaison.unit_id or -1, [])
             own = {t.id for t in lists.get(liaison.id, [])}
             merged = lists[liaison.id] + [t for t in unit_tasks if t.id not in own]
-            order = {t.id: i for i, t in enumerate(self.tasks)}
             lists[liaison.id] = sorted(merged, key=lambda t: order[t.id])
         return {pid: tasks for pid, tasks in lists.items() if tasks}
 
@@ -356,15 +363,29 @@ class _Job:
         )
         return f"{position}. {line}" if position is not None else f"• {line}"
 
-    async def _unit_heads(self, run: Run) -> int:
+    async def _silent_last_week(self, run: Run, campaign_id: int | None) -> list[digest.Silent]:
+        """Who left tasks without a report in the week before the run's (`silent_in_week`)."""
         last_week = week_monday(run.day) - timedelta(days=7)
         checkin = weekly_run(Kind.CHECKIN, last_week, self.policy)
-        silent = digest.silent_in_week(self.tasks, last_week, checkin.due_at, self.lights)
+        start = self._midnight(last_week)
+        candidates = await self.uow.tasks.matching(
+            TaskQuery(
+                campaign_id,
+                needs_report=True,
+                created_before=checkin.due_at,
+                not_reported_in=(start, start + digest.SILENT_WEEK),
+            )
+        )
+        return digest.silent_in_week(candidates, last_week, checkin.due_at, self.lights)
+
+    async def _unit_heads(self, run: Run) -> None:
+        heads = self._with_role(Role.UNIT_HEAD)
+        if not heads:
+            return
         by_unit: dict[str, list[digest.Silent]] = defaultdict(list)
-        for s in silent:
+        for s in await self._silent_last_week(run, None):
             by_unit[s.unit].append(s)
-        count = 0
-        for head in self._with_role(Role.UNIT_HEAD):
+        for head in heads:
             entries = by_unit.get(head.unit_name or "")
             if not entries:
                 continue
@@ -374,18 +395,15 @@ class _Job:
                 text("unit_head.line", lang, person=s.person, numbers="、".join(s.numbers))
                 for s in entries
             ]
-            count += await self._send(run, head, "\n".join(lines))
-        return count
+            await self._send(run, head, "\n".join(lines))
 
-    def _due_on(self, run: Run) -> list[TaskView]:
-        due = date.fromisoformat(run.period)
-        return [t for t in self.tasks if t.due_on == due and digest.needs_report(t)]
+    async def _due_on(self, run: Run) -> list[TaskView]:
+        return await self._tasks(due_on=date.fromisoformat(run.period), needs_report=True)
 
-    async def _deadline(self, run: Run) -> int:
+    async def _deadline(self, run: Run) -> None:
         by_owner: dict[int, list[TaskView]] = defaultdict(list)
-        for t in self._due_on(run):
+        for t in await self._due_on(run):
             by_owner[t.owner_id].append(t)
-        count = 0
         for owner_id, tasks in by_owner.items():
             person = self._reachable(owner_id)
             if person is None:
@@ -393,13 +411,12 @@ class _Job:
             lang = self._lang(person)
             lines = [text(f"{run.kind.value}.header", lang, due=run.period)]
             lines += [self._task_line(t, lang) for t in tasks]
-            count += await self._send(
+            await self._send(
                 run, person, "\n".join(lines), tasks=tasks, buttons=self._buttons(tasks)
             )
-        return count
 
-    async def _overdue(self, run: Run) -> int:
-        late = [t for t in self._due_on(run) if is_overdue(t, self.today)]
+    async def _overdue(self, run: Run) -> None:
+        late = [t for t in await self._due_on(run) if is_overdue(t, self.today)]
         audience: dict[int, list[TaskView]] = defaultdict(list)
         heads = self._with_role(Role.UNIT_HEAD)
         coordinators = self._with_role(Role.COORDINATOR)
@@ -410,7 +427,6 @@ class _Job:
                     audience[head.id].append(t)
             for c in coordinators:
                 audience[c.id].append(t)
-        count = 0
         for person_id, tasks in audience.items():
             person = self._reachable(person_id)
             if person is None:
@@ -430,31 +446,32 @@ class _Job:
                 for t in _unique(tasks)
             ]
             own = [t for t in tasks if t.owner_id == person_id]
-            count += await self._send(
-                run, person, "\n".join(lines), tasks=own, buttons=self._buttons(own)
-            )
-        return count
+            await self._send(run, person, "\n".join(lines), tasks=own, buttons=self._buttons(own))
 
-    async def _signoff_pending(self, run: Run) -> int:
-        waiting: list[tuple[TaskView, datetime]] = []
-        for t in self.tasks:
-            if t.status != TaskStatus.PENDING_REVIEW:
-                continue
-            since = await self.uow.tasks.review_requested_at(t.id)
-            if since is None:
-                continue
-            asked = since.astimezone(self.policy.tz).date()
-            if (
-                self.policy.calendar.working_days_between(asked, run.day)
-                > self.policy.signoff_pending_days
-            ):
-                waiting.append((t, since))
-        if not waiting:
-            return 0
-        count = 0
-        for person in self._with_role(Role.COORDINATOR):
+    async def _signoff_pending(self, run: Run) -> None:
+        coordinators = self._with_role(Role.COORDINATOR)
+        if not coordinators:
+            return
+        asked = await self.uow.tasks.review_requests(TaskQuery(None))
+        limit = self.policy.signoff_pending_days
+        overdue_ids = [
+            task_id
+            for task_id, since in asked.items()
+            if self.policy.calendar.working_days_between(
+                since.astimezone(self.policy.tz).date(), run.day
+            )
+            > limit
+        ]
+        if not overdue_ids:
+            return
+        waiting = [
+            (t, asked[t.id])
+            for t in await self._tasks(status=TaskStatus.PENDING_REVIEW)
+            if t.id in set(overdue_ids)
+        ]
+        for person in coordinators:
             lang = self._lang(person)
-            lines = [text("signoff_pending.header", lang, days=self.policy.signoff_pending_days)]
+            lines = [text("signoff_pending.header", lang, days=limit)]
             lines += [
                 text(
                     "signoff_pending.line",
@@ -467,10 +484,9 @@ class _Job:
                 )
                 for t, since in waiting
             ]
-            count += await self._send(run, person, "\n".join(lines))
-        return count
+            await self._send(run, person, "\n".join(lines))
 
-    async def _escalation(self, run: Run) -> int:
+    async def _escalation(self, run: Run) -> None:
         # Earlier periods' reds come from snapshots, not from replayed lights: see
         # domain.escalation for why. This run's reds are kept for the next periods to compare.
         monday = week_of_label(run.period)
@@ -479,23 +495,24 @@ class _Job:
             for back in range(1, self.policy.escalation_periods)
         ]
         red_before: list[set[int]] = [set() for _ in earlier]
-        for campaign_id, tasks in self._campaigns().items():
-            red = escalation.red_now(tasks, self.now, self.lights)
+        red: list[TaskView] = []
+        for campaign in await self.uow.campaigns.open_campaigns():
+            red_here = await self.uow.tasks.matching(
+                TaskQuery(campaign.id, needs_report=True, red_at=self.at)
+            )
+            red += red_here
             await self.uow.rhythm.save_snapshot(
-                campaign_id,
+                campaign.id,
                 escalation.snapshot_period(run.period),
-                {"red": sorted(t.id for t in red)},
+                {"red": sorted(t.id for t in red_here)},
                 self.now,
             )
             for seen, period in zip(red_before, earlier, strict=True):
-                before = await self.uow.rhythm.snapshot(campaign_id, period)
+                before = await self.uow.rhythm.snapshot(campaign.id, period)
                 seen.update(int(i) for i in (before or {}).get("red", []))
-        chosen = escalation.escalated(
-            self.tasks, now=self.now, policy=self.lights, red_before=red_before
-        )
+        chosen = escalation.escalated(red, now=self.now, policy=self.lights, red_before=red_before)
         reachable = [p for p in self.people.values() if self._reachable(p.id)]
         told: dict[int, list[int]] = defaultdict(list)
-        count = 0
         for notice in escalation.notices(chosen, reachable):
             body = escalation.notice_text(
                 notice,
@@ -505,7 +522,7 @@ class _Job:
                 tz=self.policy.tz,
                 lang=self._lang(notice.person),
             )
-            count += await self._send(run, notice.person, body)
+            await self._send(run, notice.person, body)
             for t in notice.tasks:
                 told[t.id].append(notice.person.id)
         for t in chosen:  # recorded even when no one could be told, so the gap shows
@@ -522,45 +539,36 @@ class _Job:
                     "recipients": told[t.id],
                 },
             )
-        return count
-
-    def _campaigns(self) -> dict[int, list[TaskView]]:
-        grouped: dict[int, list[TaskView]] = defaultdict(list)
-        for t in self.tasks:
-            grouped[t.campaign_id].append(t)
-        return grouped
 
     async def _snapshot(
-        self, campaign_id: int, tasks: list[TaskView], period: str
-    ) -> tuple[Campaign, Board, dict[str, Any] | None]:
-        """Build a campaign's board, keep its figures, and return the previous ones to compare."""
-        campaign = await self.uow.campaigns.get(campaign_id)
-        assert campaign is not None
-        board = build_board(campaign.name, tasks, self.now, self.lights)
-        previous = await self.uow.rhythm.latest_snapshot_before(campaign_id, period[0], period)
-        await self.uow.rhythm.save_snapshot(campaign_id, period, digest.figures(board), self.now)
-        return campaign, board, previous
+        self, campaign: Campaign, period: str
+    ) -> tuple[Board, dict[str, Any] | None]:
+        """Count a campaign's board, keep its figures, and return the previous ones to compare."""
+        board = await counted_board(self.uow, campaign.name, TaskQuery(campaign.id), self.at)
+        previous = await self.uow.rhythm.latest_snapshot_before(campaign.id, period[0], period)
+        await self.uow.rhythm.save_snapshot(campaign.id, period, digest.figures(board), self.now)
+        return board, previous
 
-    async def _digest(self, run: Run) -> int:
-        count = 0
+    async def _digest(self, run: Run) -> None:
         last_week = week_monday(run.day) - timedelta(days=7)
-        checkin = weekly_run(Kind.CHECKIN, last_week, self.policy)
         readers = _unique_people(self._with_role(Role.LEADER) + self._with_role(Role.COORDINATOR))
-        for campaign_id, tasks in self._campaigns().items():
-            campaign, board, previous = await self._snapshot(campaign_id, tasks, "W" + run.period)
-            red = digest.red_tasks(tasks, self.now, self.lights)
-            silent = digest.silent_in_week(tasks, last_week, checkin.due_at, self.lights)
+        for campaign in await self.uow.campaigns.open_campaigns():
+            board, previous = await self._snapshot(campaign, "W" + run.period)
+            red = await self.uow.tasks.page(
+                TaskQuery(campaign.id, red_at=self.at, order=ListOrder.URGENT),
+                limit=digest.RED_SHOWN,
+                offset=0,
+            )
+            silent = await self._silent_last_week(run, campaign.id)
             week_start = self._midnight(last_week)
             kinds = await self.uow.reports.week_kinds(
-                campaign_id, week_start, week_start + timedelta(days=7)
+                campaign.id, week_start, week_start + timedelta(days=7)
             )
             weeks = self.policy.stalled_weeks
-            stalled_ids = set(
-                await self.uow.reports.stalled(
-                    campaign_id, week_start + timedelta(days=7 - 7 * weeks)
-                )
+            stalled_ids = await self.uow.reports.stalled(
+                campaign.id, week_start + timedelta(days=7 - 7 * weeks)
             )
-            stalled = [t for t in tasks if t.id in stalled_ids]
+            stalled = await self.uow.tasks.views_of(stalled_ids[: digest.STALLED_SHOWN])
             file_ids: dict[str, int | None] = {}
             for lang in {self._lang(p) for p in readers} | {self.audience.default_language}:
                 file_ids[lang] = await self._chart(board, lang, campaign.name)
@@ -577,27 +585,27 @@ class _Job:
                 policy=self.lights,
                 kinds=kinds,
                 stalled=stalled,
+                stalled_count=len(stalled_ids),
                 stalled_weeks=weeks,
             )
 
             for person in readers:
                 lang = self._lang(person)
-                count += await self._send(
+                await self._send(
                     run,
                     person,
                     body(lang=lang, personal=True),
-                    period=f"{run.period}#{campaign_id}",
+                    period=f"{run.period}#{campaign.id}",
                     file_id=file_ids[lang],
                 )
             for chat in self.audience.group_chats:
                 lang = self.audience.default_language
-                count += await self._send_group(
-                    _with_period(run, f"{run.period}#{campaign_id}"),
+                await self._send_group(
+                    _with_period(run, f"{run.period}#{campaign.id}"),
                     chat,
                     body(lang=lang, personal=False),
                     file_ids[lang],
                 )
-        return count
 
     async def _chart(self, board: Board, lang: str, campaign: str) -> int | None:
         make = self.render.chart
@@ -608,15 +616,16 @@ class _Job:
             OutgoingFile(name=f"{campaign}-{lang}.png", kind="photo", data=png), now=self.now
         )
 
-    async def _bulletin(self, run: Run) -> int:
-        count = 0
+    async def _bulletin(self, run: Run) -> None:
         readers = _unique_people(self._with_role(Role.LEADER) + self._with_role(Role.COORDINATOR))
-        for campaign_id, tasks in self._campaigns().items():
-            campaign, board, previous = await self._snapshot(campaign_id, tasks, "M" + run.period)
-            ranks = digest.ranking(board, tasks, self.today, previous)
-            overdue = sorted(
-                (t for t in tasks if is_overdue(t, self.today)),
-                key=lambda t: (t.due_on or date.max, t.number),
+        for campaign in await self.uow.campaigns.open_campaigns():
+            board, previous = await self._snapshot(campaign, "M" + run.period)
+            query = TaskQuery(campaign.id)
+            ranks = digest.ranking(
+                board, await self.uow.tasks.due_before(query, self.today), previous
+            )
+            overdue = await self.uow.tasks.matching(
+                TaskQuery(campaign.id, overdue_on=self.today, order=ListOrder.URGENT)
             )
             doc_id = await self._bulletin_doc(campaign.name, run, board, previous, ranks, overdue)
 
@@ -632,21 +641,20 @@ class _Job:
             )
 
             for person in readers:
-                count += await self._send(
+                await self._send(
                     run,
                     person,
                     body(lang=self._lang(person), personal=True),
-                    period=f"{run.period}#{campaign_id}",
+                    period=f"{run.period}#{campaign.id}",
                     file_id=doc_id,
                 )
             for chat in self.audience.group_chats:
-                count += await self._send_group(
-                    _with_period(run, f"{run.period}#{campaign_id}"),
+                await self._send_group(
+                    _with_period(run, f"{run.period}#{campaign.id}"),
                     chat,
                     body(lang=self.audience.default_language, personal=False),
                     None,
                 )
-        return count
 
     async def _bulletin_doc(
         self,
@@ -681,19 +689,18 @@ class _Job:
 
     async def report_failed(self, run: Run) -> int:
         """Tell the coordinators, once per run, that it failed and was not sent."""
-        count = 0
         for person in self._with_role(Role.COORDINATOR):
             body = text(
                 "run_failed.notice", self._lang(person), kind=run.kind.value, period=run.period
             )
-            count += await self._send(
+            await self._send(
                 None,
                 person,
                 body,
                 kind=Kind.RUN_FAILED.value,
                 period=f"{run.kind.value}|{run.period}",
             )
-        return count
+        return await self._flush()
 
     async def report_missed(self, missed: list[Run]) -> int:
         """Tell the coordinators which runs were too old to send."""
@@ -702,24 +709,22 @@ class _Job:
             for r in missed[:50]
         )
         stamp = self.now.astimezone(self.policy.tz).strftime("%Y%m%dT%H%M")
-        count = 0
         for person in self._with_role(Role.COORDINATOR):
             body = text("missed.notice", self._lang(person), runs=listing)
-            count += await self._send(None, person, body, kind=Kind.MISSED.value, period=stamp)
-        return count
+            await self._send(None, person, body, kind=Kind.MISSED.value, period=stamp)
+        return await self._flush()
 
     async def calendar_gaps(self) -> int:
         """Say once per year, to the log and the coordinators, when holidays are unknown."""
-        count = 0
+        total = 0
         for year in self.policy.calendar.years_without_data(_gap_years(self.now, self.policy)):
             if await self.uow.rhythm.run_status(Kind.CALENDAR_GAP.value, str(year)) is not None:
                 continue
             log.warning("no public-holiday data for %s: Monday to Friday is assumed", year)
             for person in self._with_role(Role.COORDINATOR):
                 body = text("calendar_gap.notice", self._lang(person), year=year)
-                count += await self._send(
-                    None, person, body, kind=Kind.CALENDAR_GAP.value, period=str(year)
-                )
+                await self._send(None, person, body, kind=Kind.CALENDAR_GAP.value, period=str(year))
+            count = await self._flush()
             await self.uow.rhythm.record_run(
                 kind=Kind.CALENDAR_GAP.value,
                 period=str(year),
@@ -728,7 +733,8 @@ class _Job:
                 now=self.now,
                 recipients=count,
             )
-        return count
+            total += count
+        return total
 
 
 def _with_period(run: Run, period: str) -> Run:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, false, func, literal, or_, select
@@ -15,7 +16,7 @@ from domain.board import BoardCell, ProblemFigures
 from domain.lights import LightThresholds
 from domain.model import Light, TaskKind, TaskStatus
 from domain.ports import TaskQuery
-from storage.tables import TaskRowT, UnitRow
+from storage.tables import CampaignRow, TaskRowT, UnitRow
 
 
 def light_case(at: LightThresholds) -> ColumnElement[Any]:
@@ -90,7 +91,11 @@ async def problem_figures(session: AsyncSession, query: TaskQuery) -> ProblemFig
 
 def query_filter(query: TaskQuery) -> ColumnElement[bool]:
     """The WHERE clause of a task query: its round, its scope, then each filter given."""
-    clauses: list[ColumnElement[bool]] = [TaskRowT.campaign_id == query.campaign_id]
+    clauses: list[ColumnElement[bool]] = [
+        TaskRowT.campaign_id.in_(select(CampaignRow.id).where(CampaignRow.is_open.is_(True)))
+        if query.campaign_id is None
+        else TaskRowT.campaign_id == query.campaign_id
+    ]
     if not query.everything:
         scope: list[ColumnElement[bool]] = []
         if query.unit_id is not None:
@@ -117,4 +122,37 @@ def query_filter(query: TaskQuery) -> ColumnElement[bool]:
         clauses.append(TaskRowT.unit_id == query.of_unit)
     if query.of_owner is not None:
         clauses.append(TaskRowT.owner_id == query.of_owner)
-    return and_(*clauses)
+    return and_(*clauses, *_tick_filters(query))
+
+
+def _tick_filters(query: TaskQuery) -> list[ColumnElement[bool]]:
+    """The filters the tick's runs select their tasks by."""
+    clauses: list[ColumnElement[bool]] = []
+    if query.needs_report:
+        clauses.append(TaskRowT.status.in_([TaskStatus.OPEN.value, TaskStatus.IN_PROGRESS.value]))
+    if query.due_on is not None:
+        clauses.append(TaskRowT.due_on == query.due_on)
+    if query.created_before is not None:
+        clauses.append(TaskRowT.created_at < query.created_before)
+    if query.no_report_since is not None:
+        last = TaskRowT.last_update_at
+        clauses.append(or_(last.is_(None), last < query.no_report_since))
+    if query.not_reported_in is not None:
+        start, end = query.not_reported_in
+        last = TaskRowT.last_update_at
+        clauses.append(or_(last.is_(None), last < start, last >= end))
+    if query.red_at is not None:
+        clauses.append(light_case(query.red_at) == Light.RED.value)
+    return clauses
+
+
+async def due_before(session: AsyncSession, query: TaskQuery, day: date) -> dict[str, int]:
+    """Count the query's tasks per unit name whose deadline was before `day`."""
+    stmt = (
+        select(UnitRow.name, func.count())
+        .select_from(TaskRowT)
+        .join(UnitRow, UnitRow.id == TaskRowT.unit_id)
+        .where(query_filter(query), TaskRowT.due_on.is_not(None), TaskRowT.due_on < day)
+        .group_by(UnitRow.name)
+    )
+    return {unit: int(n) for unit, n in await session.execute(stmt)}

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Select,
     and_,
     case,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    null,
     or_,
     select,
     update,
@@ -78,6 +80,19 @@ class _Repo:
         )
 
 
+_PERSON_COLUMNS = (
+    "id",
+    "name",
+    "unit_id",
+    "telegram_user_id",
+    "telegram_username",
+    "phone",
+    "language",
+    "reachable",
+    "active",
+)
+
+
 class SqlPeople(_Repo):
     """People, their roles and units."""
 
@@ -95,15 +110,19 @@ class SqlPeople(_Repo):
             .correlate(PersonRowT)
             .scalar_subquery()
         )
-        rows = (await self.session.execute(stmt.add_columns(unit, roles))).all()
+        # Plain columns instead of the mapped row: a tick loads every active person.
+        columns = [getattr(PersonRowT, name) for name in _PERSON_COLUMNS]
+        rows = await self.session.execute(
+            stmt.with_only_columns(*columns, unit.label("unit_name"), roles.label("role_list"))
+        )
         return [
             Person(
                 id=r.id,
                 name=r.name,
                 unit_id=r.unit_id,
-                unit_name=unit_name,
-                roles=frozenset(Role(x) for x in role_list.split(","))
-                if role_list
+                unit_name=r.unit_name,
+                roles=frozenset(Role(x) for x in r.role_list.split(","))
+                if r.role_list
                 else frozenset(),
                 telegram_user_id=r.telegram_user_id,
                 telegram_username=r.telegram_username,
@@ -112,7 +131,7 @@ class SqlPeople(_Repo):
                 reachable=r.reachable,
                 active=r.active,
             )
-            for r, unit_name, role_list in rows
+            for r in rows
         ]
 
     async def _one(self, stmt: Select[Any]) -> Person | None:
@@ -357,13 +376,14 @@ _Owner = aliased(PersonRowT)
 _Lead = aliased(PersonRowT)
 
 
-def _task_views() -> Select[Any]:
+def _latest_text() -> ColumnElement[Any]:
+    """The text of the task's latest report that stands, as a correlated subquery."""
     # A "no change" report says so wherever the latest report is shown (ledger, lists).
     marked = case(
         (ProgressUpdateRow.no_change.is_(True), literal(NO_CHANGE_MARK) + ProgressUpdateRow.text),
         else_=ProgressUpdateRow.text,
     )
-    latest = (
+    return (
         select(marked)
         .where(
             ProgressUpdateRow.task_id == TaskRowT.id,
@@ -374,16 +394,42 @@ def _task_views() -> Select[Any]:
         .correlate(TaskRowT)
         .scalar_subquery()
     )
+
+
+_VIEW_COLUMNS = (
+    "id",
+    "campaign_id",
+    "number",
+    "problem_id",
+    "measure",
+    "unit_id",
+    "owner_id",
+    "lead_id",
+    "kind",
+    "due_on",
+    "status",
+    "percent",
+    "created_at",
+    "last_update_at",
+    "closed_at",
+)
+
+
+def _task_views(*, latest: bool = True) -> Select[Any]:
+    # Plain columns, not the mapped row: building views of many rows is then several times
+    # cheaper (no identity map, no instance state).
+    last_text = _latest_text() if latest else null()
     return (
         select(
-            TaskRowT,
+            *(getattr(TaskRowT, name) for name in _VIEW_COLUMNS),
             ProblemRow.category,
             ProblemRow.title,
             UnitRow.name,
             _Owner.name,
             _Lead.name,
-            latest,
+            last_text,
         )
+        .select_from(TaskRowT)
         .join(ProblemRow, ProblemRow.id == TaskRowT.problem_id)
         .join(UnitRow, UnitRow.id == TaskRowT.unit_id)
         .join(_Owner, _Owner.id == TaskRowT.owner_id)
@@ -392,30 +438,55 @@ def _task_views() -> Select[Any]:
 
 
 def _view(row: Any) -> TaskView:
-    t, category, title, unit, owner, lead, last_text = row
+    (
+        task_id,
+        campaign_id,
+        number,
+        problem_id,
+        measure,
+        unit_id,
+        owner_id,
+        lead_id,
+        kind,
+        due_on,
+        status,
+        percent,
+        created_at,
+        last_update_at,
+        closed_at,
+        category,
+        title,
+        unit,
+        owner,
+        lead,
+        last_text,
+    ) = row
     return TaskView(
-        id=t.id,
-        campaign_id=t.campaign_id,
-        number=t.number,
-        problem_id=t.problem_id,
+        id=task_id,
+        campaign_id=campaign_id,
+        number=number,
+        problem_id=problem_id,
         category=category,
         problem=title,
-        measure=t.measure,
-        unit_id=t.unit_id,
+        measure=measure,
+        unit_id=unit_id,
         unit_name=unit,
-        owner_id=t.owner_id,
+        owner_id=owner_id,
         owner_name=owner,
-        lead_id=t.lead_id,
+        lead_id=lead_id,
         lead_name=lead,
-        kind=TaskKind(t.kind),
-        due_on=t.due_on,
-        status=TaskStatus(t.status),
-        percent=t.percent,
-        created_at=t.created_at,
-        last_update_at=t.last_update_at,
+        kind=TaskKind(kind),
+        due_on=due_on,
+        status=TaskStatus(status),
+        percent=percent,
+        created_at=created_at,
+        last_update_at=last_update_at,
         last_update_text=last_text,
-        closed_at=t.closed_at,
+        closed_at=closed_at,
     )
+
+
+_LEDGER = (TaskRowT.campaign_id, TaskRowT.position, TaskRowT.id)  # ties keep the ledger's order
 
 
 class SqlTasks(_Repo):
@@ -502,11 +573,22 @@ class SqlTasks(_Repo):
             .join(UnitRow, UnitRow.id == TaskRowT.unit_id)
             .join(_Owner, _Owner.id == TaskRowT.owner_id)
             .where(figures.query_filter(query))
-            .order_by(*self._list_order(query.order), TaskRowT.position, TaskRowT.id)
+            .order_by(*self._list_order(query.order), *_LEDGER)
             .limit(limit)
             .offset(offset)
         )
-        wanted = list(await self.session.scalars(ids))
+        return await self.views_of(list(await self.session.scalars(ids)))
+
+    async def matching(self, query: TaskQuery) -> list[TaskView]:
+        stmt = (
+            _task_views(latest=False)
+            .where(figures.query_filter(query))
+            .order_by(*self._list_order(query.order), *_LEDGER)
+        )
+        return [_view(r) for r in await self.session.execute(stmt)]
+
+    async def views_of(self, ids: Sequence[int]) -> list[TaskView]:
+        wanted = list(ids)
         if not wanted:
             return []
         found = {
@@ -515,7 +597,18 @@ class SqlTasks(_Repo):
                 _view, await self.session.execute(_task_views().where(TaskRowT.id.in_(wanted)))
             )
         }
-        return [found[i] for i in wanted]
+        return [found[i] for i in wanted if i in found]
+
+    async def review_requests(self, query: TaskQuery) -> dict[int, datetime]:
+        stmt = select(TaskRowT.id, TaskRowT.review_requested_at).where(
+            figures.query_filter(query),
+            TaskRowT.status == TaskStatus.PENDING_REVIEW.value,
+            TaskRowT.review_requested_at.is_not(None),
+        )
+        return {i: at for i, at in await self.session.execute(stmt) if at is not None}
+
+    async def due_before(self, query: TaskQuery, day: date) -> dict[str, int]:
+        return await figures.due_before(self.session, query, day)
 
     async def units_in(self, query: TaskQuery) -> list[tuple[int, str]]:
         stmt = (
@@ -542,6 +635,8 @@ class SqlTasks(_Repo):
             return [TaskRowT.due_on.is_(None), TaskRowT.due_on, UnitRow.name.collate(c)]
         if order == ListOrder.UNIT_OWNER:
             return [UnitRow.name.collate(c), _Owner.name.collate(c)]
+        if order == ListOrder.URGENT:
+            return [TaskRowT.due_on.is_(None), TaskRowT.due_on, TaskRowT.number.collate(c)]
         return []
 
     async def board_cells(self, query: TaskQuery, at: LightThresholds) -> list[BoardCell]:
@@ -554,15 +649,6 @@ class SqlTasks(_Repo):
         stmt = _task_views().where(TaskRowT.campaign_id == campaign_id).order_by(TaskRowT.position)
         return [_view(r) for r in await self.session.execute(stmt)]
 
-    async def open_views(self) -> list[TaskView]:
-        stmt = (
-            _task_views()
-            .join(CampaignRow, CampaignRow.id == TaskRowT.campaign_id)
-            .where(CampaignRow.is_open.is_(True))
-            .order_by(TaskRowT.campaign_id, TaskRowT.position)
-        )
-        return [_view(r) for r in await self.session.execute(stmt)]
-
     async def open_due_dates(self) -> set[date]:
         """The distinct deadlines of open rounds: all a tick needs to know what is due."""
         rows = await self.session.scalars(
@@ -572,11 +658,6 @@ class SqlTasks(_Repo):
             .distinct()
         )
         return {d for d in rows if d is not None}
-
-    async def review_requested_at(self, task_id: int) -> datetime | None:
-        return await self.session.scalar(
-            select(TaskRowT.review_requested_at).where(TaskRowT.id == task_id)
-        )
 
     async def mark_review_requested(self, task_id: int, at: datetime | None) -> None:
         await self.session.execute(
@@ -924,6 +1005,27 @@ class SqlReports(_Repo):
         ]
 
 
+def _outbox_values(message: Outgoing, file_id: int | None, now: datetime) -> dict[str, Any]:
+    return {
+        "key": message.key,
+        "kind": message.kind,
+        "period": message.period,
+        "person_id": message.person_id,
+        "chat_id": message.chat_id,
+        "parts": message.parts,
+        "markup": [[{"text": t, "data": d} for t, d in row] for row in message.buttons]
+        if message.buttons
+        else None,
+        "file_id": file_id,
+        "task_ids": message.task_ids or [],
+        "status": "pending",
+        "parts_sent": 0,
+        "attempts": 0,
+        "not_before": now,
+        "created_at": now,
+    }
+
+
 class SqlOutbox(_Repo):
     """Scheduled deliveries, written in the same transaction as the decision to send."""
 
@@ -938,34 +1040,28 @@ class SqlOutbox(_Repo):
         return list(ids or [])
 
     async def add(self, message: Outgoing, *, now: datetime, file_id: int | None) -> bool:
-        """Add the message unless its key exists; return whether it was added.
+        """Add the message unless its key exists; return whether it was added."""
+        return await self.add_many([(message, file_id)], now=now) == 1
 
-        One statement: the unique key does the de-duplication (ON CONFLICT DO NOTHING).
+    async def add_many(
+        self, messages: Sequence[tuple[Outgoing, int | None]], *, now: datetime
+    ) -> int:
+        """Add the messages whose keys are new; return how many were added.
+
+        The unique key does the de-duplication (ON CONFLICT DO NOTHING), and SQLAlchemy sends
+        the rows as multi-row INSERTs, so a tick writes thousands of rows in a few statements.
         """
-        insert_for = self._insert_for()
-        result = await self.session.execute(
-            insert_for(OutboxRow)
-            .values(
-                key=message.key,
-                kind=message.kind,
-                period=message.period,
-                person_id=message.person_id,
-                chat_id=message.chat_id,
-                parts=message.parts,
-                markup=[[{"text": t, "data": d} for t, d in row] for row in message.buttons]
-                if message.buttons
-                else None,
-                file_id=file_id,
-                task_ids=message.task_ids or [],
-                status="pending",
-                parts_sent=0,
-                attempts=0,
-                not_before=now,
-                created_at=now,
-            )
+        if not messages:
+            return 0
+        rows = [_outbox_values(m, file_id, now) for m, file_id in messages]
+        stmt = (
+            self._insert_for()(OutboxRow)
             .on_conflict_do_nothing(index_elements=[OutboxRow.key])
+            .returning(OutboxRow.id)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        if len(rows) == 1:
+            return len((await self.session.execute(stmt.values(**rows[0]))).all())
+        return len((await self.session.execute(stmt, rows)).all())
 
     async def add_file(self, file: OutgoingFile, *, now: datetime) -> int:
         row = OutboxFileRow(

@@ -13,8 +13,8 @@ from sqlalchemy import update
 from bot.clock import ManualClock
 from domain import board, importing
 from domain.board import BoardCell, board_from, cells_of, problems_of
-from domain.digest import silent_since
-from domain.lights import LightPolicy, is_overdue, thresholds
+from domain.digest import needs_report, silent_since
+from domain.lights import LightPolicy, is_overdue, light_of, thresholds
 from domain.model import (
     Light,
     PersonRow,
@@ -166,12 +166,66 @@ def reference(views: list[TaskView], query: TaskQuery) -> list[TaskView]:
         and (since is None or silent_since(t, since))
         and (query.status is None or t.status == query.status)
         and (query.of_owner is None or t.owner_id == query.of_owner)
+        and tick_filters_hold(t, query)
     ]
+    if query.order == ListOrder.URGENT:
+        return sorted(chosen, key=lambda t: (t.due_on is None, t.due_on or NOW.date(), t.number))
     if query.order == ListOrder.DUE:
         return sorted(chosen, key=lambda t: (t.due_on is None, t.due_on or NOW.date(), t.unit_name))
     if query.order == ListOrder.UNIT_OWNER:
         return sorted(chosen, key=lambda t: (t.unit_name, t.owner_name))
     return chosen
+
+
+def tick_filters_hold(t: TaskView, query: TaskQuery) -> bool:
+    """The filters the tick's runs use, in Python."""
+    last = t.last_update_at
+    window = query.not_reported_in
+    return (
+        (not query.needs_report or needs_report(t))
+        and (query.due_on is None or t.due_on == query.due_on)
+        and (query.created_before is None or t.created_at < query.created_before)
+        and (query.no_report_since is None or last is None or last < query.no_report_since)
+        and (window is None or last is None or not window[0] <= last < window[1])
+        and (query.red_at is None or light_of(t, query.red_at) == Light.RED)
+    )
+
+
+async def test_the_tick_selections_from_sql_equal_the_python_rules(
+    uow_factory: Factory, clock: ManualClock
+) -> None:
+    await generated_round(uow_factory, clock, seed=5)
+    at = thresholds(NOW, POLICY)
+    async with uow_factory() as uow:
+        (campaign,) = await uow.campaigns.open_campaigns()
+        views = await uow.tasks.views_for_campaign(campaign.id)
+        base = TaskQuery(campaign_id=campaign.id)
+        queries = [
+            replace(base, red_at=at, order=ListOrder.URGENT),  # the digest's red list
+            replace(base, needs_report=True, red_at=at),  # escalation
+            replace(base, overdue_on=at.today, order=ListOrder.URGENT),  # the bulletin's
+            replace(  # the check-in
+                base, needs_report=True, no_report_since=at.yellow_before, created_before=NOW
+            ),
+            replace(  # silent in a week (unit heads, digest)
+                base, needs_report=True, not_reported_in=(at.red_before, at.yellow_before)
+            ),
+            replace(base, needs_report=True, due_on=at.today),  # deadline reminders
+            replace(base, status=TaskStatus.PENDING_REVIEW),  # sign-off reminders
+        ]
+        for query in queries:
+            expected = [t.id for t in reference(views, query)]
+            assert expected, query  # the generated data reaches every selection
+            assert [t.id for t in await uow.tasks.matching(query)] == expected
+            # None is every open round: here the one round (a closed one would drop out).
+            every = await uow.tasks.matching(replace(query, campaign_id=None))
+            assert [t.id for t in every] == expected
+            first = await uow.tasks.page(query, limit=5, offset=0)
+            assert [t.id for t in first] == expected[:5]
+        due: Counter[str] = Counter(
+            t.unit_name for t in views if t.due_on is not None and t.due_on < at.today
+        )
+        assert await uow.tasks.due_before(base, at.today) == dict(due)
 
 
 async def test_paged_lists_from_sql_equal_the_python_filters_page_by_page(

@@ -617,3 +617,69 @@ async def test_a_tick_with_nothing_due_issues_the_same_few_statements_for_any_ro
         assert not any(s.startswith("SELECT tasks.id") or "FROM people" in s for s in seen)
         counts.append(len(seen))
     assert counts[0] == counts[1] <= 8  # state read and written, deadlines asked, nothing loaded
+
+
+def officials_round(officials: int) -> Workbook:
+    """`officials` officials of one unit with two measures each, none reported yet."""
+    people = tuple(
+        PersonRow(2 + i, f"官员{officials}-{i:03d}", "区发展改革委", frozenset({Role.OFFICIAL}))
+        for i in range(officials)
+    )
+    tasks = tuple(
+        TaskRow(
+            2 + i,
+            f"{i // 2 + 1}.{i % 2 + 1}",
+            "类别",
+            f"问题{i // 2}",
+            f"措施{i}",
+            "区发展改革委",
+            f"官员{officials}-{i // 2:03d}",
+            None,
+            date(2026, 6, 30),
+            TaskKind.BOUNDED,
+        )
+        for i in range(2 * officials)
+    )
+    return Workbook(people=people, tasks=tasks)
+
+
+async def test_the_friday_checkin_is_written_in_bulk_once_for_any_number_of_officials(
+    database_url: str,
+) -> None:
+    counts = []
+    for week, officials in enumerate((2, 120)):  # the second round on top: 2, then 122
+        engine = make_engine(database_url)
+        factory = make_session_factory(engine)
+
+        def uow_factory(factory: async_sessionmaker[AsyncSession] = factory) -> UnitOfWork:
+            return SqlUnitOfWork(factory)
+
+        thursday = datetime(2026, 3, 12, 9, 0, tzinfo=SHANGHAI) + timedelta(weeks=week)
+        clock = ManualClock(thursday)
+        await importing.import_workbook(
+            uow=uow_factory(),
+            clock=clock,
+            workbook=officials_round(officials),
+            campaign_name=f"轮{officials}",
+        )
+        async with uow_factory() as uow:
+            for person in await uow.people.active():
+                if person.telegram_user_id is None:
+                    await uow.people.bind(person.id, 5000 + person.id, None)
+            await uow.commit()
+        await tick_at(uow_factory, clock)  # the first tick only notes the start
+        clock.advance(timedelta(days=1, minutes=31))  # Friday 09:31: the check-in is due
+        await tick_at(uow_factory, ManualClock(clock.now() - timedelta(minutes=2)))  # 09:29
+        with counting() as seen:
+            result = await tick_at(uow_factory, clock)
+        assert "checkin" in [r.kind.value for r in result.done]
+        checkins = [p for k, p, *_ in await outbox(uow_factory) if k == "checkin"]
+        assert result.enqueued >= checkins.count(result.done[-1].period) == 2 + 120 * week
+        again = await tick_at(uow_factory, clock)  # the same moment once more: nothing new
+        assert again.enqueued == 0
+        assert len([k for k, *_ in await outbox(uow_factory) if k == "checkin"]) == len(checkins)
+        await engine.dispose()
+        counts.append(len(seen))
+    # The tasks are selected once and the rows inserted together: sixty times the officials
+    # cost no more statements.
+    assert counts[0] == counts[1] <= 16, counts

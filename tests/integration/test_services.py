@@ -21,7 +21,7 @@ from domain.errors import (
 from domain.inbox import already_done, mark_done, pending, store_update, store_updates
 from domain.lights import LightPolicy
 from domain.model import CampaignSource, PersonRow, Role, TaskKind, TaskRow, TaskStatus, Workbook
-from domain.ports import UnitOfWork
+from domain.ports import TaskQuery, UnitOfWork
 from domain.reporting import IncomingMessage
 from domain.workbook import read_workbook
 from tests.conftest import SHANGHAI
@@ -463,7 +463,8 @@ async def test_a_signoff_request_is_timestamped_for_the_pending_reminder(
         (task,) = await uow.tasks.views_for_owner(li.id)
     await reporting.request_signoff(uow=uow_factory(), clock=clock, person=li, task_id=task.id)
     async with uow_factory() as uow:
-        assert await uow.tasks.review_requested_at(task.id) == clock.now()
+        asked = await uow.tasks.review_requests(TaskQuery(task.campaign_id))
+    assert asked == {task.id: clock.now()}
 
 
 async def test_an_update_is_stored_once_replayed_until_done_then_forgotten(
