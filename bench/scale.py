@@ -112,10 +112,10 @@ WHERE t.campaign_id = :campaign
 GROUP BY 1, 2, 3, 4, 5
 """
 RAW_OVERDUE_PAGE = """
-SELECT t.id FROM tasks t JOIN units u ON u.id = t.unit_id
+SELECT t.id FROM tasks t
 WHERE t.campaign_id = :campaign AND t.status <> 'closed'
   AND t.due_on IS NOT NULL AND t.due_on < :today
-ORDER BY t.due_on, u.name {collate}, t.position, t.id
+ORDER BY t.due_on, t.campaign_id, t.position, t.id
 LIMIT 10 OFFSET :offset
 """
 RAW_OVERDUE_COUNT = """
@@ -238,10 +238,9 @@ async def raw_board(factory: Any, at: LightThresholds) -> Board:
 async def raw_overdue(factory: Any, page: int) -> tuple[int, list[int]]:
     """The reference: count and page of /overdue by hand."""
     async with factory() as session:
-        collate = 'COLLATE "C"' if session.bind.dialect.name == "postgresql" else ""
         params = {"campaign": 1, "today": NOW.date(), "offset": page * PAGE_SIZE}
         total = (await session.execute(sql(RAW_OVERDUE_COUNT), params)).scalar_one()
-        ids = (await session.execute(sql(RAW_OVERDUE_PAGE.format(collate=collate)), params)).all()
+        ids = (await session.execute(sql(RAW_OVERDUE_PAGE), params)).all()
     return int(total), [int(i) for (i,) in ids]
 
 
@@ -266,7 +265,7 @@ async def measure_overdue(url: str, repeat: int, page: int) -> dict[str, list[fl
         async with SqlUnitOfWork(factory) as uow:
             views = await uow.tasks.views_for_campaign(1)  # in ledger order
         late = [t for t in views if is_overdue(t, NOW.date())]
-        late.sort(key=lambda t: (t.due_on, t.unit_name))  # stable: ties stay in ledger order
+        late.sort(key=lambda t: t.due_on or NOW.date())  # stable: ties stay in ledger order
         return len(late), [t.id for t in late[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]]
 
     async def raw() -> tuple[int, list[int]]:
@@ -522,31 +521,25 @@ async def measure_mytasks(url: str, repeat: int) -> dict[str, list[float]]:
 Figures = dict[str, dict[str, list[float]]]  # what -> way -> seconds of each run
 
 
-async def one_size(n: int, server_url: str | None, repeat: int) -> Figures:
+Measurement = Callable[[str, int], Awaitable[dict[str, list[float]]]]
+MEASUREMENTS: dict[str, Measurement] = {
+    "/board": measure,
+    "/overdue page 0": partial(measure_overdue, page=0),
+    "/overdue page 20": partial(measure_overdue, page=20),
+    "/mytasks": measure_mytasks,
+    "check-in tick": measure_checkin,
+    "idle tick": measure_idle_tick,
+}
+
+
+async def one_size(n: int, server_url: str | None, repeat: int, what: list[str]) -> Figures:
     with tempfile.TemporaryDirectory() as folder:
         async with database(server_url, Path(folder), "scale") as url:
             await upgrade(url)
             began = time.perf_counter()
             await fill(url, n, random.Random(n))
             print(f"  {n:,} measures filled in {time.perf_counter() - began:.1f} s", flush=True)
-            return {
-                "/board": await measure(url, repeat),
-                "/overdue page 0": await measure_overdue(url, repeat, 0),
-                "/overdue page 20": await measure_overdue(url, repeat, 20),
-                "/mytasks": await measure_mytasks(url, repeat),
-                "check-in tick": await measure_checkin(url, repeat),
-                "idle tick": await measure_idle_tick(url, repeat),
-            }
-
-
-WHAT = (
-    "/board",
-    "/overdue page 0",
-    "/overdue page 20",
-    "/mytasks",
-    "check-in tick",
-    "idle tick",
-)
+            return {name: await MEASUREMENTS[name](url, repeat) for name in what}
 
 
 def main() -> None:
@@ -556,18 +549,22 @@ def main() -> None:
     parser.add_argument("-n", type=int, action="append", help="measures (repeatable)")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each way")
     parser.add_argument("--database-url", help="a PostgreSQL server for throwaway databases")
+    parser.add_argument(
+        "--what", action="append", choices=list(MEASUREMENTS), help="only these (repeatable)"
+    )
     args = parser.parse_args()
+    what = args.what or list(MEASUREMENTS)
     sizes = args.n or [100_000]
     where = "PostgreSQL" if args.database_url else "SQLite (temp file)"
     print(f"One round, {UNITS} units, {PEOPLE:,} people, {where}, {args.repeat} runs")
     medians: dict[tuple[int, str], dict[str, float]] = {}
     for n in sizes:
-        for what, times in asyncio.run(one_size(n, args.database_url, args.repeat)).items():
-            print(f"  {what}")
-            medians[n, what] = {name: statistics.median(ts) for name, ts in times.items()}
+        for label, times in asyncio.run(one_size(n, args.database_url, args.repeat, what)).items():
+            print(f"  {label}")
+            medians[n, label] = {name: statistics.median(ts) for name, ts in times.items()}
             for name, ts in times.items():
                 print(f"    {name:9} min {min(ts):7.3f} s  median {statistics.median(ts):7.3f} s")
-            m = medians[n, what]
+            m = medians[n, label]
             loading = (
                 f"  (loading every task: {m['loading'] / m['raw SQL']:.1f})"
                 if "loading" in m
@@ -578,10 +575,10 @@ def main() -> None:
             )
     if len(sizes) > 1:
         small, big = sizes[0], sizes[-1]
-        for what in WHAT:
-            grow = medians[big, what]["rectibot"] / medians[small, what]["rectibot"]
-            raw = medians[big, what]["raw SQL"] / medians[small, what]["raw SQL"]
-            print(f"growth {small:,} → {big:,}, {what}: rectibot ×{grow:.1f}, raw SQL ×{raw:.1f}")
+        for name in what:
+            grow = medians[big, name]["rectibot"] / medians[small, name]["rectibot"]
+            raw = medians[big, name]["raw SQL"] / medians[small, name]["raw SQL"]
+            print(f"growth {small:,} → {big:,}, {name}: rectibot ×{grow:.1f}, raw SQL ×{raw:.1f}")
 
 
 if __name__ == "__main__":

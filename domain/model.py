@@ -181,6 +181,23 @@ class TaskView:
     closed_at: datetime | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class TaskLine:
+    """What a reminder lists of a task: a slim `TaskView` for runs that list thousands."""
+
+    id: int
+    number: str
+    problem_id: int
+    problem: str
+    measure: str
+    unit_id: int
+    unit_name: str
+    owner_id: int
+    owner_name: str
+    due_on: date | None
+    percent: int
+
+
 CLOSED_OR_WAITING = frozenset({TaskStatus.PENDING_REVIEW, TaskStatus.CLOSED})
 
 

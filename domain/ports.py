@@ -11,7 +11,16 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from domain.lights import LightThresholds
-from domain.model import Campaign, CampaignSource, Person, Role, TaskKind, TaskStatus, TaskView
+from domain.model import (
+    Campaign,
+    CampaignSource,
+    Person,
+    Role,
+    TaskKind,
+    TaskLine,
+    TaskStatus,
+    TaskView,
+)
 
 if TYPE_CHECKING:  # domain.board reads through these ports itself
     from domain.board import BoardCell, ProblemFigures
@@ -148,7 +157,7 @@ class ListOrder(StrEnum):
     """How a paged list of tasks is sorted (ties: the ledger's order)."""
 
     LEDGER = "ledger"  # the round's own order (序号 as imported)
-    DUE = "due"  # earliest deadline first, then unit
+    DUE = "due"  # earliest deadline first (then the ledger's order)
     UNIT_OWNER = "unit_owner"  # by unit, then official
     URGENT = "urgent"  # earliest deadline first, then 序号 (digest and bulletin lists)
 
@@ -196,6 +205,10 @@ class TaskRepository(Protocol):
         """
         ...
 
+    async def lines(self, query: TaskQuery) -> list[TaskLine]:
+        """What reminders list of the query's tasks, in its order (a few columns per task)."""
+        ...
+
     async def views_of(self, ids: Sequence[int]) -> list[TaskView]:
         """The views of these tasks, in the order given (unknown ids left out)."""
         ...
@@ -234,7 +247,10 @@ class TaskRepository(Protocol):
     async def views_for_owner(self, owner_id: int) -> list[TaskView]: ...
     async def reportable_views(self, person_id: int, unit_id: int | None) -> list[TaskView]: ...
     async def views_for_campaign(self, campaign_id: int) -> list[TaskView]: ...
-    async def open_due_dates(self) -> set[date]: ...
+    async def near_deadlines(self, first: date, last: date) -> set[date]:
+        """The distinct deadlines of open rounds within [first, last] (not one per task)."""
+        ...
+
     async def mark_review_requested(self, task_id: int, at: datetime | None) -> None: ...
     async def set_progress(
         self,

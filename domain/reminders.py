@@ -18,8 +18,8 @@ from typing import Any
 from domain import digest, escalation
 from domain.board import Board, counted_board
 from domain.deadlines import in_window
-from domain.lights import LightPolicy, is_overdue, thresholds
-from domain.model import Campaign, Person, Role, TaskStatus, TaskView
+from domain.lights import LightPolicy, thresholds
+from domain.model import Campaign, Person, Role, TaskLine, TaskStatus, TaskView
 from domain.ports import Clock, ListOrder, Outgoing, OutgoingFile, TaskQuery, UnitOfWork
 from domain.rhythm import (
     Kind,
@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 LAST_TICK = "last_tick"
 STARTED = "started"  # the first tick ever: runs due before it were never the bot's to send
 MAX_LOOKBACK = timedelta(days=35)
+DEADLINE_REACH = timedelta(days=31)  # how far a deadline warning can lie from its deadline
 FocusButton = tuple[str, str]
 
 
@@ -93,8 +94,15 @@ async def tick(
         started = datetime.fromisoformat(await uow.rhythm.get_state(STARTED) or last_raw)
         start = max(last - policy.catch_up, now - MAX_LOOKBACK, started)
         # Ask what is due before loading anything: most ticks (every minute) have nothing to do.
-        # A deadline outside the sane window (old data) would overflow the date arithmetic.
-        due_dates = {d for d in await uow.tasks.open_due_dates() if in_window(d)}
+        # Only deadlines whose warnings can fall between the last tick and now matter (a
+        # month on either side covers the longest holidays a warning moves over).
+        due_dates = {
+            d
+            for d in await uow.tasks.near_deadlines(
+                _day(start, policy) - DEADLINE_REACH, _day(now, policy) + DEADLINE_REACH
+            )
+            if in_window(d)  # a deadline outside the sane window would overflow the arithmetic
+        }
         runs = sorted(
             [*periodic_runs(start, now, policy), *deadline_runs(due_dates, start, now, policy)],
             key=lambda r: r.due_at,
@@ -149,6 +157,10 @@ async def tick(
     return result
 
 
+def _day(moment: datetime, policy: RhythmPolicy) -> date:
+    return moment.astimezone(policy.tz).date()
+
+
 def _gap_years(now: datetime, policy: RhythmPolicy) -> list[int]:
     """The years whose holiday data matters now: this one, and the next in December."""
     today = now.astimezone(policy.tz).date()
@@ -190,6 +202,7 @@ class _Job:
         self.today = now.astimezone(policy.tz).date()
         self.at = thresholds(now, lights)
         self._outgoing: list[tuple[Outgoing, int | None]] = []
+        self._problem_lines: dict[tuple[int, str], str] = {}
 
     async def execute(self, run: Run) -> int:
         """Write the outbox rows of one run; return how many were added."""
@@ -218,9 +231,9 @@ class _Job:
         batch, self._outgoing = self._outgoing, []
         return await self.uow.outbox.add_many(batch, now=self.now)
 
-    async def _tasks(self, **where: Any) -> list[TaskView]:
-        """The tasks of every open round that meet the filters (`TaskQuery`'s fields)."""
-        return await self.uow.tasks.matching(TaskQuery(None, **where))
+    async def _lines(self, **where: Any) -> list[TaskLine]:
+        """What to list of every open round's tasks that meet the filters (`TaskQuery`'s)."""
+        return await self.uow.tasks.lines(TaskQuery(None, **where))
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -247,7 +260,7 @@ class _Job:
         *,
         kind: str | None = None,
         period: str | None = None,
-        tasks: Sequence[TaskView] = (),
+        tasks: Sequence[TaskLine] = (),
         buttons: list[list[FocusButton]] | None = None,
         file_id: int | None = None,
     ) -> None:
@@ -285,7 +298,7 @@ class _Job:
             )
         )
 
-    def _buttons(self, tasks: Sequence[TaskView]) -> list[list[FocusButton]] | None:
+    def _buttons(self, tasks: Sequence[TaskLine]) -> list[list[FocusButton]] | None:
         make = self.render.focus_button
         if make is None or not tasks:
             return None
@@ -297,7 +310,7 @@ class _Job:
     async def _checkin(self, run: Run) -> None:
         monday = week_monday(run.day)
         week_start = datetime.combine(monday, datetime.min.time(), tzinfo=self.policy.tz)
-        quiet = await self._tasks(
+        quiet = await self._lines(
             needs_report=True, no_report_since=week_start, created_before=run.due_at
         )
         header = "checkin.header" if run.kind == Kind.CHECKIN else "nudge.header"
@@ -316,12 +329,12 @@ class _Job:
                 run, person, body, tasks=tasks, buttons=self._checkin_buttons(tasks, lang)
             )
 
-    def _checkin_lists(self, quiet: list[TaskView]) -> dict[int, list[TaskView]]:
+    def _checkin_lists(self, quiet: list[TaskLine]) -> dict[int, list[TaskLine]]:
         """Each owner's silent tasks; a liaison (联络员) gets every silent task of the unit too."""
-        lists: dict[int, list[TaskView]] = defaultdict(list)
+        lists: dict[int, list[TaskLine]] = defaultdict(list)
         for t in quiet:
             lists[t.owner_id].append(t)
-        by_unit: dict[int, list[TaskView]] = defaultdict(list)
+        by_unit: dict[int, list[TaskLine]] = defaultdict(list)
         for t in quiet:
             by_unit[t.unit_id].append(t)
         order = {t.id: i for i, t in enumerate(quiet)}  # the ledger's order
@@ -332,26 +345,35 @@ class _Job:
             lists[liaison.id] = sorted(merged, key=lambda t: order[t.id])
         return {pid: tasks for pid, tasks in lists.items() if tasks}
 
-    def _grouped(self, tasks: Sequence[TaskView], lang: str) -> list[str]:
+    def _grouped(self, tasks: Sequence[TaskLine], lang: str) -> list[str]:
         """Lines grouped by problem, numbered as "第N项" counts (see domain.weekly_reports)."""
         lines: list[str] = []
         problem: int | None = None
         for position, t in enumerate(tasks, start=1):
             if t.problem_id != problem:
                 problem = t.problem_id
-                lines.append(text("checkin.problem", lang, problem=excerpt(t.problem, 30)))
+                lines.append(self._problem_line(t, lang))
             lines.append(self._task_line(t, lang, position))
         return lines
 
+    def _problem_line(self, t: TaskLine, lang: str) -> str:
+        # A problem's measures go to several officials: its heading is written once per run.
+        key = (t.problem_id, lang)
+        line = self._problem_lines.get(key)
+        if line is None:
+            line = text("checkin.problem", lang, problem=excerpt(t.problem, 30))
+            self._problem_lines[key] = line
+        return line
+
     def _checkin_buttons(
-        self, tasks: Sequence[TaskView], lang: str
+        self, tasks: Sequence[TaskLine], lang: str
     ) -> list[list[FocusButton]] | None:
         rows = self._buttons(tasks) or []
         if self.render.no_change_data is not None and tasks:
             rows.insert(0, [(text("checkin.no_change_button", lang), self.render.no_change_data)])
         return rows or None
 
-    def _task_line(self, t: TaskView, lang: str, position: int | None = None) -> str:
+    def _task_line(self, t: TaskLine, lang: str, position: int | None = None) -> str:
         due = t.due_on.isoformat() if t.due_on else text("tasks.long_term", lang)
         line = text(
             "checkin.line",
@@ -397,12 +419,9 @@ class _Job:
             ]
             await self._send(run, head, "\n".join(lines))
 
-    async def _due_on(self, run: Run) -> list[TaskView]:
-        return await self._tasks(due_on=date.fromisoformat(run.period), needs_report=True)
-
     async def _deadline(self, run: Run) -> None:
-        by_owner: dict[int, list[TaskView]] = defaultdict(list)
-        for t in await self._due_on(run):
+        by_owner: dict[int, list[TaskLine]] = defaultdict(list)
+        for t in await self._lines(due_on=date.fromisoformat(run.period), needs_report=True):
             by_owner[t.owner_id].append(t)
         for owner_id, tasks in by_owner.items():
             person = self._reachable(owner_id)
@@ -416,8 +435,10 @@ class _Job:
             )
 
     async def _overdue(self, run: Run) -> None:
-        late = [t for t in await self._due_on(run) if is_overdue(t, self.today)]
-        audience: dict[int, list[TaskView]] = defaultdict(list)
+        late = await self._lines(
+            due_on=date.fromisoformat(run.period), needs_report=True, overdue_on=self.today
+        )
+        audience: dict[int, list[TaskLine]] = defaultdict(list)
         heads = self._with_role(Role.UNIT_HEAD)
         coordinators = self._with_role(Role.COORDINATOR)
         for t in late:
@@ -454,20 +475,20 @@ class _Job:
             return
         asked = await self.uow.tasks.review_requests(TaskQuery(None))
         limit = self.policy.signoff_pending_days
-        overdue_ids = [
+        overdue_ids = {
             task_id
             for task_id, since in asked.items()
             if self.policy.calendar.working_days_between(
                 since.astimezone(self.policy.tz).date(), run.day
             )
             > limit
-        ]
+        }
         if not overdue_ids:
             return
         waiting = [
             (t, asked[t.id])
-            for t in await self._tasks(status=TaskStatus.PENDING_REVIEW)
-            if t.id in set(overdue_ids)
+            for t in await self._lines(status=TaskStatus.PENDING_REVIEW)
+            if t.id in overdue_ids
         ]
         for person in coordinators:
             lang = self._lang(person)
@@ -741,8 +762,8 @@ def _with_period(run: Run, period: str) -> Run:
     return Run(run.kind, period, run.due_at, run.day)
 
 
-def _unique(tasks: Iterable[TaskView]) -> list[TaskView]:
-    seen: dict[int, TaskView] = {}
+def _unique(tasks: Iterable[TaskLine]) -> list[TaskLine]:
+    seen: dict[int, TaskLine] = {}
     for t in tasks:
         seen.setdefault(t.id, t)
     return list(seen.values())

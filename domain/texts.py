@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
@@ -1036,12 +1035,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 
 def text(key: str, lang: str, /, **params: Any) -> str:
     """Render a catalogue entry in `lang`, escaping every parameter that is not Html."""
-    zh, en = CATALOGUE[key]
-    template = en if lang == "en" else zh
-    safe = {
-        k: v if isinstance(v, Html) else html.escape(str(v), quote=False) for k, v in params.items()
-    }
-    return template.format(**safe)
+    template = CATALOGUE[key][lang == "en"]
+    for name, value in params.items():  # a tick renders tens of thousands of lines: kept lean
+        if not isinstance(value, Html | int):
+            params[name] = (
+                str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            )
+    return template.format_map(params)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -1066,6 +1066,8 @@ def split_message(body: str, limit: int = 4096) -> list[str]:
     Lengths are counted in UTF-16 code units, as Telegram counts them, on the raw HTML (a
     little more than the text Telegram measures, so a part never ends up too long).
     """
+    if len(body) <= limit // 2 or utf16_len(body) <= limit:  # most messages: one part
+        return [body] if body else []
     parts: list[str] = []
     current, size = "", 0
     for line in body.split("\n"):

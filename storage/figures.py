@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, false, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from domain.board import BoardCell, ProblemFigures
 from domain.lights import LightThresholds
@@ -144,6 +145,31 @@ def _tick_filters(query: TaskQuery) -> list[ColumnElement[bool]]:
     if query.red_at is not None:
         clauses.append(light_case(query.red_at) == Light.RED.value)
     return clauses
+
+
+async def near_deadlines(session: AsyncSession, first: date, last: date) -> set[date]:
+    """The distinct deadlines of open rounds within [first, last], by a loose index scan.
+
+    Each step asks the index `ix_tasks_due_on` for the next deadline after the previous one,
+    so the cost follows the number of distinct days in the window, not of tasks.
+    """
+    open_rounds = select(CampaignRow.id).where(CampaignRow.is_open.is_(True))
+    days = (
+        select(func.min(TaskRowT.due_on).label("day"))
+        .where(TaskRowT.due_on >= first, TaskRowT.campaign_id.in_(open_rounds))
+        .cte("days", recursive=True)
+    )
+    later = aliased(TaskRowT)
+    following = (
+        select(func.min(later.due_on))
+        .where(later.due_on > days.c.day, later.campaign_id.in_(open_rounds))
+        .scalar_subquery()
+    )
+    days = days.union_all(select(following).where(days.c.day < last))
+    found = await session.scalars(
+        select(days.c.day).where(days.c.day.is_not(None), days.c.day <= last)
+    )
+    return {d for d in found if d is not None}
 
 
 async def due_before(session: AsyncSession, query: TaskQuery, day: date) -> dict[str, int]:

@@ -25,10 +25,20 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import Executable
 
 from domain.board import BoardCell, ProblemFigures
 from domain.lights import LightThresholds
-from domain.model import Campaign, CampaignSource, Person, Role, TaskKind, TaskStatus, TaskView
+from domain.model import (
+    Campaign,
+    CampaignSource,
+    Person,
+    Role,
+    TaskKind,
+    TaskLine,
+    TaskStatus,
+    TaskView,
+)
 from domain.ports import (
     Attachment,
     AuditEvent,
@@ -415,6 +425,10 @@ _VIEW_COLUMNS = (
 )
 
 
+_KINDS = {k.value: k for k in TaskKind}  # a dict lookup is several times cheaper than TaskKind(v)
+_STATUSES = {s.value: s for s in TaskStatus}
+
+
 def _task_views(*, latest: bool = True) -> Select[Any]:
     # Plain columns, not the mapped row: building views of many rows is then several times
     # cheaper (no identity map, no instance state).
@@ -475,9 +489,9 @@ def _view(row: Any) -> TaskView:
         owner_name=owner,
         lead_id=lead_id,
         lead_name=lead,
-        kind=TaskKind(kind),
+        kind=_KINDS[kind],
         due_on=due_on,
-        status=TaskStatus(status),
+        status=_STATUSES[status],
         percent=percent,
         created_at=created_at,
         last_update_at=last_update_at,
@@ -568,12 +582,14 @@ class SqlTasks(_Repo):
     async def page(self, query: TaskQuery, *, limit: int, offset: int) -> list[TaskView]:
         # The page's ids first (joining only what the order needs), then their full views:
         # names and latest reports are looked up for one page, not for every row sorted.
+        ids = select(TaskRowT.id)
+        if query.order == ListOrder.UNIT_OWNER:
+            ids = ids.join(UnitRow, UnitRow.id == TaskRowT.unit_id).join(
+                _Owner, _Owner.id == TaskRowT.owner_id
+            )
         ids = (
-            select(TaskRowT.id)
-            .join(UnitRow, UnitRow.id == TaskRowT.unit_id)
-            .join(_Owner, _Owner.id == TaskRowT.owner_id)
-            .where(figures.query_filter(query))
-            .order_by(*self._list_order(query.order), *_LEDGER)
+            ids.where(figures.query_filter(query))
+            .order_by(*self._list_order(query), *_LEDGER)
             .limit(limit)
             .offset(offset)
         )
@@ -583,9 +599,39 @@ class SqlTasks(_Repo):
         stmt = (
             _task_views(latest=False)
             .where(figures.query_filter(query))
-            .order_by(*self._list_order(query.order), *_LEDGER)
+            .order_by(*self._list_order(query), *_LEDGER)
         )
-        return [_view(r) for r in await self.session.execute(stmt)]
+        return [_view(r) for r in await self._rows(stmt)]
+
+    async def lines(self, query: TaskQuery) -> list[TaskLine]:
+        stmt = (
+            select(
+                TaskRowT.id,
+                TaskRowT.number,
+                TaskRowT.problem_id,
+                ProblemRow.title,
+                TaskRowT.measure,
+                TaskRowT.unit_id,
+                UnitRow.name,
+                TaskRowT.owner_id,
+                _Owner.name,
+                TaskRowT.due_on,
+                TaskRowT.percent,
+            )
+            .select_from(TaskRowT)
+            .join(ProblemRow, ProblemRow.id == TaskRowT.problem_id)
+            .join(UnitRow, UnitRow.id == TaskRowT.unit_id)
+            .join(_Owner, _Owner.id == TaskRowT.owner_id)
+            .where(figures.query_filter(query))
+            .order_by(*self._list_order(query), *_LEDGER)
+        )
+        return [TaskLine(*row) for row in await self._rows(stmt)]
+
+    async def _rows(self, stmt: Executable) -> Sequence[Any]:
+        # Through the connection: plain rows without the ORM's result machinery, which
+        # costs more than the query itself when a tick selects tens of thousands of tasks.
+        rows: Sequence[Any] = (await (await self.session.connection()).execute(stmt)).all()
+        return rows
 
     async def views_of(self, ids: Sequence[int]) -> list[TaskView]:
         wanted = list(ids)
@@ -593,9 +639,7 @@ class SqlTasks(_Repo):
             return []
         found = {
             v.id: v
-            for v in map(
-                _view, await self.session.execute(_task_views().where(TaskRowT.id.in_(wanted)))
-            )
+            for v in map(_view, await self._rows(_task_views().where(TaskRowT.id.in_(wanted))))
         }
         return [found[i] for i in wanted if i in found]
 
@@ -626,17 +670,21 @@ class SqlTasks(_Repo):
         )
         return [(i, n) for i, n in await self.session.execute(stmt)]
 
-    def _list_order(self, order: ListOrder) -> list[Any]:
+    def _list_order(self, query: TaskQuery) -> list[Any]:
         bind = self.session.bind
         # Names sort by code point as in Python (PostgreSQL's locale would order them otherwise).
         c = "C" if bind is not None and bind.dialect.name == "postgresql" else "BINARY"
-        if order == ListOrder.DUE:
-            # Without a deadline last, on both engines (their NULL orders differ).
-            return [TaskRowT.due_on.is_(None), TaskRowT.due_on, UnitRow.name.collate(c)]
-        if order == ListOrder.UNIT_OWNER:
-            return [UnitRow.name.collate(c), _Owner.name.collate(c)]
-        if order == ListOrder.URGENT:
-            return [TaskRowT.due_on.is_(None), TaskRowT.due_on, TaskRowT.number.collate(c)]
+        # Without a deadline last, on both engines (their NULL orders differ); when the query
+        # has no such task, the deadline alone, so the index on it gives the order.
+        dated = query.overdue_on is not None or query.due_on is not None
+        due = [TaskRowT.due_on] if dated else [TaskRowT.due_on.is_(None), TaskRowT.due_on]
+        match query.order:
+            case ListOrder.DUE:
+                return due
+            case ListOrder.UNIT_OWNER:
+                return [UnitRow.name.collate(c), _Owner.name.collate(c)]
+            case ListOrder.URGENT:
+                return [*due, TaskRowT.number.collate(c)]
         return []
 
     async def board_cells(self, query: TaskQuery, at: LightThresholds) -> list[BoardCell]:
@@ -647,17 +695,10 @@ class SqlTasks(_Repo):
 
     async def views_for_campaign(self, campaign_id: int) -> list[TaskView]:
         stmt = _task_views().where(TaskRowT.campaign_id == campaign_id).order_by(TaskRowT.position)
-        return [_view(r) for r in await self.session.execute(stmt)]
+        return [_view(r) for r in await self._rows(stmt)]
 
-    async def open_due_dates(self) -> set[date]:
-        """The distinct deadlines of open rounds: all a tick needs to know what is due."""
-        rows = await self.session.scalars(
-            select(TaskRowT.due_on)
-            .join(CampaignRow, CampaignRow.id == TaskRowT.campaign_id)
-            .where(CampaignRow.is_open.is_(True), TaskRowT.due_on.is_not(None))
-            .distinct()
-        )
-        return {d for d in rows if d is not None}
+    async def near_deadlines(self, first: date, last: date) -> set[date]:
+        return await figures.near_deadlines(self.session, first, last)
 
     async def mark_review_requested(self, task_id: int, at: datetime | None) -> None:
         await self.session.execute(
@@ -1054,14 +1095,12 @@ class SqlOutbox(_Repo):
         if not messages:
             return 0
         rows = [_outbox_values(m, file_id, now) for m, file_id in messages]
-        stmt = (
-            self._insert_for()(OutboxRow)
-            .on_conflict_do_nothing(index_elements=[OutboxRow.key])
-            .returning(OutboxRow.id)
-        )
-        if len(rows) == 1:
-            return len((await self.session.execute(stmt.values(**rows[0]))).all())
-        return len((await self.session.execute(stmt, rows)).all())
+        stmt = self._insert_for()(OutboxRow).on_conflict_do_nothing(index_elements=[OutboxRow.key])
+        connection = await self.session.connection()
+        if connection.dialect.name == "sqlite":  # its executemany sums the rows changed
+            return int((await connection.execute(stmt, rows)).rowcount)
+        # asyncpg's executemany reports no count: the new rows' ids say how many were added.
+        return len((await connection.execute(stmt.returning(OutboxRow.id), rows)).all())
 
     async def add_file(self, file: OutgoingFile, *, now: datetime) -> int:
         row = OutboxFileRow(

@@ -127,7 +127,12 @@ class ProblemRow(Base):
 
 class TaskRowT(Base):
     __tablename__ = "tasks"
-    __table_args__ = (UniqueConstraint("campaign_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "number"),
+        Index("ix_tasks_due_on", "due_on", "campaign_id"),
+        Index("ix_tasks_campaign_due", "campaign_id", "due_on", "status"),
+        Index("ix_tasks_ledger", "campaign_id", "position"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))

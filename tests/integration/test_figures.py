@@ -26,7 +26,7 @@ from domain.model import (
     Workbook,
 )
 from domain.ports import ListOrder, TaskQuery, UnitOfWork
-from storage.tables import TaskRowT
+from storage.tables import CampaignRow, TaskRowT
 from tests.conftest import SHANGHAI
 
 Factory = Callable[[], UnitOfWork]
@@ -171,7 +171,7 @@ def reference(views: list[TaskView], query: TaskQuery) -> list[TaskView]:
     if query.order == ListOrder.URGENT:
         return sorted(chosen, key=lambda t: (t.due_on is None, t.due_on or NOW.date(), t.number))
     if query.order == ListOrder.DUE:
-        return sorted(chosen, key=lambda t: (t.due_on is None, t.due_on or NOW.date(), t.unit_name))
+        return sorted(chosen, key=lambda t: (t.due_on is None, t.due_on or NOW.date()))
     if query.order == ListOrder.UNIT_OWNER:
         return sorted(chosen, key=lambda t: (t.unit_name, t.owner_name))
     return chosen
@@ -217,6 +217,15 @@ async def test_the_tick_selections_from_sql_equal_the_python_rules(
             expected = [t.id for t in reference(views, query)]
             assert expected, query  # the generated data reaches every selection
             assert [t.id for t in await uow.tasks.matching(query)] == expected
+            by_id = {t.id: t for t in views}
+            lines = await uow.tasks.lines(query)  # what reminders list: the same, slimmer
+            assert [t.id for t in lines] == expected
+            assert all(
+                (t.number, t.problem, t.measure, t.unit_name, t.owner_name, t.due_on, t.percent)
+                == (v.number, v.problem, v.measure, v.unit_name, v.owner_name, v.due_on, v.percent)
+                for t in lines
+                for v in (by_id[t.id],)
+            )
             # None is every open round: here the one round (a closed one would drop out).
             every = await uow.tasks.matching(replace(query, campaign_id=None))
             assert [t.id for t in every] == expected
@@ -262,3 +271,25 @@ async def test_paged_lists_from_sql_equal_the_python_filters_page_by_page(
                 assert await uow.tasks.units_in(query) == units  # the names /status matches
                 assert await uow.tasks.owners_in(query) == owners
     assert any(reference(views, q) for q in queries[:2])  # the lists were not all empty
+
+
+async def test_near_deadlines_are_the_distinct_deadlines_of_open_rounds_in_the_window(
+    uow_factory: Factory, clock: ManualClock
+) -> None:
+    await generated_round(uow_factory, clock, seed=3)
+    async with uow_factory() as uow:
+        (campaign,) = await uow.campaigns.open_campaigns()
+        views = await uow.tasks.views_for_campaign(campaign.id)
+        days = sorted({t.due_on for t in views if t.due_on is not None})
+        assert len(days) > 5
+        for first, last in [
+            (days[0], days[-1]),  # every deadline
+            (days[2], days[4]),  # the edges count
+            (days[1] + timedelta(days=1), days[1] + timedelta(days=1)),  # maybe none
+            (days[-1] + timedelta(days=1), days[-1] + timedelta(days=60)),  # after them all
+        ]:
+            expected = {d for d in days if first <= d <= last}
+            assert await uow.tasks.near_deadlines(first, last) == expected
+        session = uow.tasks.session  # type: ignore[attr-defined]
+        await session.execute(update(CampaignRow).values(is_open=False))
+        assert await uow.tasks.near_deadlines(days[0], days[-1]) == set()  # closed rounds: none
