@@ -169,26 +169,22 @@ async def _write_tasks(
     now: datetime,
     actor_id: int | None = None,
 ) -> tuple[int, int, int]:
-    added = updated = 0
-    problem_ids: dict[tuple[str | None, str], int] = {}
-    # Loaded once, not per row: a 10,000-row file would otherwise cost tens of thousands of queries.
+    # Loaded once and written in bulk: a 10,000-row file must not hold the database for
+    # seconds (every other chat waits for the writer meanwhile).
     current = {v.number: v for v in await uow.tasks.views_for_campaign(campaign.id)}
     unit_ids: dict[str, int] = {}
+    for unit in dict.fromkeys(row.unit for row in tasks):
+        unit_ids[unit] = await uow.people.unit_id(unit)
+    problem_ids = await uow.tasks.problem_ids(
+        campaign.id, [(row.category, row.problem) for row in tasks]
+    )
+    new: list[PlannedTask] = []
+    replanned: list[tuple[int, PlannedTask]] = []
     for position, row in enumerate(tasks, start=1):
-        if row.unit not in unit_ids:
-            unit_ids[row.unit] = await uow.people.unit_id(row.unit)
-        key = (row.category, row.problem)
-        if key not in problem_ids:
-            problem_ids[key] = await uow.tasks.problem_id(
-                campaign_id=campaign.id,
-                category=row.category,
-                title=row.problem,
-                position=len(problem_ids) + 1,
-            )
         plan = PlannedTask(
             number=row.number,
             position=position,
-            problem_id=problem_ids[key],
+            problem_id=problem_ids[row.category, row.problem],
             measure=row.measure,
             unit_id=unit_ids[row.unit],
             owner_id=people[row.owner].id,
@@ -198,23 +194,23 @@ async def _write_tasks(
         )
         before = current.get(row.number)
         if before is None:
-            await uow.tasks.add(campaign_id=campaign.id, plan=plan, now=now)
-            added += 1
-        else:
-            existing = before.id
-            # Re-import changes the plan, never the progress already reported.
-            await uow.tasks.replan(existing, plan)
-            updated += 1
-            changes = _changes(row, before)
-            if changes:  # an import can undo an extension or a reassignment: say so per task
-                await uow.audit.record(
-                    at=now,
-                    actor_id=actor_id,
-                    action="task.replanned",
-                    entity="task",
-                    entity_id=existing,
-                    data={"changes": changes},
-                )
+            new.append(plan)
+            continue
+        # Re-import changes the plan, never the progress already reported.
+        replanned.append((before.id, plan))
+        changes = _changes(row, before)
+        if changes:  # an import can undo an extension or a reassignment: say so per task
+            await uow.audit.record(
+                at=now,
+                actor_id=actor_id,
+                action="task.replanned",
+                entity="task",
+                entity_id=before.id,
+                data={"changes": changes},
+            )
+    await uow.tasks.add_many(campaign_id=campaign.id, plans=new, now=now)
+    await uow.tasks.replan_many(replanned)
+    added, updated = len(new), len(replanned)
     return added, updated, len(problem_ids)
 
 
@@ -300,20 +296,42 @@ async def stage_import(
     return replace(preview, new_units=new_units, people_changed=people_changed)
 
 
+async def check_confirmable(
+    *, uow: UnitOfWork, clock: Clock, coordinator: Person, staged_id: int
+) -> None:
+    """Raise as `confirm_import` would: another person's, expired or decided import."""
+    async with uow:
+        await _confirmable(uow, clock, coordinator, staged_id)
+
+
+async def _confirmable(
+    uow: UnitOfWork, clock: Clock, coordinator: Person, staged_id: int
+) -> StagedImport:
+    staged = await _own_staged(uow, coordinator, staged_id)
+    now = clock.now()
+    if now - staged.created_at > timedelta(hours=STAGED_HOURS):
+        await uow.staging.decide(staged_id, "expired", now)
+        await uow.commit()
+        raise ImportDecided(outcome="expired")
+    return staged
+
+
 async def confirm_import(
     *, uow: UnitOfWork, clock: Clock, coordinator: Person, staged_id: int
 ) -> ImportSummary:
-    """Write a staged workbook, once; a second press or another person's press is refused."""
+    """Write a staged workbook, once; a second press or another person's press is refused.
+
+    The file is read before the write transaction opens: reading 10,000 rows takes seconds,
+    and every other chat's writes would wait for them.
+    """
     async with uow:
-        staged = await _own_staged(uow, coordinator, staged_id)
+        staged = await _confirmable(uow, clock, coordinator, staged_id)
+    workbook = await asyncio.to_thread(read_workbook, staged.data, allow_admin=False)
+    async with uow:
+        await _confirmable(uow, clock, coordinator, staged_id)  # decided meanwhile?
         now = clock.now()
-        if now - staged.created_at > timedelta(hours=STAGED_HOURS):
-            await uow.staging.decide(staged_id, "expired", now)
-            await uow.commit()
-            raise ImportDecided(outcome="expired")
         if not await uow.staging.decide(staged_id, "confirmed", now):
             raise ImportDecided(outcome="confirmed")
-        workbook = await asyncio.to_thread(read_workbook, staged.data, allow_admin=False)
         campaign, created = await _staged_campaign(
             uow, staged.campaign_id, staged.campaign_name, now
         )

@@ -44,6 +44,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "✅ Imported into “{campaign}”{new_campaign}: {added} added, {updated} updated "
         "(progress already reported is kept); {people} new people, {problems} problems.{removed}",
     ),
+    "import.working": (
+        "⏳ 正在导入，请稍候……（其他操作不受影响）",
+        "⏳ Importing, please wait… (everything else goes on meanwhile)",
+    ),
+    "import.not_done": ("工作簿未导入。", "The workbook was not imported."),
     "import.cancelled": ("已取消导入，未写入任何数据。", "Import cancelled; nothing was written."),
     "import.rejected": (
         "❌ 工作簿未导入（未写入任何数据），共 {count} 处问题：\n{lines}",

@@ -16,7 +16,7 @@ from domain.model import Person, RowError
 from domain.texts import Html, clean_input, excerpt, split_message, text
 from handlers import progress
 from handlers.callback_data import ImportCancel, ImportConfirm
-from handlers.common import caller, clear_buttons, is_private, language_of, reply
+from handlers.common import caller, is_private, language_of, reply
 
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".et")
 MAX_LISTED_ERRORS = 30
@@ -149,11 +149,20 @@ def _outline_text(parsed: notices.ParsedNotice, lang: str) -> str:
 
 
 async def confirm(update: Update, context: BotContext, payload: ImportConfirm) -> None:
-    """Write the staged workbook and replace the preview with what was done."""
+    """Write the staged workbook and replace the preview with what was done.
+
+    The preview says "importing" first: a big file takes seconds, and a second press on a
+    preview still showing its buttons would only be refused.
+    """
     person = await caller(update, context)
     services = context.bot_data
     query = update.callback_query
     assert query is not None
+    await importing.check_confirmable(
+        uow=services.uow(), clock=services.clock, coordinator=person, staged_id=payload.staged_id
+    )
+    await query.answer()
+    await query.edit_message_text(text("import.working", language_of(person, services)))
     try:
         summary = await importing.confirm_import(
             uow=services.uow(),
@@ -162,11 +171,12 @@ async def confirm(update: Update, context: BotContext, payload: ImportConfirm) -
             staged_id=payload.staged_id,
         )
     except WorkbookRejected as rejected:  # the people list changed since the preview
-        await query.answer()
-        await clear_buttons(query)
+        await query.edit_message_text(text("import.not_done", language_of(person, services)))
         await _send_errors(update, rejected.errors, None, "", language_of(person, services))
         return
-    await query.answer()
+    except Exception:
+        await query.edit_message_text(text("import.not_done", language_of(person, services)))
+        raise  # the error handler says why
     await query.edit_message_text(_done_text(summary, language_of(person, services)))
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    bindparam,
     case,
     delete,
     exists,
@@ -506,24 +507,39 @@ _LEDGER = (TaskRowT.campaign_id, TaskRowT.position, TaskRowT.id)  # ties keep th
 class SqlTasks(_Repo):
     """Problems, tasks and the bot messages linked to tasks."""
 
-    async def problem_id(
-        self, *, campaign_id: int, category: str | None, title: str, position: int
-    ) -> int:
-        found = await self.session.scalar(
-            select(ProblemRow.id).where(
-                ProblemRow.campaign_id == campaign_id,
-                ProblemRow.title == title,
-                ProblemRow.category.is_(None)
-                if category is None
-                else ProblemRow.category == category,
+    async def problem_ids(
+        self, campaign_id: int, problems: Sequence[tuple[str | None, str]]
+    ) -> dict[tuple[str | None, str], int]:
+        known = await self._problems(campaign_id)
+        missing = list(dict.fromkeys(p for p in problems if p not in known))
+        if missing:
+            position = {p: i for i, p in enumerate(dict.fromkeys(problems), start=1)}
+            await self._executemany(
+                insert(ProblemRow),
+                [
+                    {
+                        "campaign_id": campaign_id,
+                        "category": category,
+                        "title": title,
+                        "position": position[category, title],
+                    }
+                    for category, title in missing
+                ],
+            )
+            known = await self._problems(campaign_id)
+        return {p: known[p] for p in problems}
+
+    async def _problems(self, campaign_id: int) -> dict[tuple[str | None, str], int]:
+        rows = await self._rows(
+            select(ProblemRow.category, ProblemRow.title, ProblemRow.id).where(
+                ProblemRow.campaign_id == campaign_id
             )
         )
-        if found is not None:
-            return found
-        row = ProblemRow(campaign_id=campaign_id, category=category, title=title, position=position)
-        self.session.add(row)
-        await self.session.flush()
-        return row.id
+        return {(category, title): i for category, title, i in rows}
+
+    async def _executemany(self, stmt: Executable, rows: list[dict[str, Any]]) -> None:
+        # Core executemany on the session's connection: one statement for thousands of rows.
+        await (await self.session.connection()).execute(stmt, rows)
 
     async def id_by_number(self, campaign_id: int, number: str) -> int | None:
         return await self.session.scalar(
@@ -532,22 +548,38 @@ class SqlTasks(_Repo):
             )
         )
 
-    async def add(self, *, campaign_id: int, plan: PlannedTask, now: datetime) -> int:
-        row = TaskRowT(
-            campaign_id=campaign_id,
-            status=TaskStatus.OPEN.value,
-            percent=0,
-            created_at=now,
-            **_plan_values(plan),
-        )
-        self.session.add(row)
-        await self.session.flush()
-        return row.id
+    async def add_many(
+        self, *, campaign_id: int, plans: Sequence[PlannedTask], now: datetime
+    ) -> None:
+        if plans:
+            await self._executemany(
+                insert(TaskRowT),
+                [
+                    {
+                        "campaign_id": campaign_id,
+                        "status": TaskStatus.OPEN.value,
+                        "percent": 0,
+                        "created_at": now,
+                        **_plan_values(plan),
+                    }
+                    for plan in plans
+                ],
+            )
 
-    async def replan(self, task_id: int, plan: PlannedTask) -> None:
-        await self.session.execute(
-            update(TaskRowT).where(TaskRowT.id == task_id).values(**_plan_values(plan))
-        )
+    async def replan_many(self, plans: Sequence[tuple[int, PlannedTask]]) -> None:
+        if plans:
+            stmt = (
+                update(TaskRowT)
+                .where(TaskRowT.id == bindparam("task_id"))
+                .values({name: bindparam(f"new_{name}") for name in _PLAN_FIELDS})
+            )  # (bound names apart from the columns': SQLAlchemy reserves those)
+            await self._executemany(
+                stmt,
+                [
+                    {"task_id": task_id, **{f"new_{k}": v for k, v in _plan_values(plan).items()}}
+                    for task_id, plan in plans
+                ],
+            )
 
     async def view(self, task_id: int) -> TaskView | None:
         row = (await self.session.execute(_task_views().where(TaskRowT.id == task_id))).first()
@@ -768,6 +800,19 @@ class SqlTasks(_Repo):
                 MessageLinkRow.chat_id == chat_id, MessageLinkRow.message_id == message_id
             )
         )
+
+
+_PLAN_FIELDS = (
+    "number",
+    "position",
+    "problem_id",
+    "measure",
+    "unit_id",
+    "owner_id",
+    "lead_id",
+    "kind",
+    "due_on",
+)
 
 
 def _plan_values(plan: PlannedTask) -> dict[str, Any]:

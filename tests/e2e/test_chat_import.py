@@ -234,6 +234,32 @@ async def test_a_ten_thousand_row_workbook_gets_a_preview(world: World) -> None:
     assert "新增 10000 条" in preview.text
 
 
+async def test_another_chat_is_answered_while_a_ten_thousand_row_import_is_confirmed(
+    world: World, putuo_bytes: bytes
+) -> None:
+    await world.import_putuo(putuo_bytes)
+    wang = await world.join("王建国")
+    prompt = await report_prompt(wang, "1.1")
+    admin = world.sim.user(first_name="Admin", user_id=ADMIN_ID)
+    numbers = [f"{i // 10 + 1}.{i % 10 + 1}" for i in range(10_000)]
+    data = book(
+        people=[person(), person(name="李四", unit="区领导小组", roles="领导")],
+        tasks=[task(number=n, measure=f"措施{n}", due=date(2027, 6, 30)) for n in numbers],
+    )
+    preview = (await send_workbook(admin, data, caption="大轮次"))[-1]
+
+    await admin.press(preview, "✅ 确认导入")
+    await world.sim.wait_until(lambda: "正在导入" in preview.text)  # said at once
+    await wang.reply(prompt, "已完成专题调研，完成60%")
+    ack = await wang.next_message(timeout=30)
+    # The official's report was stored and acknowledged while the import was still going.
+    assert "60%" in ack.text
+    assert "正在导入" in preview.text, "the import finished before the other chat was answered"
+    await world.sim.wait_until(lambda: "已导入" in preview.text, timeout=120)
+    assert "新增 10000 条" in preview.text
+    assert not preview.buttons
+
+
 async def test_a_unit_new_to_the_bot_is_pointed_out_before_confirming(
     world: World, putuo_bytes: bytes
 ) -> None:
