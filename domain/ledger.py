@@ -14,11 +14,11 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from domain.board import Board, build_board
+from domain.board import Board, counted_board
 from domain.digest import summary_sentence
 from domain.errors import NotFound
 from domain.history import plain_text
-from domain.lights import LightPolicy, light_for
+from domain.lights import LightPolicy, light_for, thresholds
 from domain.model import (
     KIND_NAMES_ZH,
     ROLE_NAMES_ZH,
@@ -29,7 +29,7 @@ from domain.model import (
     TaskStatus,
     TaskView,
 )
-from domain.ports import Clock, UnitOfWork
+from domain.ports import Clock, TaskQuery, UnitOfWork
 from domain.texts import excerpt, text
 
 # The template's own writer and column definitions: the ledger must stay importable.
@@ -82,10 +82,14 @@ async def export_ledger(
         campaign = await uow.campaigns.get(campaign_id)
         if campaign is None:
             raise NotFound()
+        now = clock.now()
+        # The summary is counted by the database, as /board counts it (one rule, one place).
+        board = await counted_board(
+            uow, campaign.name, TaskQuery(campaign_id), thresholds(now, policy)
+        )
         tasks = await uow.tasks.views_for_campaign(campaign_id)
         named = {t.owner_id for t in tasks} | {t.lead_id for t in tasks if t.lead_id is not None}
         people = await uow.people.by_ids(named)
-    now = clock.now()
     # openpyxl is slow on big campaigns: write in a worker thread, off the event loop.
     return await asyncio.to_thread(
         partial(
@@ -93,7 +97,7 @@ async def export_ledger(
             campaign=campaign.name,
             tasks=tasks,
             people=people,
-            board=build_board(campaign.name, tasks, now, policy),
+            board=board,
             lights={t.id: light_for(t, now, policy) for t in tasks},
             generated_at=now,
             tz=policy.tz,
