@@ -30,7 +30,9 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from datetime import time as dtime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -45,6 +47,7 @@ from sqlalchemy import text as sql  # noqa: E402
 from bench.throwaway import database  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
 from domain.board import Board, BoardCell, ProblemFigures, board_from, boards_for, build_board  # noqa: E402  # noqa: E402
+from domain.digest import figures  # noqa: E402
 from domain.lights import (  # noqa: E402
     LightPolicy,
     LightThresholds,
@@ -62,6 +65,7 @@ from storage.migrate import upgrade  # noqa: E402
 from storage.tables import (  # noqa: E402
     CampaignRow,
     OutboxRow,
+    PersonRoleRow,
     PersonRowT,
     ProblemRow,
     RhythmRunRow,
@@ -168,6 +172,10 @@ async def fill(url: str, n: int, rng: random.Random) -> None:
             ]
             for i in range(0, len(people), CHUNK):
                 await connection.execute(insert(PersonRowT), people[i : i + CHUNK])
+            await connection.execute(  # the digest's readers
+                insert(PersonRoleRow),
+                [{"person_id": p + 1, "role": READERS[p % 2].value} for p in range(READER_COUNT)],
+            )
             problems = [
                 {
                     "id": q + 1,
@@ -335,6 +343,9 @@ async def measure(url: str, repeat: int) -> dict[str, list[float]]:
         await engine.dispose()
 
 
+READERS = (Role.LEADER, Role.COORDINATOR)
+READER_COUNT = 20
+MONDAY = datetime(2026, 11, 23, 9, 1, tzinfo=SHANGHAI)  # the weekly digest is due at 09:00
 FRIDAY = datetime(2026, 11, 20, 9, 31, tzinfo=SHANGHAI)  # the week's check-in is due at 09:30
 SUNDAY = datetime(2026, 11, 22, 2, 0, tzinfo=SHANGHAI)  # nothing is due
 RHYTHM = RhythmPolicy(tz=SHANGHAI, calendar=WorkCalendar())
@@ -421,12 +432,14 @@ async def raw_checkin(factory: Any) -> None:
         await session.commit()
 
 
-async def rectibot_tick(factory: Any, moment: datetime) -> list[tuple[str, str]]:
+async def rectibot_tick(
+    factory: Any, moment: datetime, policy: RhythmPolicy | None = None
+) -> list[tuple[str, str]]:
     """The bot's own tick at `moment`, without attachments; the runs it did."""
     result = await tick(
         uow=SqlUnitOfWork(factory),
         clock=ManualClock(moment),
-        policy=RHYTHM,
+        policy=policy or RHYTHM,
         lights=POLICY,
         audience=Audience(),
         render=Renderers(),
@@ -488,6 +501,124 @@ async def measure_idle_tick(url: str, repeat: int) -> dict[str, list[float]]:
         await engine.dispose()
 
 
+# The digest alone at Monday 09:00: the day's deadline warnings and sign-off check moved away.
+DIGEST_ONLY = replace(RHYTHM, deadline_at=dtime(10, 0), signoff_check_at=dtime(10, 0))
+RAW_RED = """
+SELECT t.id FROM tasks t
+WHERE t.campaign_id = :campaign AND t.status <> 'closed' AND (
+  (t.due_on IS NOT NULL AND t.due_on < :today)
+  OR (t.status <> 'pending_review' AND t.created_at < :red_before
+      AND COALESCE(t.last_update_at, t.created_at) < :red_before))
+ORDER BY t.due_on IS NULL, t.due_on, t.number {collate}, t.position, t.id
+LIMIT 30
+"""
+
+
+async def raw_digest(factory: Any) -> None:
+    """The reference: the board, the red list's head and who was silent, one row per reader."""
+    at = thresholds(MONDAY, POLICY)
+    board = await raw_board(factory, at)
+    start = datetime.combine(MONDAY.date() - timedelta(days=7), datetime.min.time(), SHANGHAI)
+    checkin = start + timedelta(days=4, hours=9, minutes=30)
+    period = f"{MONDAY.isocalendar().year}-W{MONDAY.isocalendar().week:02d}"
+    async with factory() as session:
+        postgres = session.bind.dialect.name == "postgresql"
+        red_before = utc(at.red_before)
+        red = await session.execute(
+            sql(RAW_RED.format(collate='COLLATE "C"' if postgres else "")),
+            {
+                "campaign": 1,
+                "today": at.today,
+                "red_before": red_before
+                if postgres
+                else red_before.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds"),
+            },
+        )
+        silent = await session.execute(
+            select(PersonRowT.name, UnitRow.name, TaskRowT.number)
+            .join(PersonRowT, PersonRowT.id == TaskRowT.owner_id)
+            .join(UnitRow, UnitRow.id == TaskRowT.unit_id)
+            .where(
+                TaskRowT.campaign_id == 1,
+                TaskRowT.status.in_(["open", "in_progress"]),
+                TaskRowT.created_at < checkin,
+                or_(
+                    TaskRowT.last_update_at.is_(None),
+                    TaskRowT.last_update_at < start,
+                    TaskRowT.last_update_at >= start + timedelta(days=7, hours=12),
+                ),
+            )
+            .order_by(UnitRow.name, PersonRowT.name)
+        )
+        lines = [f"{unit} {name} {number}" for name, unit, number in silent]
+        body = "\n".join([str(board.lights), *(str(i) for (i,) in red), *lines])
+        readers = await session.scalars(
+            select(PersonRoleRow.person_id).where(
+                PersonRoleRow.role.in_([r.value for r in READERS])
+            )
+        )
+        await session.execute(
+            insert(OutboxRow),
+            [
+                {
+                    "key": f"digest|{period}#1|p{reader}",
+                    "kind": "digest",
+                    "period": f"{period}#1",
+                    "person_id": reader,
+                    "chat_id": 10_000_000 + reader - 1,
+                    "parts": [body[i : i + 4000] for i in range(0, len(body), 4000)],
+                    "task_ids": [],
+                    "status": "pending",
+                    "parts_sent": 0,
+                    "attempts": 0,
+                    "not_before": MONDAY,
+                    "created_at": MONDAY,
+                }
+                for reader in readers
+            ],
+        )
+        session.add(
+            SnapshotRow(
+                campaign_id=1, period="W" + period, figures=figures(board), created_at=MONDAY
+            )
+        )
+        await session.commit()
+
+
+async def digest_written(factory: Any) -> tuple[object, list[int]]:
+    """The board figures kept with the digest, and who got it."""
+    async with factory() as session:
+        kept = await session.scalar(select(SnapshotRow.figures))
+        readers = await session.scalars(
+            select(OutboxRow.person_id)
+            .where(OutboxRow.kind == "digest")
+            .order_by(OutboxRow.person_id)
+        )
+        return kept, [int(r) for r in readers if r is not None]
+
+
+async def measure_digest(url: str, repeat: int) -> dict[str, list[float]]:
+    """Time Monday's digest run against the raw statements; same figures, same readers."""
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+
+    async def rectibot() -> object:
+        return await rectibot_tick(factory, MONDAY, DIGEST_ONLY)
+
+    async def raw() -> None:
+        await raw_digest(factory)
+
+    try:
+        return await timed(
+            {"rectibot": rectibot, "raw SQL": raw},
+            repeat,
+            before=partial(rewind, factory, MONDAY),
+            observe=partial(digest_written, factory),
+        )
+    finally:
+        await engine.dispose()
+
+
 async def measure_mytasks(url: str, repeat: int) -> dict[str, list[float]]:
     """Time /mytasks's data for one official against the raw select of their open tasks."""
     engine = make_engine(url)
@@ -527,6 +658,7 @@ MEASUREMENTS: dict[str, Measurement] = {
     "/overdue page 0": partial(measure_overdue, page=0),
     "/overdue page 20": partial(measure_overdue, page=20),
     "/mytasks": measure_mytasks,
+    "digest": measure_digest,
     "check-in tick": measure_checkin,
     "idle tick": measure_idle_tick,
 }

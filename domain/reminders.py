@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 LAST_TICK = "last_tick"
 STARTED = "started"  # the first tick ever: runs due before it were never the bot's to send
 MAX_LOOKBACK = timedelta(days=35)
+PEOPLE_PER_QUERY = 5_000  # ids per IN list, well under both engines' parameter limits
 DEADLINE_REACH = timedelta(days=31)  # how far a deadline warning can lie from its deadline
 FocusButton = tuple[str, str]
 
@@ -122,7 +123,7 @@ async def tick(
             await uow.commit()
             return result
         # Each run asks the database for the tasks it is about, never for the whole round.
-        job = _Job(uow, now, policy, lights, audience, render, await uow.people.active())
+        job = _Job(uow, now, policy, lights, audience, render)
         for run in pending:
             if is_late(run, now, policy):
                 await uow.rhythm.record_run(
@@ -194,15 +195,18 @@ class _Job:
         lights: LightPolicy,
         audience: Audience,
         render: Renderers,
-        people: list[Person],
     ) -> None:
         self.uow, self.now, self.policy, self.lights = uow, now, policy, lights
         self.audience, self.render = audience, render
-        self.people = {p.id: p for p in people}
+        # People are loaded as runs need them (the owners a check-in lists, the readers of a
+        # digest), not all of a province's officials for every run.
+        self.people: dict[int, Person | None] = {}
+        self._roles: dict[Role, list[Person]] = {}
         self.today = now.astimezone(policy.tz).date()
         self.at = thresholds(now, lights)
         self._outgoing: list[tuple[Outgoing, int | None]] = []
         self._problem_lines: dict[tuple[int, str], str] = {}
+        self._last_split: tuple[str, list[str]] = ("", [])
 
     async def execute(self, run: Run) -> int:
         """Write the outbox rows of one run; return how many were added."""
@@ -249,8 +253,21 @@ class _Job:
             return None
         return person
 
-    def _with_role(self, role: Role) -> list[Person]:
-        return [p for p in self.people.values() if role in p.roles and self._reachable(p.id)]
+    async def _need(self, ids: Iterable[int | None]) -> None:
+        """Load the active people among `ids` not loaded yet (inactive ones are remembered)."""
+        missing = sorted({i for i in ids if i is not None and i not in self.people})
+        for start in range(0, len(missing), PEOPLE_PER_QUERY):
+            chunk = missing[start : start + PEOPLE_PER_QUERY]
+            self.people.update(dict.fromkeys(chunk))
+            self.people.update({p.id: p for p in await self.uow.people.by_ids(chunk) if p.active})
+
+    async def _with_role(self, role: Role) -> list[Person]:
+        """The active people with the role who can be messaged, by id."""
+        if role not in self._roles:
+            found = [p for p in await self.uow.people.with_role(role) if p.active]
+            self.people.update({p.id: p for p in found})
+            self._roles[role] = found
+        return [p for p in self._roles[role] if self._reachable(p.id)]
 
     async def _send(
         self,
@@ -274,7 +291,7 @@ class _Job:
                     kind=kind,
                     period=period,
                     chat_id=person.telegram_user_id,
-                    parts=split_message(body),
+                    parts=self._split(body),
                     person_id=person.id,
                     buttons=buttons,
                     task_ids=[t.id for t in tasks],
@@ -292,11 +309,17 @@ class _Job:
                     kind=run.kind.value,
                     period=run.period,
                     chat_id=chat,
-                    parts=split_message(body),
+                    parts=self._split(body),
                 ),
                 file_id,
             )
         )
+
+    def _split(self, body: str) -> list[str]:
+        # A digest goes to every reader alike: split the same text once.
+        if body is not self._last_split[0]:
+            self._last_split = (body, split_message(body))
+        return self._last_split[1]
 
     def _buttons(self, tasks: Sequence[TaskLine]) -> list[list[FocusButton]] | None:
         make = self.render.focus_button
@@ -314,7 +337,9 @@ class _Job:
             needs_report=True, no_report_since=week_start, created_before=run.due_at
         )
         header = "checkin.header" if run.kind == Kind.CHECKIN else "nudge.header"
-        for person_id, tasks in self._checkin_lists(quiet).items():
+        lists = await self._checkin_lists(quiet)
+        await self._need(lists)
+        for person_id, tasks in lists.items():
             person = self._reachable(person_id)
             if person is None:
                 continue
@@ -329,7 +354,7 @@ class _Job:
                 run, person, body, tasks=tasks, buttons=self._checkin_buttons(tasks, lang)
             )
 
-    def _checkin_lists(self, quiet: list[TaskLine]) -> dict[int, list[TaskLine]]:
+    async def _checkin_lists(self, quiet: list[TaskLine]) -> dict[int, list[TaskLine]]:
         """Each owner's silent tasks; a liaison (联络员) gets every silent task of the unit too."""
         lists: dict[int, list[TaskLine]] = defaultdict(list)
         for t in quiet:
@@ -338,7 +363,7 @@ class _Job:
         for t in quiet:
             by_unit[t.unit_id].append(t)
         order = {t.id: i for i, t in enumerate(quiet)}  # the ledger's order
-        for liaison in self._with_role(Role.LIAISON):
+        for liaison in await self._with_role(Role.LIAISON):
             unit_tasks = by_unit.get(liaison.unit_id or -1, [])
             own = {t.id for t in lists.get(liaison.id, [])}
             merged = lists[liaison.id] + [t for t in unit_tasks if t.id not in own]
@@ -401,7 +426,7 @@ class _Job:
         return digest.silent_in_week(candidates, last_week, checkin.due_at, self.lights)
 
     async def _unit_heads(self, run: Run) -> None:
-        heads = self._with_role(Role.UNIT_HEAD)
+        heads = await self._with_role(Role.UNIT_HEAD)
         if not heads:
             return
         by_unit: dict[str, list[digest.Silent]] = defaultdict(list)
@@ -423,6 +448,7 @@ class _Job:
         by_owner: dict[int, list[TaskLine]] = defaultdict(list)
         for t in await self._lines(due_on=date.fromisoformat(run.period), needs_report=True):
             by_owner[t.owner_id].append(t)
+        await self._need(by_owner)
         for owner_id, tasks in by_owner.items():
             person = self._reachable(owner_id)
             if person is None:
@@ -439,8 +465,9 @@ class _Job:
             due_on=date.fromisoformat(run.period), needs_report=True, overdue_on=self.today
         )
         audience: dict[int, list[TaskLine]] = defaultdict(list)
-        heads = self._with_role(Role.UNIT_HEAD)
-        coordinators = self._with_role(Role.COORDINATOR)
+        heads = await self._with_role(Role.UNIT_HEAD)
+        coordinators = await self._with_role(Role.COORDINATOR)
+        await self._need(t.owner_id for t in late)
         for t in late:
             audience[t.owner_id].append(t)
             for head in heads:
@@ -470,7 +497,7 @@ class _Job:
             await self._send(run, person, "\n".join(lines), tasks=own, buttons=self._buttons(own))
 
     async def _signoff_pending(self, run: Run) -> None:
-        coordinators = self._with_role(Role.COORDINATOR)
+        coordinators = await self._with_role(Role.COORDINATOR)
         if not coordinators:
             return
         asked = await self.uow.tasks.review_requests(TaskQuery(None))
@@ -532,7 +559,9 @@ class _Job:
                 before = await self.uow.rhythm.snapshot(campaign.id, period)
                 seen.update(int(i) for i in (before or {}).get("red", []))
         chosen = escalation.escalated(red, now=self.now, policy=self.lights, red_before=red_before)
-        reachable = [p for p in self.people.values() if self._reachable(p.id)]
+        await self._with_role(Role.UNIT_HEAD)
+        await self._need(t.lead_id for t in chosen)
+        reachable = [p for p in self.people.values() if p is not None and self._reachable(p.id)]
         told: dict[int, list[int]] = defaultdict(list)
         for notice in escalation.notices(chosen, reachable):
             body = escalation.notice_text(
@@ -572,7 +601,9 @@ class _Job:
 
     async def _digest(self, run: Run) -> None:
         last_week = week_monday(run.day) - timedelta(days=7)
-        readers = _unique_people(self._with_role(Role.LEADER) + self._with_role(Role.COORDINATOR))
+        readers = _unique_people(
+            await self._with_role(Role.LEADER) + await self._with_role(Role.COORDINATOR)
+        )
         for campaign in await self.uow.campaigns.open_campaigns():
             board, previous = await self._snapshot(campaign, "W" + run.period)
             red = await self.uow.tasks.page(
@@ -610,12 +641,13 @@ class _Job:
                 stalled_weeks=weeks,
             )
 
+            texts = {lang: body(lang=lang, personal=True) for lang in file_ids}  # one per language
             for person in readers:
                 lang = self._lang(person)
                 await self._send(
                     run,
                     person,
-                    body(lang=lang, personal=True),
+                    texts[lang],
                     period=f"{run.period}#{campaign.id}",
                     file_id=file_ids[lang],
                 )
@@ -638,7 +670,9 @@ class _Job:
         )
 
     async def _bulletin(self, run: Run) -> None:
-        readers = _unique_people(self._with_role(Role.LEADER) + self._with_role(Role.COORDINATOR))
+        readers = _unique_people(
+            await self._with_role(Role.LEADER) + await self._with_role(Role.COORDINATOR)
+        )
         for campaign in await self.uow.campaigns.open_campaigns():
             board, previous = await self._snapshot(campaign, "M" + run.period)
             query = TaskQuery(campaign.id)
@@ -710,7 +744,7 @@ class _Job:
 
     async def report_failed(self, run: Run) -> int:
         """Tell the coordinators, once per run, that it failed and was not sent."""
-        for person in self._with_role(Role.COORDINATOR):
+        for person in await self._with_role(Role.COORDINATOR):
             body = text(
                 "run_failed.notice", self._lang(person), kind=run.kind.value, period=run.period
             )
@@ -730,7 +764,7 @@ class _Job:
             for r in missed[:50]
         )
         stamp = self.now.astimezone(self.policy.tz).strftime("%Y%m%dT%H%M")
-        for person in self._with_role(Role.COORDINATOR):
+        for person in await self._with_role(Role.COORDINATOR):
             body = text("missed.notice", self._lang(person), runs=listing)
             await self._send(None, person, body, kind=Kind.MISSED.value, period=stamp)
         return await self._flush()
@@ -742,7 +776,7 @@ class _Job:
             if await self.uow.rhythm.run_status(Kind.CALENDAR_GAP.value, str(year)) is not None:
                 continue
             log.warning("no public-holiday data for %s: Monday to Friday is assumed", year)
-            for person in self._with_role(Role.COORDINATOR):
+            for person in await self._with_role(Role.COORDINATOR):
                 body = text("calendar_gap.notice", self._lang(person), year=year)
                 await self._send(None, person, body, kind=Kind.CALENDAR_GAP.value, period=str(year))
             count = await self._flush()

@@ -1076,8 +1076,9 @@ def split_message(body: str, limit: int = 4096) -> list[str]:
     parts: list[str] = []
     current, size = "", 0
     for line in body.split("\n"):
-        for piece in _hard_cut(line, limit):
-            length = utf16_len(piece)
+        line_length = utf16_len(line)
+        pieces = [(line, line_length)] if line_length <= limit else _hard_cut(line, limit)
+        for piece, length in pieces:
             if current and size + 1 + length > limit:
                 parts.append(current)
                 current, size = "", 0
@@ -1089,19 +1090,17 @@ def split_message(body: str, limit: int = 4096) -> list[str]:
     return parts
 
 
-def _hard_cut(line: str, limit: int) -> list[str]:
-    """Cut a single overlong line into pieces of at most ``limit`` UTF-16 units."""
-    if utf16_len(line) <= limit:
-        return [line]
-    pieces: list[str] = []
+def _hard_cut(line: str, limit: int) -> list[tuple[str, int]]:
+    """Cut an overlong line into pieces of at most ``limit`` UTF-16 units (with their lengths)."""
+    pieces: list[tuple[str, int]] = []
     start, size = 0, 0
     for i, ch in enumerate(line):  # whole code points: a surrogate pair is never cut in two
         width = 2 if ord(ch) > 0xFFFF else 1
         if size + width > limit:
-            pieces.append(line[start:i])
+            pieces.append((line[start:i], size))
             start, size = i, 0
         size += width
-    pieces.append(line[start:])
+    pieces.append((line[start:], size))
     return pieces
 
 
