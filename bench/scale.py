@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -115,12 +116,25 @@ FROM tasks t JOIN units u ON u.id = t.unit_id
 WHERE t.campaign_id = :campaign
 GROUP BY 1, 2, 3, 4, 5
 """
-RAW_OVERDUE_PAGE = """
-SELECT t.id FROM tasks t
+# A list shows each task's number, measure, problem, unit, official, deadline, percent and
+# latest report: the reference selects the same, not just the ids.
+LATEST = """(SELECT r.text FROM progress_updates r WHERE r.task_id = t.id
+  AND r.withdrawn_at IS NULL ORDER BY r.last_part_at DESC, r.id DESC LIMIT 1)"""
+RAW_OVERDUE_PAGE = f"""
+SELECT t.id, t.number, t.measure, q.title, u.name, p.name, t.due_on, t.percent, {LATEST}
+FROM tasks t JOIN units u ON u.id = t.unit_id JOIN people p ON p.id = t.owner_id
+  JOIN problems q ON q.id = t.problem_id
 WHERE t.campaign_id = :campaign AND t.status <> 'closed'
   AND t.due_on IS NOT NULL AND t.due_on < :today
 ORDER BY t.due_on, t.campaign_id, t.position, t.id
 LIMIT 10 OFFSET :offset
+"""
+RAW_MYTASKS = f"""
+SELECT t.id, t.number, t.measure, q.title, t.due_on, t.status, t.percent, {LATEST}
+FROM tasks t JOIN problems q ON q.id = t.problem_id
+WHERE t.owner_id = :owner AND t.status <> 'closed'
+  AND t.campaign_id IN (SELECT id FROM campaigns WHERE is_open)
+ORDER BY t.campaign_id, t.position
 """
 RAW_OVERDUE_COUNT = """
 SELECT COUNT(*) FROM tasks t
@@ -248,8 +262,8 @@ async def raw_overdue(factory: Any, page: int) -> tuple[int, list[int]]:
     async with factory() as session:
         params = {"campaign": 1, "today": NOW.date(), "offset": page * PAGE_SIZE}
         total = (await session.execute(sql(RAW_OVERDUE_COUNT), params)).scalar_one()
-        ids = (await session.execute(sql(RAW_OVERDUE_PAGE), params)).all()
-    return int(total), [int(i) for (i,) in ids]
+        rows = (await session.execute(sql(RAW_OVERDUE_PAGE), params)).all()
+    return int(total), [int(row[0]) for row in rows]
 
 
 async def measure_overdue(url: str, repeat: int, page: int) -> dict[str, list[float]]:
@@ -297,6 +311,8 @@ async def timed(
     `before` runs untimed ahead of every call (to undo what a tick wrote); `observe`, when
     given, reads the answer afterwards (what a tick wrote) instead of the way's return value.
     """
+    if ONLY is not None:
+        ways = {ONLY: ways[ONLY]}
     answers = {}
     for name, way in ways.items():
         if before is not None:
@@ -304,7 +320,7 @@ async def timed(
         returned = await way()
         answers[name] = returned if observe is None else await observe()
     for name, answer in answers.items():
-        assert answer == answers["raw SQL"], f"{name} disagrees with the raw SQL"
+        assert ONLY or answer == answers["raw SQL"], f"{name} disagrees with the raw SQL"
     times: dict[str, list[float]] = {name: [] for name in ways}
     for _ in range(repeat):
         for name, way in ways.items():
@@ -632,16 +648,8 @@ async def measure_mytasks(url: str, repeat: int) -> dict[str, list[float]]:
 
     async def raw() -> list[int]:
         async with factory() as session:
-            ids = await session.scalars(
-                select(TaskRowT.id)
-                .where(
-                    TaskRowT.owner_id == official.id,
-                    TaskRowT.status != "closed",
-                    TaskRowT.campaign_id.in_(select(CampaignRow.id).where(CampaignRow.is_open)),
-                )
-                .order_by(TaskRowT.campaign_id, TaskRowT.position)
-            )
-            return list(ids)
+            rows = await session.execute(sql(RAW_MYTASKS), {"owner": official.id})
+            return [int(row[0]) for row in rows]
 
     try:
         return await timed({"rectibot": rectibot, "raw SQL": raw}, repeat)
@@ -649,6 +657,7 @@ async def measure_mytasks(url: str, repeat: int) -> dict[str, list[float]]:
         await engine.dispose()
 
 
+ONLY: str | None = None  # run only this way (the memory child: "rectibot")
 Figures = dict[str, dict[str, list[float]]]  # what -> way -> seconds of each run
 
 
@@ -671,7 +680,32 @@ async def one_size(n: int, server_url: str | None, repeat: int, what: list[str])
             began = time.perf_counter()
             await fill(url, n, random.Random(n))
             print(f"  {n:,} measures filled in {time.perf_counter() - began:.1f} s", flush=True)
-            return {name: await MEASUREMENTS[name](url, repeat) for name in what}
+            figures = {name: await MEASUREMENTS[name](url, repeat) for name in what}
+            # The bot's memory, apart from this process (which also filled and loaded all).
+            child = await asyncio.create_subprocess_exec(
+                sys.executable, __file__, "--rss-of", url, stdout=asyncio.subprocess.PIPE
+            )
+            peak, _ = await child.communicate()
+            assert child.returncode == 0, "the memory run failed"
+            print(
+                f"  peak RSS of a bot process doing rectibot's side of each: {peak.decode().strip()}"
+            )
+            return figures
+
+
+async def bot_side(url: str) -> None:
+    """Run rectibot's side of every measurement once, in a process that loaded the bot."""
+    import bot.app  # noqa: F401  (what the running bot imports)
+
+    global ONLY
+    ONLY = "rectibot"  # neither the former load-everything path nor the raw SQL
+    for way in MEASUREMENTS.values():
+        await way(url, 0)
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size so far, in MB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:
@@ -684,7 +718,12 @@ def main() -> None:
     parser.add_argument(
         "--what", action="append", choices=list(MEASUREMENTS), help="only these (repeatable)"
     )
+    parser.add_argument("--rss-of", help=argparse.SUPPRESS)  # the child measuring memory
     args = parser.parse_args()
+    if args.rss_of:
+        asyncio.run(bot_side(args.rss_of))
+        print(f"{peak_rss_mb():.0f} MB")
+        return
     what = args.what or list(MEASUREMENTS)
     sizes = args.n or [100_000]
     where = "PostgreSQL" if args.database_url else "SQLite (temp file)"

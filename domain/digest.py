@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from domain.board import Board, UnitLine
 from domain.lights import LightPolicy, is_overdue
-from domain.model import Light, Person, TaskStatus, TaskView
+from domain.model import Light, Person, TaskLine, TaskStatus, TaskView
 from domain.ports import WeekKinds
 from domain.texts import Html, excerpt, text
 
@@ -52,19 +52,15 @@ def silent_since(task: TaskView, since: datetime) -> bool:
     return needs_report(task) and task.created_at < since and (last is None or last < since)
 
 
-def silent_in_week(
-    tasks: Sequence[TaskView], monday: date, checkin_at: datetime, policy: LightPolicy
-) -> list[Silent]:
-    """Return the officials with tasks that got no report in the week starting `monday`."""
-    start = datetime.combine(monday, datetime.min.time(), tzinfo=policy.tz)
+def silent_of(tasks: Iterable[TaskLine]) -> list[Silent]:
+    """Group tasks left without a report by official, by unit then name.
+
+    Which tasks those are is the query's business (`TaskQuery.not_reported_in` with
+    `SILENT_WEEK`: open or in progress, made before the check-in, no report that week).
+    """
     missing: dict[tuple[str, str], list[str]] = defaultdict(list)
     for t in tasks:
-        if not needs_report(t) or t.created_at >= checkin_at:
-            continue
-        last = t.last_update_at
-        reported = last is not None and start <= last < start + SILENT_WEEK
-        if not reported:
-            missing[(t.owner_name, t.unit_name)].append(t.number)
+        missing[(t.owner_name, t.unit_name)].append(t.number)
     return [
         Silent(p, u, n)
         for (p, u), n in sorted(missing.items(), key=lambda kv: (kv[0][1], kv[0][0]))

@@ -186,6 +186,8 @@ class TaskLine:
     """What a reminder lists of a task: a slim `TaskView` for runs that list thousands."""
 
     id: int
+    campaign_id: int
+    position: int  # the ledger's order within the round
     number: str
     problem_id: int
     problem: str

@@ -186,6 +186,7 @@ class TaskQuery:
     no_report_since: datetime | None = None  # never reported, or last before this
     not_reported_in: tuple[datetime, datetime] | None = None  # no latest report in [from, to)
     red_at: LightThresholds | None = None  # red by `domain.lights.light_of` at these thresholds
+    owner_in: tuple[int, ...] | None = None  # owned by one of these (a batch of a long run)
     order: ListOrder = ListOrder.LEDGER
 
 

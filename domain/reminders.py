@@ -10,7 +10,7 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 LAST_TICK = "last_tick"
 STARTED = "started"  # the first tick ever: runs due before it were never the bot's to send
 MAX_LOOKBACK = timedelta(days=35)
+CHECKIN_BATCH = 1_000  # officials whose check-ins are built and written together
 PEOPLE_PER_QUERY = 5_000  # ids per IN list, well under both engines' parameter limits
 DEADLINE_REACH = timedelta(days=31)  # how far a deadline warning can lie from its deadline
 FocusButton = tuple[str, str]
@@ -207,10 +208,12 @@ class _Job:
         self._outgoing: list[tuple[Outgoing, int | None]] = []
         self._problem_lines: dict[tuple[int, str], str] = {}
         self._last_split: tuple[str, list[str]] = ("", [])
+        self._added = 0
 
     async def execute(self, run: Run) -> int:
         """Write the outbox rows of one run; return how many were added."""
         self._outgoing.clear()  # a failed run's messages went with its savepoint
+        self._added = 0
         match run.kind:
             case Kind.CHECKIN | Kind.NUDGE:
                 await self._checkin(run)
@@ -228,12 +231,15 @@ class _Job:
                 await self._bulletin(run)
             case Kind.ESCALATION:
                 await self._escalation(run)
-        return await self._flush()
+        await self._flush()
+        return self._added
 
     async def _flush(self) -> int:
-        """Write the collected messages in bulk; return how many were new."""
+        """Write the collected messages in bulk; return (and count) how many were new."""
         batch, self._outgoing = self._outgoing, []
-        return await self.uow.outbox.add_many(batch, now=self.now)
+        added = await self.uow.outbox.add_many(batch, now=self.now)
+        self._added += added
+        return added
 
     async def _lines(self, **where: Any) -> list[TaskLine]:
         """What to list of every open round's tasks that meet the filters (`TaskQuery`'s)."""
@@ -331,44 +337,49 @@ class _Job:
     # -- kinds -----------------------------------------------------------------------------
 
     async def _checkin(self, run: Run) -> None:
+        """Each official's tasks without a report this week; a liaison's unit's too.
+
+        Officials are taken in batches (their tasks, then their rows written), so a province's
+        check-in holds one batch in memory, not every quiet task of every round.
+        """
         monday = week_monday(run.day)
         week_start = datetime.combine(monday, datetime.min.time(), tzinfo=self.policy.tz)
-        quiet = await self._lines(
-            needs_report=True, no_report_since=week_start, created_before=run.due_at
+        quiet = TaskQuery(
+            None, needs_report=True, no_report_since=week_start, created_before=run.due_at
         )
-        header = "checkin.header" if run.kind == Kind.CHECKIN else "nudge.header"
-        lists = await self._checkin_lists(quiet)
-        await self._need(lists)
-        for person_id, tasks in lists.items():
-            person = self._reachable(person_id)
-            if person is None:
-                continue
-            lang = self._lang(person)
-            body = "\n".join(
-                [
-                    text(header, lang, period=run.period, name=person.name),
-                    *self._grouped(tasks, lang),
-                ]
+        liaisons = await self._with_role(Role.LIAISON)
+        apart = {p.id for p in liaisons}
+        owners = [i for i, _ in await self.uow.tasks.owners_in(quiet) if i not in apart]
+        for start in range(0, len(owners), CHECKIN_BATCH):
+            batch = owners[start : start + CHECKIN_BATCH]
+            await self._need(batch)
+            lists: dict[int, list[TaskLine]] = defaultdict(list)
+            for t in await self.uow.tasks.lines(replace(quiet, owner_in=tuple(batch))):
+                lists[t.owner_id].append(t)
+            for owner_id in batch:
+                await self._checkin_one(run, owner_id, lists[owner_id])
+            await self._flush()
+        for liaison in liaisons:
+            own = await self.uow.tasks.lines(replace(quiet, of_owner=liaison.id))
+            unit = (
+                await self.uow.tasks.lines(replace(quiet, of_unit=liaison.unit_id))
+                if liaison.unit_id is not None
+                else []
             )
-            await self._send(
-                run, person, body, tasks=tasks, buttons=self._checkin_buttons(tasks, lang)
-            )
+            merged = {t.id: t for t in own + unit}.values()
+            tasks = sorted(merged, key=lambda t: (t.campaign_id, t.position))
+            await self._checkin_one(run, liaison.id, tasks)
 
-    async def _checkin_lists(self, quiet: list[TaskLine]) -> dict[int, list[TaskLine]]:
-        """Each owner's silent tasks; a liaison (联络员) gets every silent task of the unit too."""
-        lists: dict[int, list[TaskLine]] = defaultdict(list)
-        for t in quiet:
-            lists[t.owner_id].append(t)
-        by_unit: dict[int, list[TaskLine]] = defaultdict(list)
-        for t in quiet:
-            by_unit[t.unit_id].append(t)
-        order = {t.id: i for i, t in enumerate(quiet)}  # the ledger's order
-        for liaison in await self._with_role(Role.LIAISON):
-            unit_tasks = by_unit.get(liaison.unit_id or -1, [])
-            own = {t.id for t in lists.get(liaison.id, [])}
-            merged = lists[liaison.id] + [t for t in unit_tasks if t.id not in own]
-            lists[liaison.id] = sorted(merged, key=lambda t: order[t.id])
-        return {pid: tasks for pid, tasks in lists.items() if tasks}
+    async def _checkin_one(self, run: Run, person_id: int, tasks: list[TaskLine]) -> None:
+        person = self._reachable(person_id)
+        if person is None or not tasks:
+            return
+        lang = self._lang(person)
+        header = "checkin.header" if run.kind == Kind.CHECKIN else "nudge.header"
+        body = "\n".join(
+            [text(header, lang, period=run.period, name=person.name), *self._grouped(tasks, lang)]
+        )
+        await self._send(run, person, body, tasks=tasks, buttons=self._checkin_buttons(tasks, lang))
 
     def _grouped(self, tasks: Sequence[TaskLine], lang: str) -> list[str]:
         """Lines grouped by problem, numbered as "第N项" counts (see domain.weekly_reports)."""
@@ -411,11 +422,11 @@ class _Job:
         return f"{position}. {line}" if position is not None else f"• {line}"
 
     async def _silent_last_week(self, run: Run, campaign_id: int | None) -> list[digest.Silent]:
-        """Who left tasks without a report in the week before the run's (`silent_in_week`)."""
+        """Who left tasks without a report in the week before the run's."""
         last_week = week_monday(run.day) - timedelta(days=7)
         checkin = weekly_run(Kind.CHECKIN, last_week, self.policy)
         start = self._midnight(last_week)
-        candidates = await self.uow.tasks.matching(
+        silent = await self.uow.tasks.lines(
             TaskQuery(
                 campaign_id,
                 needs_report=True,
@@ -423,7 +434,7 @@ class _Job:
                 not_reported_in=(start, start + digest.SILENT_WEEK),
             )
         )
-        return digest.silent_in_week(candidates, last_week, checkin.due_at, self.lights)
+        return digest.silent_of(silent)
 
     async def _unit_heads(self, run: Run) -> None:
         heads = await self._with_role(Role.UNIT_HEAD)

@@ -144,6 +144,8 @@ def _tick_filters(query: TaskQuery) -> list[ColumnElement[bool]]:
         clauses.append(or_(last.is_(None), last < start, last >= end))
     if query.red_at is not None:
         clauses.append(light_case(query.red_at) == Light.RED.value)
+    if query.owner_in is not None:
+        clauses.append(TaskRowT.owner_id.in_(query.owner_in))
     return clauses
 
 

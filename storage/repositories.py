@@ -619,13 +619,11 @@ class SqlTasks(_Repo):
             ids = ids.join(UnitRow, UnitRow.id == TaskRowT.unit_id).join(
                 _Owner, _Owner.id == TaskRowT.owner_id
             )
-        ids = (
-            ids.where(figures.query_filter(query))
-            .order_by(*self._list_order(query), *_LEDGER)
-            .limit(limit)
-            .offset(offset)
-        )
-        return await self.views_of(list(await self.session.scalars(ids)))
+        order = [*self._list_order(query), *_LEDGER]
+        ids = ids.where(figures.query_filter(query)).order_by(*order).limit(limit).offset(offset)
+        # One statement: the page's views, joined and sorted again (ten rows, not the round).
+        stmt = _task_views().where(TaskRowT.id.in_(ids)).order_by(*order)
+        return [_view(r) for r in await self._rows(stmt)]
 
     async def matching(self, query: TaskQuery) -> list[TaskView]:
         stmt = (
@@ -639,6 +637,8 @@ class SqlTasks(_Repo):
         stmt = (
             select(
                 TaskRowT.id,
+                TaskRowT.campaign_id,
+                TaskRowT.position,
                 TaskRowT.number,
                 TaskRowT.problem_id,
                 ProblemRow.title,

@@ -188,6 +188,7 @@ def tick_filters_hold(t: TaskView, query: TaskQuery) -> bool:
         and (query.no_report_since is None or last is None or last < query.no_report_since)
         and (window is None or last is None or not window[0] <= last < window[1])
         and (query.red_at is None or light_of(t, query.red_at) == Light.RED)
+        and (query.owner_in is None or t.owner_id in query.owner_in)
     )
 
 
@@ -212,6 +213,7 @@ async def test_the_tick_selections_from_sql_equal_the_python_rules(
             ),
             replace(base, needs_report=True, due_on=at.today),  # deadline reminders
             replace(base, status=TaskStatus.PENDING_REVIEW),  # sign-off reminders
+            replace(base, needs_report=True, owner_in=(views[0].owner_id, views[5].owner_id)),
         ]
         for query in queries:
             expected = [t.id for t in reference(views, query)]
