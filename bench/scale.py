@@ -699,8 +699,9 @@ async def bot_side(url: str) -> None:
 
     global ONLY
     ONLY = "rectibot"  # neither the former load-everything path nor the raw SQL
-    for way in MEASUREMENTS.values():
+    for name, way in MEASUREMENTS.items():
         await way(url, 0)
+        print(f"{name}: {peak_rss_mb():.0f} MB", file=sys.stderr)
 
 
 def peak_rss_mb() -> float:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from domain.board import Board, UnitLine
 from domain.lights import LightPolicy, is_overdue
-from domain.model import Light, Person, TaskLine, TaskStatus, TaskView
+from domain.model import Light, Person, TaskStatus, TaskView
 from domain.ports import WeekKinds
 from domain.texts import Html, excerpt, text
 
@@ -23,7 +23,11 @@ STALLED_SHOWN = 20
 
 @dataclass(frozen=True, slots=True)
 class Silent:
-    """An official who did not report on some tasks during a week."""
+    """An official who did not report on some tasks during a week.
+
+    Which tasks those are is the query's business (`TaskQuery.not_reported_in` with
+    `SILENT_WEEK`: open or in progress, made before the check-in, no report that week).
+    """
 
     person: str
     unit: str
@@ -50,21 +54,6 @@ def silent_since(task: TaskView, since: datetime) -> bool:
     """Tell whether a task its official must report on has had no report since `since`."""
     last = task.last_update_at
     return needs_report(task) and task.created_at < since and (last is None or last < since)
-
-
-def silent_of(tasks: Iterable[TaskLine]) -> list[Silent]:
-    """Group tasks left without a report by official, by unit then name.
-
-    Which tasks those are is the query's business (`TaskQuery.not_reported_in` with
-    `SILENT_WEEK`: open or in progress, made before the check-in, no report that week).
-    """
-    missing: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for t in tasks:
-        missing[(t.owner_name, t.unit_name)].append(t.number)
-    return [
-        Silent(p, u, n)
-        for (p, u), n in sorted(missing.items(), key=lambda kv: (kv[0][1], kv[0][0]))
-    ]
 
 
 def _change(now: int, before: int | None, lang: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -208,6 +208,14 @@ class TaskRepository(Protocol):
 
     async def lines(self, query: TaskQuery) -> list[TaskLine]:
         """What reminders list of the query's tasks, in its order (a few columns per task)."""
+        ...
+
+    def lines_by_owner(self, query: TaskQuery) -> AsyncIterator[list[TaskLine]]:
+        """Each owner's lines of the query (ledger order), streamed one owner at a time."""
+        ...
+
+    async def numbers_by_owner(self, query: TaskQuery) -> list[tuple[str, str, list[str]]]:
+        """(official, unit, 序号 in ledger order) of the query's tasks, by unit then official."""
         ...
 
     async def views_of(self, ids: Sequence[int]) -> list[TaskView]:

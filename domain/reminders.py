@@ -39,7 +39,6 @@ log = logging.getLogger(__name__)
 LAST_TICK = "last_tick"
 STARTED = "started"  # the first tick ever: runs due before it were never the bot's to send
 MAX_LOOKBACK = timedelta(days=35)
-CHECKIN_BATCH = 1_000  # officials whose check-ins are built and written together
 PEOPLE_PER_QUERY = 5_000  # ids per IN list, well under both engines' parameter limits
 DEADLINE_REACH = timedelta(days=31)  # how far a deadline warning can lie from its deadline
 FocusButton = tuple[str, str]
@@ -339,8 +338,8 @@ class _Job:
     async def _checkin(self, run: Run) -> None:
         """Each official's tasks without a report this week; a liaison's unit's too.
 
-        Officials are taken in batches (their tasks, then their rows written), so a province's
-        check-in holds one batch in memory, not every quiet task of every round.
+        The tasks are streamed one official at a time: a province's check-in holds the
+        messages it writes, not every quiet task of every round.
         """
         monday = week_monday(run.day)
         week_start = datetime.combine(monday, datetime.min.time(), tzinfo=self.policy.tz)
@@ -349,16 +348,10 @@ class _Job:
         )
         liaisons = await self._with_role(Role.LIAISON)
         apart = {p.id for p in liaisons}
-        owners = [i for i, _ in await self.uow.tasks.owners_in(quiet) if i not in apart]
-        for start in range(0, len(owners), CHECKIN_BATCH):
-            batch = owners[start : start + CHECKIN_BATCH]
-            await self._need(batch)
-            lists: dict[int, list[TaskLine]] = defaultdict(list)
-            for t in await self.uow.tasks.lines(replace(quiet, owner_in=tuple(batch))):
-                lists[t.owner_id].append(t)
-            for owner_id in batch:
-                await self._checkin_one(run, owner_id, lists[owner_id])
-            await self._flush()
+        await self._need(i for i, _ in await self.uow.tasks.owners_in(quiet))
+        async for tasks in self.uow.tasks.lines_by_owner(quiet):
+            if tasks[0].owner_id not in apart:
+                await self._checkin_one(run, tasks[0].owner_id, tasks)
         for liaison in liaisons:
             own = await self.uow.tasks.lines(replace(quiet, of_owner=liaison.id))
             unit = (
@@ -426,15 +419,13 @@ class _Job:
         last_week = week_monday(run.day) - timedelta(days=7)
         checkin = weekly_run(Kind.CHECKIN, last_week, self.policy)
         start = self._midnight(last_week)
-        silent = await self.uow.tasks.lines(
-            TaskQuery(
-                campaign_id,
-                needs_report=True,
-                created_before=checkin.due_at,
-                not_reported_in=(start, start + digest.SILENT_WEEK),
-            )
+        query = TaskQuery(
+            campaign_id,
+            needs_report=True,
+            created_before=checkin.due_at,
+            not_reported_in=(start, start + digest.SILENT_WEEK),
         )
-        return digest.silent_of(silent)
+        return [digest.Silent(*found) for found in await self.uow.tasks.numbers_by_owner(query)]
 
     async def _unit_heads(self, run: Run) -> None:
         heads = await self._with_role(Role.UNIT_HEAD)

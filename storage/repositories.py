@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -501,7 +501,31 @@ def _view(row: Any) -> TaskView:
     )
 
 
-_LEDGER = (TaskRowT.campaign_id, TaskRowT.position, TaskRowT.id)  # ties keep the ledger's order
+_LEDGER = (TaskRowT.campaign_id, TaskRowT.position, TaskRowT.id)
+_LINE_COLUMNS: list[Any] = [  # domain.model.TaskLine, field by field
+    TaskRowT.id,
+    TaskRowT.campaign_id,
+    TaskRowT.position,
+    TaskRowT.number,
+    TaskRowT.problem_id,
+    ProblemRow.title,
+    TaskRowT.measure,
+    TaskRowT.unit_id,
+    UnitRow.name,
+    TaskRowT.owner_id,
+    _Owner.name,
+    TaskRowT.due_on,
+    TaskRowT.percent,
+]
+STREAM_ROWS = 2_000  # rows fetched at a time when a result is streamed
+
+
+def _collation(session: AsyncSession) -> str:
+    """Names sort by code point as in Python (PostgreSQL's locale would order them otherwise)."""
+    bind = session.bind
+    return (
+        "C" if bind is not None and bind.dialect.name == "postgresql" else "BINARY"
+    )  # ties keep the ledger's order
 
 
 class SqlTasks(_Repo):
@@ -634,30 +658,54 @@ class SqlTasks(_Repo):
         return [_view(r) for r in await self._rows(stmt)]
 
     async def lines(self, query: TaskQuery) -> list[TaskLine]:
+        stmt = self._lines(query).order_by(*self._list_order(query), *_LEDGER)
+        return [TaskLine(*row) for row in await self._rows(stmt)]
+
+    async def lines_by_owner(self, query: TaskQuery) -> AsyncIterator[list[TaskLine]]:
+        # Streamed: a province's check-in never holds every quiet task at once.
+        stmt = self._lines(query).order_by(TaskRowT.owner_id, *_LEDGER)
+        connection = await self.session.connection()
+        result = await connection.stream(stmt.execution_options(yield_per=STREAM_ROWS))
+        owner: list[TaskLine] = []
+        async for rows in result.partitions():  # a row at a time would switch greenlets per row
+            for row in rows:
+                line = TaskLine(*row)
+                if owner and owner[0].owner_id != line.owner_id:
+                    yield owner
+                    owner = []
+                owner.append(line)
+        if owner:
+            yield owner
+
+    async def numbers_by_owner(self, query: TaskQuery) -> list[tuple[str, str, list[str]]]:
+        c = _collation(self.session)
         stmt = (
-            select(
-                TaskRowT.id,
-                TaskRowT.campaign_id,
-                TaskRowT.position,
-                TaskRowT.number,
-                TaskRowT.problem_id,
-                ProblemRow.title,
-                TaskRowT.measure,
-                TaskRowT.unit_id,
-                UnitRow.name,
-                TaskRowT.owner_id,
-                _Owner.name,
-                TaskRowT.due_on,
-                TaskRowT.percent,
-            )
+            select(_Owner.name, UnitRow.name, TaskRowT.number)
+            .select_from(TaskRowT)
+            .join(UnitRow, UnitRow.id == TaskRowT.unit_id)
+            .join(_Owner, _Owner.id == TaskRowT.owner_id)
+            .where(figures.query_filter(query))
+            .order_by(UnitRow.name.collate(c), _Owner.name.collate(c), TaskRowT.owner_id, *_LEDGER)
+            .execution_options(yield_per=STREAM_ROWS)
+        )
+        grouped: list[tuple[str, str, list[str]]] = []
+        result = await (await self.session.connection()).stream(stmt)
+        async for rows in result.partitions():
+            for name, unit, number in rows:
+                if not grouped or grouped[-1][:2] != (name, unit):
+                    grouped.append((name, unit, []))
+                grouped[-1][2].append(number)
+        return grouped
+
+    def _lines(self, query: TaskQuery) -> Select[Any]:
+        return (
+            select(*_LINE_COLUMNS)
             .select_from(TaskRowT)
             .join(ProblemRow, ProblemRow.id == TaskRowT.problem_id)
             .join(UnitRow, UnitRow.id == TaskRowT.unit_id)
             .join(_Owner, _Owner.id == TaskRowT.owner_id)
             .where(figures.query_filter(query))
-            .order_by(*self._list_order(query), *_LEDGER)
         )
-        return [TaskLine(*row) for row in await self._rows(stmt)]
 
     async def _rows(self, stmt: Executable) -> Sequence[Any]:
         # Through the connection: plain rows without the ORM's result machinery, which
@@ -703,9 +751,7 @@ class SqlTasks(_Repo):
         return [(i, n) for i, n in await self.session.execute(stmt)]
 
     def _list_order(self, query: TaskQuery) -> list[Any]:
-        bind = self.session.bind
-        # Names sort by code point as in Python (PostgreSQL's locale would order them otherwise).
-        c = "C" if bind is not None and bind.dialect.name == "postgresql" else "BINARY"
+        c = _collation(self.session)
         # Without a deadline last, on both engines (their NULL orders differ); when the query
         # has no such task, the deadline alone, so the index on it gives the order.
         dated = query.overdue_on is not None or query.due_on is not None

@@ -233,6 +233,20 @@ async def test_the_tick_selections_from_sql_equal_the_python_rules(
             assert [t.id for t in every] == expected
             first = await uow.tasks.page(query, limit=5, offset=0)
             assert [t.id for t in first] == expected[:5]
+        quiet = replace(base, needs_report=True, no_report_since=at.yellow_before)
+        expected_lines = reference(views, quiet)
+        owners = sorted({t.owner_id for t in expected_lines})
+        streamed = [lines async for lines in uow.tasks.lines_by_owner(quiet)]
+        assert [[t.id for t in lines] for lines in streamed] == [
+            [t.id for t in expected_lines if t.owner_id == owner] for owner in owners
+        ]
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for t in expected_lines:
+            grouped.setdefault((t.owner_name, t.unit_name), []).append(t.number)
+        assert await uow.tasks.numbers_by_owner(quiet) == [
+            (name, unit, numbers)
+            for (name, unit), numbers in sorted(grouped.items(), key=lambda kv: kv[0][::-1])
+        ]
         due: Counter[str] = Counter(
             t.unit_name for t in views if t.due_on is not None and t.due_on < at.today
         )
