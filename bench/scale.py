@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import resource
 import statistics
 import sys
 import tempfile
@@ -42,7 +41,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import delete, insert, or_, select  # noqa: E402
+from sqlalchemy import delete, insert, or_, select, update  # noqa: E402
 from sqlalchemy import text as sql  # noqa: E402
 
 from bench.throwaway import database  # noqa: E402
@@ -71,6 +70,7 @@ from storage.tables import (  # noqa: E402
     ProblemRow,
     RhythmRunRow,
     SnapshotRow,
+    StateRow,
     TaskRowT,
     UnitRow,
 )
@@ -129,6 +129,7 @@ WHERE t.campaign_id = :campaign AND t.status <> 'closed'
 ORDER BY t.due_on, t.campaign_id, t.position, t.id
 LIMIT 10 OFFSET :offset
 """
+RAW_OPEN_ROUND = "SELECT id FROM campaigns WHERE is_open"  # a command first finds its round
 RAW_MYTASKS = f"""
 SELECT t.id, t.number, t.measure, q.title, t.due_on, t.status, t.percent, {LATEST}
 FROM tasks t JOIN problems q ON q.id = t.problem_id
@@ -258,9 +259,10 @@ async def raw_board(factory: Any, at: LightThresholds) -> Board:
 
 
 async def raw_overdue(factory: Any, page: int) -> tuple[int, list[int]]:
-    """The reference: count and page of /overdue by hand."""
+    """The reference: which round, then count and page of /overdue by hand."""
     async with factory() as session:
-        params = {"campaign": 1, "today": NOW.date(), "offset": page * PAGE_SIZE}
+        (campaign,) = (await session.execute(sql(RAW_OPEN_ROUND))).one()
+        params = {"campaign": campaign, "today": NOW.date(), "offset": page * PAGE_SIZE}
         total = (await session.execute(sql(RAW_OVERDUE_COUNT), params)).scalar_one()
         rows = (await session.execute(sql(RAW_OVERDUE_PAGE), params)).all()
     return int(total), [int(row[0]) for row in rows]
@@ -463,26 +465,35 @@ async def rectibot_tick(
     return [(r.kind.value, r.period) for r in result.done + result.missed]
 
 
-async def measure_checkin(url: str, repeat: int) -> dict[str, list[float]]:
-    """Time Friday's check-in tick against the raw select and bulk insert; same rows written."""
+async def measure_tick(
+    url: str,
+    repeat: int,
+    moment: datetime,
+    raw: Callable[[Any], Awaitable[None]],
+    written: Callable[[Any], Awaitable[object]],
+    policy: RhythmPolicy | None = None,
+) -> dict[str, list[float]]:
+    """Time the tick at `moment` against `raw`; both must write what `written` reads."""
     engine = make_engine(url)
     factory = make_session_factory(engine)
 
     async def rectibot() -> object:
-        return await rectibot_tick(factory, FRIDAY)
-
-    async def raw() -> None:
-        await raw_checkin(factory)
+        return await rectibot_tick(factory, moment, policy)
 
     try:
         return await timed(
-            {"rectibot": rectibot, "raw SQL": raw},
+            {"rectibot": rectibot, "raw SQL": partial(raw, factory)},
             repeat,
-            before=partial(rewind, factory, FRIDAY),
-            observe=partial(checkins_written, factory),
+            before=partial(rewind, factory, moment),
+            observe=partial(written, factory),
         )
     finally:
         await engine.dispose()
+
+
+async def measure_checkin(url: str, repeat: int) -> dict[str, list[float]]:
+    """Friday's check-in tick against the raw select and bulk insert; same rows written."""
+    return await measure_tick(url, repeat, FRIDAY, raw_checkin, checkins_written)
 
 
 async def measure_idle_tick(url: str, repeat: int) -> dict[str, list[float]]:
@@ -494,8 +505,13 @@ async def measure_idle_tick(url: str, repeat: int) -> dict[str, list[float]]:
         return await rectibot_tick(factory, SUNDAY)
 
     async def raw() -> object:
+        # A tick must note that it ran (the next one starts from there), then ask what is near.
         start = SUNDAY - timedelta(minutes=2)
         async with factory() as session:
+            await session.scalar(select(StateRow.value).where(StateRow.name == LAST_TICK))
+            await session.execute(
+                update(StateRow).where(StateRow.name == LAST_TICK).values(value=SUNDAY.isoformat())
+            )
             days = await session.scalars(
                 select(TaskRowT.due_on)
                 .where(
@@ -507,6 +523,7 @@ async def measure_idle_tick(url: str, repeat: int) -> dict[str, list[float]]:
                 .distinct()
             )
             runs = deadline_runs({d for d in days if d is not None}, start, SUNDAY, RHYTHM)
+            await session.commit()
             return [(r.kind.value, r.period) for r in runs]
 
     try:
@@ -614,25 +631,8 @@ async def digest_written(factory: Any) -> tuple[object, list[int]]:
 
 
 async def measure_digest(url: str, repeat: int) -> dict[str, list[float]]:
-    """Time Monday's digest run against the raw statements; same figures, same readers."""
-    engine = make_engine(url)
-    factory = make_session_factory(engine)
-
-    async def rectibot() -> object:
-        return await rectibot_tick(factory, MONDAY, DIGEST_ONLY)
-
-    async def raw() -> None:
-        await raw_digest(factory)
-
-    try:
-        return await timed(
-            {"rectibot": rectibot, "raw SQL": raw},
-            repeat,
-            before=partial(rewind, factory, MONDAY),
-            observe=partial(digest_written, factory),
-        )
-    finally:
-        await engine.dispose()
+    """Monday's digest run against the raw statements; same figures, same readers."""
+    return await measure_tick(url, repeat, MONDAY, raw_digest, digest_written, DIGEST_ONLY)
 
 
 async def measure_mytasks(url: str, repeat: int) -> dict[str, list[float]]:
@@ -705,8 +705,16 @@ async def bot_side(url: str) -> None:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident set size so far, in MB (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident set size so far, in MB.
+
+    VmHWM, not getrusage's ru_maxrss: Linux keeps the latter across exec, so a child started
+    by this big parent would report the parent's peak.
+    """
+    status = Path("/proc/self/status").read_text()
+    return (
+        int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
+        / 1024
+    )
 
 
 def main() -> None:

@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 LAST_TICK = "last_tick"
 STARTED = "started"  # the first tick ever: runs due before it were never the bot's to send
 MAX_LOOKBACK = timedelta(days=35)
+OUTBOX_BATCH = 1_000  # messages a long run collects before writing them
 PEOPLE_PER_QUERY = 5_000  # ids per IN list, well under both engines' parameter limits
 DEADLINE_REACH = timedelta(days=31)  # how far a deadline warning can lie from its deadline
 FocusButton = tuple[str, str]
@@ -352,6 +353,8 @@ class _Job:
         async for tasks in self.uow.tasks.lines_by_owner(quiet):
             if tasks[0].owner_id not in apart:
                 await self._checkin_one(run, tasks[0].owner_id, tasks)
+            if len(self._outgoing) >= OUTBOX_BATCH:  # written as we go: memory stays flat
+                await self._flush()
         for liaison in liaisons:
             own = await self.uow.tasks.lines(replace(quiet, of_owner=liaison.id))
             unit = (

@@ -7,12 +7,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
+import pytest
 from sqlalchemy import event, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import ManualClock
-from domain import accounts, importing, reporting
+from domain import accounts, importing, reminders, reporting
 from domain.lights import LightPolicy
 from domain.model import PersonRow, Role, TaskKind, TaskRow, TaskStatus, Workbook
 from domain.ports import UnitOfWork
@@ -644,8 +645,11 @@ def officials_round(officials: int) -> Workbook:
 
 
 async def test_the_friday_checkin_is_written_in_bulk_once_for_any_number_of_officials(
-    database_url: str,
+    database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Rows are written every 100 messages while the quiet tasks are still being read: the
+    # second round's 122 check-ins cross that line on both engines.
+    monkeypatch.setattr(reminders, "OUTBOX_BATCH", 100)
     counts = []
     for week, officials in enumerate((2, 120)):  # the second round on top: 2, then 122
         engine = make_engine(database_url)
@@ -681,5 +685,5 @@ async def test_the_friday_checkin_is_written_in_bulk_once_for_any_number_of_offi
         await engine.dispose()
         counts.append(len(seen))
     # The tasks are selected once and the rows inserted together: sixty times the officials
-    # cost no more statements.
-    assert counts[0] == counts[1] <= 16, counts
+    # cost one more INSERT (the batch of 100), not one per official.
+    assert counts[0] + 1 == counts[1] <= 16, counts
