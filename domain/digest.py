@@ -19,6 +19,7 @@ from domain.texts import Html, excerpt, text
 SILENT_WEEK = timedelta(days=7, hours=12)
 RED_SHOWN = 30  # red measures listed in a digest (the count says how many more)
 STALLED_SHOWN = 20
+SILENT_SHOWN = 50  # officials named in a reader's digest; the rest are counted (/silent lists)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,8 +139,11 @@ def digest_text(
     lines += ["", text("digest.silent_header", lang, count=len(silent))]
     if personal:
         lines += [
-            f"{_esc(s.unit)}：{_esc(s.person)}（{_esc('、'.join(s.numbers))}）" for s in silent
+            f"{_esc(s.unit)}：{_esc(s.person)}（{_esc('、'.join(s.numbers))}）"
+            for s in silent[:SILENT_SHOWN]
         ]
+        if len(silent) > SILENT_SHOWN:  # a province's list would run to hundreds of messages
+            lines.append(text("digest.more_people", lang, count=len(silent) - SILENT_SHOWN))
     else:
         per_unit: dict[str, int] = defaultdict(int)
         for s in silent:

@@ -819,6 +819,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "digest.why_overdue": ("逾期{days}天", "{days} days overdue"),
     "digest.why_silent": ("两周未报送", "no report for two weeks"),
     "digest.more": ("……另有 {count} 项", "… and {count} more"),
+    "digest.more_people": (
+        "……另有 {count} 人，请用 /silent 查看完整名单",
+        "… and {count} more: /silent lists them all",
+    ),
     "digest.silent_header": (
         "<b>上周未报送（{count}人）</b>",
         "<b>Did not report last week ({count})</b>",

@@ -156,15 +156,22 @@ async def near_deadlines(session: AsyncSession, first: date, last: date) -> set[
     so the cost follows the number of distinct days in the window, not of tasks.
     """
     open_rounds = select(CampaignRow.id).where(CampaignRow.is_open.is_(True))
-    days = (
-        select(func.min(TaskRowT.due_on).label("day"))
+    # ORDER BY … LIMIT 1, not MIN(): both engines then walk the index and stop at the first
+    # row of an open round (PostgreSQL would otherwise join the whole table at every step).
+    earliest = (
+        select(TaskRowT.due_on)
         .where(TaskRowT.due_on >= first, TaskRowT.campaign_id.in_(open_rounds))
-        .cte("days", recursive=True)
+        .order_by(TaskRowT.due_on)
+        .limit(1)
+        .scalar_subquery()
     )
+    days = select(earliest.label("day")).cte("days", recursive=True)
     later = aliased(TaskRowT)
     following = (
-        select(func.min(later.due_on))
+        select(later.due_on)
         .where(later.due_on > days.c.day, later.campaign_id.in_(open_rounds))
+        .order_by(later.due_on)
+        .limit(1)
         .scalar_subquery()
     )
     days = days.union_all(select(following).where(days.c.day < last))

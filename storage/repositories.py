@@ -528,6 +528,18 @@ def _collation(session: AsyncSession) -> str:
     )  # ties keep the ledger's order
 
 
+_REPORTABLE = (
+    _task_views()
+    .join(CampaignRow, CampaignRow.id == TaskRowT.campaign_id)
+    .where(
+        or_(TaskRowT.owner_id == bindparam("person"), TaskRowT.unit_id == bindparam("unit")),
+        CampaignRow.is_open.is_(True),
+        TaskRowT.status != TaskStatus.CLOSED.value,
+    )
+    .order_by(TaskRowT.campaign_id, TaskRowT.position)
+)
+
+
 class SqlTasks(_Repo):
     """Problems, tasks and the bot messages linked to tasks."""
 
@@ -606,8 +618,8 @@ class SqlTasks(_Repo):
             )
 
     async def view(self, task_id: int) -> TaskView | None:
-        row = (await self.session.execute(_task_views().where(TaskRowT.id == task_id))).first()
-        return _view(row) if row else None
+        rows = await self._rows(_task_views().where(TaskRowT.id == task_id))
+        return _view(rows[0]) if rows else None
 
     async def views_for_owner(self, owner_id: int) -> list[TaskView]:
         stmt = (
@@ -616,20 +628,14 @@ class SqlTasks(_Repo):
             .where(TaskRowT.owner_id == owner_id, CampaignRow.is_open.is_(True))
             .order_by(TaskRowT.campaign_id, TaskRowT.position)
         )
-        return [_view(r) for r in await self.session.execute(stmt)]
+        return [_view(r) for r in await self._rows(stmt)]
 
     async def reportable_views(self, person_id: int, unit_id: int | None) -> list[TaskView]:
         """Open-round tasks not yet closed that the person owns, or of ``unit_id`` (a liaison's)."""
-        who = TaskRowT.owner_id == person_id
-        if unit_id is not None:
-            who = or_(who, TaskRowT.unit_id == unit_id)
-        stmt = (
-            _task_views()
-            .join(CampaignRow, CampaignRow.id == TaskRowT.campaign_id)
-            .where(who, CampaignRow.is_open.is_(True), TaskRowT.status != TaskStatus.CLOSED.value)
-            .order_by(TaskRowT.campaign_id, TaskRowT.position)
-        )
-        return [_view(r) for r in await self.session.execute(stmt)]
+        # Built once with bound values: every /mytasks and every report runs it, and building
+        # the statement cost more than running it.
+        params = {"person": person_id, "unit": -1 if unit_id is None else unit_id}
+        return [_view(r) for r in await self._rows(_REPORTABLE, params)]
 
     async def count(self, query: TaskQuery) -> int:
         stmt = select(func.count()).select_from(TaskRowT).where(figures.query_filter(query))
@@ -707,10 +713,11 @@ class SqlTasks(_Repo):
             .where(figures.query_filter(query))
         )
 
-    async def _rows(self, stmt: Executable) -> Sequence[Any]:
+    async def _rows(self, stmt: Executable, params: dict[str, Any] | None = None) -> Sequence[Any]:
         # Through the connection: plain rows without the ORM's result machinery, which
         # costs more than the query itself when a tick selects tens of thousands of tasks.
-        rows: Sequence[Any] = (await (await self.session.connection()).execute(stmt)).all()
+        connection = await self.session.connection()
+        rows: Sequence[Any] = (await connection.execute(stmt, params)).all()
         return rows
 
     async def views_of(self, ids: Sequence[int]) -> list[TaskView]:
