@@ -16,6 +16,7 @@ from domain.board import BoardCell, board_from, cells_of, problems_of
 from domain.digest import needs_report, silent_since
 from domain.lights import LightPolicy, is_overdue, light_of, thresholds
 from domain.model import (
+    Campaign,
     Light,
     PersonRow,
     Role,
@@ -88,13 +89,18 @@ async def scatter(uow_factory: Factory, rng: random.Random) -> None:
         await uow.commit()
 
 
-async def generated_round(uow_factory: Factory, clock: ManualClock, *, seed: int) -> None:
-    """Import a generated round and scatter its tasks over every status and threshold."""
+async def generated_round(
+    uow_factory: Factory, clock: ManualClock, *, seed: int
+) -> tuple[Campaign, list[TaskView]]:
+    """Import a generated round, scatter its tasks over every status and threshold; load it."""
     rng = random.Random(seed)
     await importing.import_workbook(
         uow=uow_factory(), clock=clock, workbook=workbook(rng), campaign_name="生成"
     )
     await scatter(uow_factory, rng)
+    async with uow_factory() as uow:
+        (campaign,) = await uow.campaigns.open_campaigns()
+        return campaign, await uow.tasks.views_for_campaign(campaign.id)
 
 
 def counted(cells: list[BoardCell]) -> Counter[tuple[object, ...]]:
@@ -106,10 +112,8 @@ def counted(cells: list[BoardCell]) -> Counter[tuple[object, ...]]:
 async def test_sql_board_counts_equal_the_python_rule_on_generated_tasks(
     uow_factory: Factory, clock: ManualClock
 ) -> None:
-    await generated_round(uow_factory, clock, seed=20261201)
+    campaign, views = await generated_round(uow_factory, clock, seed=20261201)
     async with uow_factory() as uow:
-        (campaign,) = await uow.campaigns.open_campaigns()
-        views = await uow.tasks.views_for_campaign(campaign.id)
         for moment in (NOW, NOW + timedelta(days=3), NOW - timedelta(days=9)):
             at = thresholds(moment, POLICY)
             whole = TaskQuery(campaign_id=campaign.id)
@@ -129,10 +133,8 @@ async def test_sql_board_counts_equal_the_python_rule_on_generated_tasks(
 async def test_the_board_command_reads_sql_counts_the_same_as_loading_every_task(
     uow_factory: Factory, clock: ManualClock
 ) -> None:
-    await generated_round(uow_factory, clock, seed=7)
+    campaign, views = await generated_round(uow_factory, clock, seed=7)
     async with uow_factory() as uow:
-        (campaign,) = await uow.campaigns.open_campaigns()
-        views = await uow.tasks.views_for_campaign(campaign.id)
         at = thresholds(NOW, POLICY)
         from_sql = board_from(
             campaign.name,
@@ -195,11 +197,9 @@ def tick_filters_hold(t: TaskView, query: TaskQuery) -> bool:
 async def test_the_tick_selections_from_sql_equal_the_python_rules(
     uow_factory: Factory, clock: ManualClock
 ) -> None:
-    await generated_round(uow_factory, clock, seed=5)
+    campaign, views = await generated_round(uow_factory, clock, seed=5)
     at = thresholds(NOW, POLICY)
     async with uow_factory() as uow:
-        (campaign,) = await uow.campaigns.open_campaigns()
-        views = await uow.tasks.views_for_campaign(campaign.id)
         base = TaskQuery(campaign_id=campaign.id)
         queries = [
             replace(base, red_at=at, order=ListOrder.URGENT),  # the digest's red list
@@ -256,10 +256,8 @@ async def test_the_tick_selections_from_sql_equal_the_python_rules(
 async def test_paged_lists_from_sql_equal_the_python_filters_page_by_page(
     uow_factory: Factory, clock: ManualClock
 ) -> None:
-    await generated_round(uow_factory, clock, seed=11)
+    campaign, views = await generated_round(uow_factory, clock, seed=11)
     async with uow_factory() as uow:
-        (campaign,) = await uow.campaigns.open_campaigns()
-        views = await uow.tasks.views_for_campaign(campaign.id)
         some = views[5]
         base = TaskQuery(campaign_id=campaign.id)
         queries = [
@@ -292,10 +290,8 @@ async def test_paged_lists_from_sql_equal_the_python_filters_page_by_page(
 async def test_near_deadlines_are_the_distinct_deadlines_of_open_rounds_in_the_window(
     uow_factory: Factory, clock: ManualClock
 ) -> None:
-    await generated_round(uow_factory, clock, seed=3)
+    _, views = await generated_round(uow_factory, clock, seed=3)
     async with uow_factory() as uow:
-        (campaign,) = await uow.campaigns.open_campaigns()
-        views = await uow.tasks.views_for_campaign(campaign.id)
         days = sorted({t.due_on for t in views if t.due_on is not None})
         assert len(days) > 5
         for first, last in [
