@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain.board import Board
 from domain.charts import ChartLabels, unit_status_chart
-from domain.digest import BulletinInput, summary_sentence
+from domain.digest import BulletinInput, bulletin_subject, summary_sentence
 from domain.reminders import Renderers
 from domain.texts import text
 from handlers.callback_data import FocusTask, NoChangeWeek
@@ -45,7 +45,10 @@ def bulletin_doc(data: BulletinInput) -> bytes:
         )
     year, month = data.month.split("-")
     content = BulletinContent(
-        title=text("bulletin.doc_title", "zh", campaign=data.campaign),
+        title=text("bulletin.doc_title", "zh", campaign=bulletin_subject(data.campaign)),
+        doc_number=text("bulletin.doc_number", "zh", year=year),
+        addressee=text("bulletin.addressee", "zh"),
+        rank_rule=text("bulletin.rank_rule", "zh"),
         issuer=text("bulletin.issuer", "zh"),
         issued_on=data.issued_on,
         month_label=f"{year}年{int(month)}月",
@@ -53,7 +56,7 @@ def bulletin_doc(data: BulletinInput) -> bytes:
         changes=changes,
         ranking=[
             RankingRow(
-                rank=i,
+                rank=r.rank,
                 unit=r.unit,
                 total=r.total,
                 closed=r.closed,
@@ -61,8 +64,9 @@ def bulletin_doc(data: BulletinInput) -> bytes:
                 on_time_rate=r.on_time,
                 overdue=r.overdue,
                 change=r.change,
+                tied=r.tied,
             )
-            for i, r in enumerate(data.ranks, start=1)
+            for r in data.ranks
         ],
         overdue=[
             OverdueItem(

@@ -32,6 +32,7 @@ class RankingRow:
     on_time_rate: float
     overdue: int
     change: float | None  # change of completion rate vs last month, in percentage points
+    tied: bool = False  # equal to another unit on every ranking rule
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,9 @@ class BulletinContent:
     ranking: list[RankingRow]
     overdue: list[OverdueItem]
     notes: list[str]  # closing requirements paragraphs
+    doc_number: str = ""  # 发文字号 with a blank for the coordinator, e.g. "〔2026〕　号"
+    addressee: str = ""  # 主送机关, e.g. "各责任单位："
+    rank_rule: str = ""  # how the ranking is ordered and when units are tied
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,11 @@ def bulletin_docx(content: BulletinContent, *, fonts: BulletinFonts = DEFAULT_FO
     _set_up_normal_style(doc, fonts)
     _set_properties(doc, content)
 
+    if content.doc_number:
+        _line(doc, content.doc_number, fonts, WD_PARAGRAPH_ALIGNMENT.CENTER)
     _title(doc, content.title, fonts)
+    if content.addressee:
+        _line(doc, content.addressee, fonts, WD_PARAGRAPH_ALIGNMENT.LEFT)
     _body(doc, f"现将{clean_text(content.month_label)}整改工作进展情况通报如下。", fonts)
 
     sections = _SectionNumbers()
@@ -140,7 +148,12 @@ def bulletin_docx(content: BulletinContent, *, fonts: BulletinFonts = DEFAULT_FO
     _heading1(doc, f"{sections.next()}各单位整改进度排名", fonts)
     if content.ranking:
         _ranking_table(doc, content.ranking, fonts)
-        _body(doc, "注：较上月为完成率较上月的变化，单位为百分点；“—”表示无上月数据。", fonts)
+        rule = clean_text(content.rank_rule)
+        _body(
+            doc,
+            "注：较上月为完成率较上月的变化，单位为百分点；“—”表示无上月数据。" + (rule or ""),
+            fonts,
+        )
     else:
         _body(doc, "无。", fonts)
 
@@ -285,6 +298,16 @@ def _title(doc: DocumentObject, text: str, fonts: BulletinFonts) -> None:
     _set_fonts(run, fonts.title, fonts.title, _TITLE_PT)
 
 
+def _line(
+    doc: DocumentObject, text: str, fonts: BulletinFonts, alignment: WD_PARAGRAPH_ALIGNMENT
+) -> None:
+    """A line without first-line indent: the document number, the addressee."""
+    paragraph = doc.add_paragraph()
+    paragraph.alignment = alignment
+    run = paragraph.add_run(clean_text(text))
+    _set_fonts(run, fonts.body, fonts.latin, _BODY_PT)
+
+
 def _body(doc: DocumentObject, text: str, fonts: BulletinFonts) -> Paragraph:
     paragraph = doc.add_paragraph()
     _indent_first_line(paragraph)
@@ -336,7 +359,7 @@ def _ranking_table(doc: DocumentObject, rows: list[RankingRow], fonts: BulletinF
         _cell_text(cell.paragraphs[0], text, fonts.heading1, fonts.heading1)
     for row in rows:
         values = (
-            str(row.rank),
+            f"并列{row.rank}" if row.tied else str(row.rank),
             clean_text(row.unit),
             str(row.total),
             str(row.closed),

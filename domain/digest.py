@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -198,15 +198,18 @@ class RankLine:
     on_time: float
     overdue: int
     change: float | None
+    rank: int = 0  # equal for units tied on every rule (1, 1, 3, …)
+    tied: bool = False
 
 
 def ranking(
     board: Board, due_so_far: Mapping[str, int], previous: dict[str, Any] | None
 ) -> list[RankLine]:
-    """Rank units by completion, then punctuality (share of due measures not overdue).
+    """Rank units by completion, then fewer overdue, then punctuality; ties share a rank.
 
     `due_so_far` counts each unit's measures whose deadline has passed
-    (`TaskRepository.due_before`).
+    (`TaskRepository.due_before`). Tied units are listed by name and marked, so a month in
+    which no unit has finished anything does not read as a ranking in import order.
     """
     before = (previous or {}).get("units", {})
     lines = [
@@ -221,7 +224,31 @@ def ranking(
         )
         for u in board.units
     ]
-    return sorted(lines, key=lambda r: (-r.completion, -r.on_time, r.unit))
+    lines.sort(key=lambda r: (*_rank_key(r), r.unit))
+    keys = [_rank_key(r) for r in lines]
+    ranked: list[RankLine] = []
+    for i, line in enumerate(lines):
+        first = keys.index(keys[i])  # competition ranking: the first of the tie's place
+        tied = keys.count(keys[i]) > 1
+        ranked.append(replace(line, rank=first + 1, tied=tied))
+    return ranked
+
+
+def _rank_key(r: RankLine) -> tuple[float, int, float]:
+    # Rates rounded as they are printed (0.1 %): units that read the same are tied.
+    return (-round(r.completion * 1000), r.overdue, -round(r.on_time * 1000))
+
+
+def bulletin_subject(campaign: str) -> str:
+    """The round's name as it reads before "整改工作" in a title, without saying it twice.
+
+    关于{subject}整改工作进展情况的通报: "普陀区巡视整改" gives "普陀区巡视", so the title does
+    not read "巡视整改整改工作".
+    """
+    for tail in ("整改工作", "整改"):
+        if campaign.endswith(tail) and len(campaign) > len(tail):
+            return campaign[: -len(tail)]
+    return campaign
 
 
 def bulletin_text(
@@ -252,14 +279,14 @@ def bulletin_text(
                 overdue_now=board.overdue,
             )
         )
-    lines += ["", text("bulletin.ranking_header", lang)]
-    for i, r in enumerate(ranks, start=1):
+    lines += ["", text("bulletin.ranking_header", lang), text("bulletin.rank_rule", lang)]
+    for r in ranks:
         change = "—" if r.change is None else f"{r.change:+.1f}"
         lines.append(
             text(
                 "bulletin.rank_line",
                 lang,
-                rank=i,
+                rank=Html(text("bulletin.tied", lang, rank=r.rank) if r.tied else str(r.rank)),
                 unit=r.unit,
                 closed=r.closed,
                 total=r.total,

@@ -854,6 +854,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "<b>逾期未完成事项（{count}）</b>",
         "<b>Overdue items ({count})</b>",
     ),
+    "bulletin.rank_rule": (
+        "（按销号率排序，其次逾期条数少者在前，再次按期完成率；三项均相同者并列）",
+        "(by completion, then fewer overdue, then punctuality; units equal on all three are tied)",
+    ),
+    "bulletin.tied": ("并列{rank}", "={rank}"),
+    "bulletin.addressee": ("各责任单位：", "To every responsible unit:"),
+    "bulletin.doc_number": ("〔{year}〕　号", "No. 〔{year}〕 ___"),
     "bulletin.doc_title": (
         "关于{campaign}整改工作进展情况的通报",
         "Bulletin on the rectification progress of {campaign}",

@@ -332,3 +332,21 @@ def test_the_font_names_can_be_swapped_for_offices_without_gb2312_fonts() -> Non
     assert east_asian_font(doc.paragraphs[0]) == "宋体"
     assert east_asian_font(paragraph_with(doc, SUMMARY)) == "仿宋"
     assert east_asian_font(paragraph_with(doc, "（一）整改完成情况")) == "楷体"
+
+
+def test_the_number_line_comes_above_the_title_and_the_addressee_below_it() -> None:
+    doc = opened(content(doc_number="〔2027〕　号", addressee="各责任单位："))
+    lines = texts(doc)
+    assert lines[:3] == ["〔2027〕　号", TITLE, "各责任单位："]
+    assert doc.paragraphs[0].alignment == WD_PARAGRAPH_ALIGNMENT.CENTER
+    addressee = doc.paragraphs[2]
+    assert addressee.alignment == WD_PARAGRAPH_ALIGNMENT.LEFT
+    assert not addressee.paragraph_format.first_line_indent  # flush left, as 主送 is
+
+
+def test_tied_units_read_as_tied_and_the_rule_is_stated() -> None:
+    tied = [replace(row, rank=1, tied=True) for row in content().ranking[:2]]
+    doc = opened(content(ranking=tied, rank_rule="（三项均相同者并列）"))
+    rows = [[cell.text for cell in row.cells] for row in doc.tables[0].rows]
+    assert [row[0] for row in rows[1:]] == ["并列1", "并列1"]
+    assert any(line.endswith("（三项均相同者并列）") for line in texts(doc))

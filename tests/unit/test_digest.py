@@ -1,12 +1,22 @@
-"""The weekly digest's text: long lists are cut to what a reader can take in."""
+"""Digest and bulletin: long lists cut to what a reader takes in, titles, the ranking's rules."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
-from domain.board import ProblemFigures, board_from
-from domain.digest import SILENT_SHOWN, Silent, digest_text
+from domain.board import Board, ProblemFigures, UnitLine, board_from
+from domain.digest import (
+    SILENT_SHOWN,
+    Silent,
+    bulletin_subject,
+    bulletin_text,
+    digest_text,
+    ranking,
+)
 from domain.lights import LightPolicy
+from domain.model import Light
+from domain.texts import text
 from tests.conftest import SHANGHAI
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
@@ -44,3 +54,62 @@ def test_a_short_list_is_named_in_full_and_a_group_sees_units_only() -> None:
     assert "王建国" not in group
     assert "区发展改革委：2 项任务未报送" in group
     assert "另有" not in group
+
+
+def test_a_round_named_with_its_rectification_is_not_doubled_in_the_bulletin_title() -> None:
+    def title(campaign: str) -> str:
+        return text("bulletin.doc_title", "zh", campaign=bulletin_subject(campaign))
+
+    assert title("普陀区巡视整改") == "关于普陀区巡视整改工作进展情况的通报"
+    assert (
+        title("区委第一巡察组反馈问题整改工作")
+        == "关于区委第一巡察组反馈问题整改工作进展情况的通报"
+    )
+    assert title("2026年审计") == "关于2026年审计整改工作进展情况的通报"
+    assert title("整改") == "关于整改整改工作进展情况的通报"  # nothing left to name: kept whole
+
+
+def unit(name: str, total: int, closed: int, overdue: int) -> UnitLine:
+    lights = dict.fromkeys(Light, 0)
+    return UnitLine(unit=name, total=total, closed=closed, overdue=overdue, lights=lights)
+
+
+def board_of(units: list[UnitLine]) -> Board:
+    return replace(board_from("轮", [], ProblemFigures(0, 0)), units=units)
+
+
+def test_units_with_nothing_done_are_tied_first_and_listed_by_name_not_import_order() -> None:
+    units = [unit("区财政局", 5, 0, 0), unit("区城管执法局", 3, 0, 0), unit("区委办", 4, 0, 0)]
+    ranks = ranking(board_of(units), {}, None)
+    assert [(r.rank, r.tied) for r in ranks] == [(1, True)] * 3
+    assert [r.unit for r in ranks] == sorted(u.unit for u in units)
+
+
+def test_the_ranking_rules_apply_in_order_completion_then_overdue_then_punctuality() -> None:
+    units = [
+        unit("甲", 10, 5, 2),  # 50 %, 2 overdue
+        unit("乙", 10, 5, 1),  # 50 %, 1 overdue: ahead of 甲
+        unit("丙", 4, 4, 0),  # 100 %
+        unit("丁", 10, 5, 1),  # as 乙, but fewer of its deadlines have passed well
+        unit("戊", 10, 5, 1),  # exactly as 乙: tied with it
+    ]
+    due = {"甲": 4, "乙": 4, "丁": 2, "戊": 4}  # 丁: 1 overdue of 2 due = 50 % on time
+    ranks = ranking(board_of(units), due, None)
+    assert [(r.unit, r.rank, r.tied) for r in ranks] == [
+        ("丙", 1, False),
+        ("乙", 2, True),
+        ("戊", 2, True),
+        ("丁", 4, False),
+        ("甲", 5, False),
+    ]
+    assert "并列2. 乙" in bulletin_text(
+        campaign="轮",
+        month="2026-11",
+        board=board_of(units),
+        previous=None,
+        ranks=ranks,
+        overdue=[],
+        today=NOW.date(),
+        lang="zh",
+        personal=True,
+    )
