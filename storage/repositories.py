@@ -612,7 +612,7 @@ class SqlTasks(_Repo):
             stmt = (
                 update(TaskRowT)
                 .where(TaskRowT.id == bindparam("task_id"))
-                .values({name: bindparam(f"new_{name}") for name in _PLAN_FIELDS})
+                .values({name: bindparam(f"new_{name}") for name in _plan_values(plans[0][1])})
             )  # (bound names apart from the columns': SQLAlchemy reserves those)
             await self._executemany(
                 stmt,
@@ -859,19 +859,6 @@ class SqlTasks(_Repo):
                 MessageLinkRow.chat_id == chat_id, MessageLinkRow.message_id == message_id
             )
         )
-
-
-_PLAN_FIELDS = (
-    "number",
-    "position",
-    "problem_id",
-    "measure",
-    "unit_id",
-    "owner_id",
-    "lead_id",
-    "kind",
-    "due_on",
-)
 
 
 def _plan_values(plan: PlannedTask) -> dict[str, Any]:
