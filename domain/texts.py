@@ -48,7 +48,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "⏳ 正在导入，请稍候……（其他操作不受影响）",
         "⏳ Importing, please wait… (everything else goes on meanwhile)",
     ),
-    "import.not_done": ("工作簿未导入。", "The workbook was not imported."),
+    "import.not_done": (
+        "❌ 工作簿未导入，未写入任何数据；请按下一条消息处理后重新发送该工作簿。",
+        "❌ The workbook was not imported and nothing was written; see the next message, then "
+        "send the workbook again.",
+    ),
     "import.cancelled": ("已取消导入，未写入任何数据。", "Import cancelled; nothing was written."),
     "import.rejected": (
         "❌ 工作簿未导入（未写入任何数据），共 {count} 处问题：\n{lines}",

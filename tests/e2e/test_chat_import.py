@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from domain import importing
 from handlers.callback_data import ImportConfirm
 from simulator import SentMessage, SimUser
 from storage.tables import PersonRowT, TaskRowT
@@ -258,6 +259,25 @@ async def test_another_chat_is_answered_while_a_ten_thousand_row_import_is_confi
     await world.sim.wait_until(lambda: "已导入" in preview.text, timeout=120)
     assert "新增 10000 条" in preview.text
     assert not preview.buttons
+
+
+async def test_a_failure_while_writing_the_import_says_so_and_writes_nothing(
+    world: World, putuo_bytes: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = world.sim.user(first_name="Admin", user_id=ADMIN_ID)
+    preview = (await send_workbook(admin, putuo_bytes, caption="新一轮"))[-1]
+
+    async def broken(*_args: object, **_kwargs: object) -> None:
+        raise OSError("disk full")  # the write fails after the preview said "importing"
+
+    monkeypatch.setattr(importing, "_write_tasks", broken)
+    await admin.press(preview, "✅ 确认导入")
+    await world.sim.wait_until(lambda: "未导入" in preview.text)
+    assert "重新发送" in preview.text
+    assert not preview.buttons
+    told = await admin.messages_until_idle()
+    assert "出错" in told[-1].text
+    assert await task_count(world) == 0
 
 
 async def test_a_unit_new_to_the_bot_is_pointed_out_before_confirming(
