@@ -15,13 +15,21 @@ from sqlalchemy.ext.asyncio import (
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Create an async engine; SQLite gets foreign keys and a busy timeout."""
+    """Create an async engine; SQLite gets foreign keys, a busy timeout and one connection.
+
+    SQLite lets one writer in at a time. With a pool, concurrent handlers' transactions meet at
+    the file lock and wait there (the busy handler polls); measured with bench/inbound.py, that
+    doubled the CPU per report and halved the rate. One connection makes them queue in order in
+    the process instead; work that takes long (imports, exports) runs outside transactions.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             from pathlib import Path
 
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            kwargs.setdefault("pool_size", 1)  # (an in-memory database has one already)
+            kwargs.setdefault("max_overflow", 0)
         kwargs.setdefault("connect_args", {"timeout": 30})
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
