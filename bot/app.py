@@ -202,6 +202,11 @@ async def _post_shutdown(app: PtbApplication) -> None:  # type: ignore[type-arg]
         _, late = await asyncio.wait(rhythm.background, timeout=30)
         for task in late:  # a send stuck past the timeout: give up on it (resent after restart)
             task.cancel()
+    if isinstance(app.update_queue, DurableQueue):
+        try:  # the closings of the last updates handled (else they are handled again on start)
+            await app.update_queue.flush()
+        except Exception:
+            log.exception("could not close the last updates; they are handled again on start")
     await services.close()
 
 

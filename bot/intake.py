@@ -6,9 +6,13 @@ Telegram after the put. So storing before the put makes the intake durable: a ki
 `docker kill`) loses nothing, and on start what was stored but not handled is handled.
 
 Polling stores a whole batch in one transaction (`DurableBot.get_updates`); a webhook's put
-stores its one update. The update is marked done in one transaction after its last handler,
-together with the acknowledgements the handlers sent (`defer_ack`), so a report costs one
-write for itself and one to close the update.
+stores its one update. After its last handler an update is closed (marked done, with the
+acknowledgements its handlers sent, `defer_ack`) by group commit: while other updates are still
+being handled its closing waits, and the last one to finish, or the next batch's store, writes
+every waiting closing in one transaction. Quiet, an update closes at once; under a burst of
+reports, each costs one transaction for itself and a share of one for the closings. A closing
+lost to a kill only means the update is handled again on start, where its report is found
+stored and only the acknowledgement is sent again.
 """
 
 from __future__ import annotations
@@ -42,16 +46,28 @@ class DurableQueue(asyncio.Queue[object]):
         self._stored: set[int] = set()  # stored with their batch, not yet put
         self._handled: set[int] = set()  # delivered again after being handled: dropped
         self._queued: set[int] = set()  # queued or being handled (replayed ones too)
+        self._closing: dict[int, inbox.Closing] = {}  # handled, waiting for the group commit
+        self._handled_unclosed: set[int] = set()  # handled, closing waiting or being written
 
     async def store_batch(self, updates: Sequence[Update]) -> None:
-        """Write a polled batch down in one transaction, before it is confirmed."""
-        if not updates:
+        """Write a polled batch down in one transaction, before it is confirmed.
+
+        The transaction also closes the updates handled since the last write.
+        """
+        closings = self._take_closings()
+        if not updates and not closings:
             return
-        handled = await inbox.store_updates(
-            uow=self._uow(),
-            clock=self._clock,
-            updates=[(u.update_id, u.to_dict()) for u in updates],
-        )
+        try:
+            handled = await inbox.store_updates(
+                uow=self._uow(),
+                clock=self._clock,
+                updates=[(u.update_id, u.to_dict()) for u in updates],
+                closings=closings,
+            )
+        except BaseException:
+            self._return_closings(closings)
+            raise
+        self._closed(closings)
         self._stored.update(u.update_id for u in updates)
         self._handled.update(handled)
 
@@ -92,11 +108,40 @@ class DurableQueue(asyncio.Queue[object]):
         _ACKS.set([])
 
     async def finish(self, update_id: int) -> None:
-        """Every handler has run: mark the update done with the acknowledgements sent."""
+        """Every handler has run: close the update now, or with others if more are in flight."""
         acks = _ACKS.get() or []
         _ACKS.set(None)
-        await inbox.mark_done(uow=self._uow(), clock=self._clock, update_id=update_id, acks=acks)
-        self._queued.discard(update_id)
+        self._closing[update_id] = inbox.Closing(update_id, tuple(acks))
+        self._handled_unclosed.add(update_id)
+        if self._queued <= self._handled_unclosed:  # the last one out writes for all
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Write every waiting closing now (also on shutdown); kept for a retry on failure."""
+        closings = self._take_closings()
+        if not closings:
+            return
+        try:
+            await inbox.close(uow=self._uow(), clock=self._clock, closings=closings)
+        except BaseException:
+            self._return_closings(closings)
+            raise
+        self._closed(closings)
+
+    def _take_closings(self) -> list[inbox.Closing]:
+        closings = list(self._closing.values())
+        self._closing.clear()
+        return closings
+
+    def _return_closings(self, closings: Sequence[inbox.Closing]) -> None:
+        for closing in closings:
+            self._closing.setdefault(closing.update_id, closing)
+
+    def _closed(self, closings: Sequence[inbox.Closing]) -> None:
+        # Until written, a closed update stays "queued": a second delivery of it is dropped.
+        ids = [c.update_id for c in closings]
+        self._queued.difference_update(ids)
+        self._handled_unclosed.difference_update(ids)
 
 
 def defer_ack(ack: SentAck) -> bool:

@@ -8,6 +8,7 @@ handled again on start. A second delivery of a handled update is stopped.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -30,10 +31,18 @@ async def store_update(
 
 
 async def store_updates(
-    *, uow: UnitOfWork, clock: Clock, updates: Sequence[tuple[int, dict[str, Any]]]
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    updates: Sequence[tuple[int, dict[str, Any]]],
+    closings: Sequence[Closing] = (),
 ) -> set[int]:
-    """Write a polled batch down in one transaction; return the ids handled before."""
+    """Write a polled batch down in one transaction; return the ids handled before.
+
+    The same transaction closes the updates handled meanwhile (see `close`).
+    """
     async with uow:
+        await _close_in(uow, clock, closings)
         done = await uow.rhythm.store_updates(updates, clock.now())
         if any(update_id % 1000 == 0 for update_id, _ in updates):
             await uow.rhythm.forget_updates_before(clock.now() - KEEP)
@@ -47,17 +56,29 @@ async def already_done(*, uow: UnitOfWork, update_id: int) -> bool:
         return await uow.rhythm.update_done(update_id)
 
 
-async def mark_done(
-    *, uow: UnitOfWork, clock: Clock, update_id: int, acks: Sequence[SentAck] = ()
-) -> None:
-    """Record that every handler has run for the update, with the acknowledgements it sent.
+@dataclass(frozen=True, slots=True)
+class Closing:
+    """An update every handler has run for, with the acknowledgements they sent."""
 
-    One transaction closes the update: what its handlers sent is remembered with it.
+    update_id: int
+    acks: Sequence[SentAck] = ()
+
+
+async def close(*, uow: UnitOfWork, clock: Clock, closings: Sequence[Closing]) -> None:
+    """Mark updates handled, remembering what their handlers sent, in one transaction.
+
+    Any number of updates close in the same few statements, so under a burst the intake closes
+    them together (group commit) rather than one transaction each.
     """
     async with uow:
-        await remember_in(uow, clock, acks)
-        await uow.rhythm.mark_update_done(update_id, clock.now())
+        await _close_in(uow, clock, closings)
         await uow.commit()
+
+
+async def _close_in(uow: UnitOfWork, clock: Clock, closings: Sequence[Closing]) -> None:
+    if closings:
+        await remember_in(uow, clock, [ack for closing in closings for ack in closing.acks])
+        await uow.rhythm.mark_updates_done([c.update_id for c in closings], clock.now())
 
 
 async def pending(*, uow: UnitOfWork) -> list[dict[str, Any]]:

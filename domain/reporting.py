@@ -348,11 +348,12 @@ async def remember_ack(*, uow: UnitOfWork, clock: Clock, ack: SentAck) -> None:
 
 
 async def remember_in(uow: UnitOfWork, clock: Clock, acks: Sequence[SentAck]) -> None:
-    """Remember acknowledgements inside the caller's transaction."""
-    for ack in acks:
-        await uow.reports.set_ack(ack.report_id, ack.message_id)
-        if ack.task_id is not None:
-            await _link(uow, clock, ack.chat_id, ack.message_id, ack.task_id)
+    """Remember acknowledgements inside the caller's transaction (two statements for any number)."""
+    await uow.reports.set_acks([(ack.report_id, ack.message_id) for ack in acks])
+    await uow.tasks.link_messages(
+        [(ack.chat_id, ack.message_id, ack.task_id) for ack in acks if ack.task_id is not None],
+        clock.now(),
+    )
 
 
 async def queue_ack(

@@ -824,6 +824,22 @@ class SqlTasks(_Repo):
             )
         )
 
+    async def link_messages(self, links: Sequence[tuple[int, int, int]], now: datetime) -> None:
+        latest = {(chat, message): task for chat, message, task in links}  # one row per message
+        if not latest:
+            return
+        stmt = self._insert_for()(MessageLinkRow)
+        await self._executemany(
+            stmt.on_conflict_do_update(
+                index_elements=[MessageLinkRow.chat_id, MessageLinkRow.message_id],
+                set_={"task_id": stmt.excluded.task_id, "created_at": stmt.excluded.created_at},
+            ),
+            [
+                {"chat_id": chat, "message_id": message, "task_id": task, "created_at": now}
+                for (chat, message), task in latest.items()
+            ],
+        )
+
     async def change_status(
         self, task_id: int, *, expected: TaskStatus, status: TaskStatus, percent: int
     ) -> bool:
@@ -957,6 +973,17 @@ class SqlReports(_Repo):
             update(ProgressUpdateRow)
             .where(ProgressUpdateRow.id == report_id)
             .values(ack_message_id=message_id)
+        )
+
+    async def set_acks(self, acks: Sequence[tuple[int, int]]) -> None:
+        if not acks:
+            return
+        connection = await self.session.connection()
+        await connection.execute(  # one executemany, not one round trip per report
+            update(ProgressUpdateRow)
+            .where(ProgressUpdateRow.id == bindparam("report_id"))
+            .values(ack_message_id=bindparam("ack")),
+            [{"report_id": report, "ack": message} for report, message in acks],
         )
 
     async def report_for_message(self, chat_id: int, message_id: int) -> int | None:
@@ -1445,10 +1472,12 @@ class SqlRhythm(_Repo):
         row = await self.session.get(ProcessedUpdateRow, update_id)
         return row is not None and (row.done_at is not None or row.payload is None)
 
-    async def mark_update_done(self, update_id: int, now: datetime) -> None:
+    async def mark_updates_done(self, update_ids: Sequence[int], now: datetime) -> None:
+        if not update_ids:
+            return
         await self.session.execute(
             update(ProcessedUpdateRow)
-            .where(ProcessedUpdateRow.update_id == update_id)
+            .where(ProcessedUpdateRow.update_id.in_(update_ids))
             .values(done_at=now, payload=None)  # nothing personal is kept once handled
         )
 

@@ -18,7 +18,7 @@ from domain.errors import (
     PermissionDenied,
     WorkbookRejected,
 )
-from domain.inbox import already_done, mark_done, pending, store_update, store_updates
+from domain.inbox import Closing, already_done, close, pending, store_update, store_updates
 from domain.lights import LightPolicy
 from domain.model import CampaignSource, PersonRow, Role, TaskKind, TaskRow, TaskStatus, Workbook
 from domain.ports import TaskQuery, UnitOfWork
@@ -475,7 +475,7 @@ async def test_an_update_is_stored_once_replayed_until_done_then_forgotten(
     assert not await store_update(uow=uow_factory(), clock=clock, update_id=77, payload=payload)
     assert not await already_done(uow=uow_factory(), update_id=77)
     assert await pending(uow=uow_factory()) == [payload]
-    await mark_done(uow=uow_factory(), clock=clock, update_id=77)
+    await close(uow=uow_factory(), clock=clock, closings=[Closing(77)])
     assert await already_done(uow=uow_factory(), update_id=77)
     assert await pending(uow=uow_factory()) == []
 
@@ -485,7 +485,7 @@ async def test_a_polled_batch_is_stored_in_one_go_and_names_the_updates_handled_
 ) -> None:
     first = [(80, {"update_id": 80}), (81, {"update_id": 81})]
     assert await store_updates(uow=uow_factory(), clock=clock, updates=first) == set()
-    await mark_done(uow=uow_factory(), clock=clock, update_id=80)
+    await close(uow=uow_factory(), clock=clock, closings=[Closing(80)])
     # Telegram delivers 80 and 81 again (not confirmed before a crash) with a new one.
     again = [*first, (82, {"update_id": 82})]
     assert await store_updates(uow=uow_factory(), clock=clock, updates=again) == {80}

@@ -1,0 +1,121 @@
+"""The durable intake closes handled updates by group commit, and never loses a closing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+import pytest
+from telegram import Update
+
+from bot.clock import ManualClock
+from bot.intake import DurableQueue
+from domain import inbox
+from domain.ports import UnitOfWork
+
+Factory = Callable[[], UnitOfWork]
+
+
+def update(update_id: int) -> Update:
+    return Update(update_id)
+
+
+async def handle(queue: DurableQueue) -> int:
+    """Take the next update and run it through the intake's begin/finish, as membership does."""
+    item = await queue.get()
+    assert isinstance(item, Update)
+    queue.begin()
+    await queue.finish(item.update_id)
+    queue.task_done()
+    return item.update_id
+
+
+async def pending_ids(uow_factory: Factory) -> list[int]:
+    return [p["update_id"] for p in await inbox.pending(uow=uow_factory())]
+
+
+async def test_updates_handled_while_others_run_close_together_when_the_last_one_ends(
+    uow_factory: Factory, clock: ManualClock
+) -> None:
+    queue = DurableQueue(uow_factory, clock)
+    await queue.store_batch([update(1), update(2), update(3)])
+    for i in (1, 2, 3):
+        await queue.put(update(i))
+    assert await handle(queue) == 1
+    assert await handle(queue) == 2
+    # 3 is still queued: the closings of 1 and 2 wait for it.
+    assert await pending_ids(uow_factory) == [1, 2, 3]
+    assert await handle(queue) == 3
+    assert await pending_ids(uow_factory) == []
+
+
+async def test_a_quiet_update_is_closed_at_once(uow_factory: Factory, clock: ManualClock) -> None:
+    queue = DurableQueue(uow_factory, clock)
+    await queue.put(update(5))
+    await handle(queue)
+    assert await pending_ids(uow_factory) == []
+    assert await inbox.already_done(uow=uow_factory(), update_id=5)
+
+
+async def test_the_next_poll_writes_the_closings_waiting_behind_a_long_update(
+    uow_factory: Factory, clock: ManualClock
+) -> None:
+    queue = DurableQueue(uow_factory, clock)
+    await queue.store_batch([update(7), update(8)])
+    await queue.put(update(7))
+    await queue.put(update(8))
+    await handle(queue)  # 7 is done; 8 (say, an import) is still being handled
+    assert await pending_ids(uow_factory) == [7, 8]
+    await queue.store_batch([])  # a poll that brought nothing still writes 7's closing
+    assert await pending_ids(uow_factory) == [8]
+
+
+async def test_a_second_delivery_of_a_handled_update_is_dropped_before_its_closing_is_written(
+    uow_factory: Factory, clock: ManualClock
+) -> None:
+    queue = DurableQueue(uow_factory, clock)
+    await queue.store_batch([update(10), update(11)])
+    await queue.put(update(10))
+    await queue.put(update(11))
+    await handle(queue)  # 10 handled, its closing waits for 11
+    await queue.put(update(10))  # Telegram delivers 10 again
+    assert await handle(queue) == 11
+    assert queue.empty()  # 10 was not queued a second time
+    assert await pending_ids(uow_factory) == []
+
+
+class DeadUnit:
+    """A unit of work whose database does not answer."""
+
+    async def __aenter__(self) -> Any:
+        raise ConnectionError("database down")
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        return None
+
+
+async def test_closings_a_dead_database_refused_are_written_by_the_next_attempt(
+    uow_factory: Factory, clock: ManualClock
+) -> None:
+    down = True
+
+    def units() -> UnitOfWork:
+        return DeadUnit() if down else uow_factory()  # type: ignore[return-value]
+
+    down = False
+    queue = DurableQueue(units, clock)
+    await queue.store_batch([update(20)])
+    await queue.put(update(20))
+    down = True
+    with pytest.raises(ConnectionError):
+        await handle(queue)
+    down = False
+    assert await pending_ids(uow_factory) == [20]
+    await queue.flush()
+    assert await pending_ids(uow_factory) == []
