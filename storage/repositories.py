@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
     Select,
+    Table,
     and_,
     bindparam,
     case,
@@ -79,6 +81,11 @@ from storage.tables import (
 )
 
 
+def _table(mapped: type[Any]) -> Table:
+    """A mapped class's table, for Core statements run through the connection."""
+    return cast(Table, mapped.__table__)
+
+
 class _Repo:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -89,6 +96,19 @@ class _Repo:
         return (
             pg_insert if bind is not None and bind.dialect.name == "postgresql" else sqlite_insert
         )
+
+    async def _rows(self, stmt: Executable, params: dict[str, Any] | None = None) -> Sequence[Any]:
+        # Through the connection: plain rows without the ORM's result machinery, which
+        # costs more than the query itself when a tick selects tens of thousands of tasks
+        # (and than building the statement, on a report's path of a few lookups).
+        connection = await self.session.connection()
+        rows: Sequence[Any] = (await connection.execute(stmt, params)).all()
+        return rows
+
+    async def _run(self, stmt: Executable, params: dict[str, Any]) -> None:
+        # A prebuilt write through the connection: no ORM flush, no session synchronisation
+        # (no repository keeps mapped rows of what these statements change).
+        await (await self.session.connection()).execute(stmt, params)
 
 
 _PERSON_COLUMNS = (
@@ -104,28 +124,39 @@ _PERSON_COLUMNS = (
 )
 
 
+def _person_columns(stmt: Select[Any]) -> Select[Any]:
+    """One statement for people: the unit's name and the roles as correlated subqueries."""
+    unit = (
+        select(UnitRow.name)
+        .where(UnitRow.id == PersonRowT.unit_id)
+        .correlate(PersonRowT)
+        .scalar_subquery()
+    )
+    roles = (
+        select(func.aggregate_strings(PersonRoleRow.role, ","))
+        .where(PersonRoleRow.person_id == PersonRowT.id)
+        .correlate(PersonRowT)
+        .scalar_subquery()
+    )
+    # Plain columns instead of the mapped row: a tick loads every active person.
+    columns = [getattr(PersonRowT, name) for name in _PERSON_COLUMNS]
+    return stmt.with_only_columns(*columns, unit.label("unit_name"), roles.label("role_list"))
+
+
+# Built once: every update identifies its sender first.
+_PERSON_BY_TELEGRAM = _person_columns(
+    select(PersonRowT).where(PersonRowT.telegram_user_id == bindparam("telegram_user_id"))
+)
+
+
 class SqlPeople(_Repo):
     """People, their roles and units."""
 
-    async def _load(self, stmt: Select[Any]) -> list[Person]:
-        # One statement: the unit's name and the roles come as correlated subqueries.
-        unit = (
-            select(UnitRow.name)
-            .where(UnitRow.id == PersonRowT.unit_id)
-            .correlate(PersonRowT)
-            .scalar_subquery()
-        )
-        roles = (
-            select(func.aggregate_strings(PersonRoleRow.role, ","))
-            .where(PersonRoleRow.person_id == PersonRowT.id)
-            .correlate(PersonRowT)
-            .scalar_subquery()
-        )
-        # Plain columns instead of the mapped row: a tick loads every active person.
-        columns = [getattr(PersonRowT, name) for name in _PERSON_COLUMNS]
-        rows = await self.session.execute(
-            stmt.with_only_columns(*columns, unit.label("unit_name"), roles.label("role_list"))
-        )
+    async def _load(self, stmt: Select[Any], params: dict[str, Any] | None = None) -> list[Person]:
+        return await self._people(_person_columns(stmt), params)
+
+    async def _people(self, stmt: Select[Any], params: dict[str, Any] | None) -> list[Person]:
+        rows = await self._rows(stmt, params)
         return [
             Person(
                 id=r.id,
@@ -145,17 +176,16 @@ class SqlPeople(_Repo):
             for r in rows
         ]
 
-    async def _one(self, stmt: Select[Any]) -> Person | None:
-        found = await self._load(stmt)
+    async def _one(self, stmt: Select[Any], params: dict[str, Any] | None = None) -> Person | None:
+        found = await self._load(stmt, params)
         return found[0] if found else None
 
     async def get(self, person_id: int) -> Person | None:
         return await self._one(select(PersonRowT).where(PersonRowT.id == person_id))
 
     async def by_telegram_id(self, telegram_user_id: int) -> Person | None:
-        return await self._one(
-            select(PersonRowT).where(PersonRowT.telegram_user_id == telegram_user_id)
-        )
+        found = await self._people(_PERSON_BY_TELEGRAM, {"telegram_user_id": telegram_user_id})
+        return found[0] if found else None
 
     async def by_name(self, name: str) -> Person | None:
         return await self._one(select(PersonRowT).where(PersonRowT.name == name))
@@ -545,6 +575,17 @@ _REPORTABLE_LIAISON = _reportable(
 )
 
 
+_SET_PROGRESS = (
+    update(_table(TaskRowT))
+    .where(_table(TaskRowT).c.id == bindparam("task_id"))
+    .values(
+        percent=bindparam("new_percent"),
+        status=bindparam("new_status"),
+        last_update_at=bindparam("new_last_update_at"),
+    )
+)
+
+
 class SqlTasks(_Repo):
     """Problems, tasks and the bot messages linked to tasks."""
 
@@ -719,13 +760,6 @@ class SqlTasks(_Repo):
             .where(figures.query_filter(query))
         )
 
-    async def _rows(self, stmt: Executable, params: dict[str, Any] | None = None) -> Sequence[Any]:
-        # Through the connection: plain rows without the ORM's result machinery, which
-        # costs more than the query itself when a tick selects tens of thousands of tasks.
-        connection = await self.session.connection()
-        rows: Sequence[Any] = (await connection.execute(stmt, params)).all()
-        return rows
-
     async def views_of(self, ids: Sequence[int]) -> list[TaskView]:
         wanted = list(ids)
         if not wanted:
@@ -804,10 +838,14 @@ class SqlTasks(_Repo):
         status: TaskStatus,
         last_update_at: datetime | None,
     ) -> None:
-        await self.session.execute(
-            update(TaskRowT)
-            .where(TaskRowT.id == task_id)
-            .values(percent=percent, status=status.value, last_update_at=last_update_at)
+        await self._run(
+            _SET_PROGRESS,
+            {
+                "task_id": task_id,
+                "new_percent": percent,
+                "new_status": status.value,
+                "new_last_update_at": last_update_at,
+            },
         )
 
     async def link_message(
@@ -891,7 +929,8 @@ def _plan_values(plan: PlannedTask) -> dict[str, Any]:
     }
 
 
-def _report(row: ProgressUpdateRow) -> Report:
+def _report(row: Any) -> Report:
+    """A report from its mapped row or any row with the same columns."""
     return Report(
         id=row.id,
         task_id=row.task_id,
@@ -912,6 +951,27 @@ def _report(row: ProgressUpdateRow) -> Report:
     )
 
 
+# Built once, run through the connection: the statements of a plain report's path.
+_REPORTS = _table(ProgressUpdateRow)
+_INSERT_REPORT = insert(_REPORTS).returning(_REPORTS.c.id)
+_INSERT_PART = insert(_table(ReportPartRow))
+_REPORT_OF_MESSAGE = select(ReportPartRow.update_id).where(
+    ReportPartRow.chat_id == bindparam("chat_id"),
+    ReportPartRow.message_id == bindparam("message_id"),
+)
+_LATEST_REPORT = (
+    select(_REPORTS)
+    .where(
+        _REPORTS.c.author_id == bindparam("author_id"),
+        _REPORTS.c.chat_id == bindparam("chat_id"),
+        _REPORTS.c.withdrawn_at.is_(None),
+        _REPORTS.c.last_part_at >= bindparam("since"),
+    )
+    .order_by(_REPORTS.c.last_part_at.desc(), _REPORTS.c.id.desc())
+    .limit(1)
+)
+
+
 class SqlReports(_Repo):
     """Progress reports, their message parts and evidence."""
 
@@ -928,22 +988,27 @@ class SqlReports(_Repo):
         done: bool = False,
         previous: tuple[int, TaskStatus] | None = None,
     ) -> Report:
-        row = ProgressUpdateRow(
-            task_id=task_id,
-            author_id=author_id,
-            text=text,
-            percent=percent,
-            done=done,
-            created_at=now,
-            last_part_at=now,
-            chat_id=chat_id,
-            message_id=message_id,
-            previous_percent=previous[0] if previous else None,
-            previous_status=previous[1].value if previous else None,
+        values: dict[str, Any] = {
+            "task_id": task_id,
+            "author_id": author_id,
+            "text": text,
+            "percent": percent,
+            "done": done,
+            "created_at": now,
+            "last_part_at": now,
+            "chat_id": chat_id,
+            "message_id": message_id,
+            "previous_percent": previous[0] if previous else None,
+            "previous_status": previous[1].value if previous else None,
+            "no_change": False,
+        }
+        connection = await self.session.connection()
+        report_id = (await connection.execute(_INSERT_REPORT, values)).scalar_one()
+        return _report(
+            SimpleNamespace(
+                id=report_id, ack_message_id=None, withdrawn_at=None, batch_id=None, **values
+            )
         )
-        self.session.add(row)
-        await self.session.flush()
-        return _report(row)
 
     async def get(self, report_id: int) -> Report | None:
         row = await self.session.get(ProgressUpdateRow, report_id)
@@ -987,11 +1052,8 @@ class SqlReports(_Repo):
         )
 
     async def report_for_message(self, chat_id: int, message_id: int) -> int | None:
-        return await self.session.scalar(
-            select(ReportPartRow.update_id).where(
-                ReportPartRow.chat_id == chat_id, ReportPartRow.message_id == message_id
-            )
-        )
+        rows = await self._rows(_REPORT_OF_MESSAGE, {"chat_id": chat_id, "message_id": message_id})
+        return int(rows[0][0]) if rows else None
 
     async def add_part(
         self,
@@ -1003,17 +1065,17 @@ class SqlReports(_Repo):
         text: str,
         now: datetime,
     ) -> None:
-        self.session.add(
-            ReportPartRow(
-                update_id=report_id,
-                chat_id=chat_id,
-                message_id=message_id,
-                media_group_id=media_group_id,
-                text=text,
-                created_at=now,
-            )
+        await self._run(
+            _INSERT_PART,
+            {
+                "update_id": report_id,
+                "chat_id": chat_id,
+                "message_id": message_id,
+                "media_group_id": media_group_id,
+                "text": text,
+                "created_at": now,
+            },
         )
-        await self.session.flush()
 
     async def set_part_text(self, chat_id: int, message_id: int, text: str) -> None:
         await self.session.execute(
@@ -1049,12 +1111,10 @@ class SqlReports(_Repo):
             )
             if row is not None:
                 return _report(row)
-        row = await self.session.scalar(
-            base.where(ProgressUpdateRow.last_part_at >= since)
-            .order_by(ProgressUpdateRow.last_part_at.desc(), ProgressUpdateRow.id.desc())
-            .limit(1)
+        rows = await self._rows(
+            _LATEST_REPORT, {"author_id": author_id, "chat_id": chat_id, "since": since}
         )
-        return _report(row) if row else None
+        return _report(rows[0]) if rows else None
 
     async def for_task(self, task_id: int) -> list[Report]:
         """Every report on the task, withdrawn ones too, oldest first."""
@@ -1510,6 +1570,9 @@ class SqlRhythm(_Repo):
             chat_id = new
 
 
+_INSERT_AUDIT = insert(_table(AuditEventRow))
+
+
 class SqlAudit(_Repo):
     """The append-only audit log."""
 
@@ -1524,16 +1587,17 @@ class SqlAudit(_Repo):
         data: dict[str, Any] | None = None,
         actor_label: str | None = None,
     ) -> None:
-        self.session.add(
-            AuditEventRow(
-                at=at,
-                actor_id=actor_id,
-                actor_label=actor_label,
-                action=action,
-                entity=entity,
-                entity_id=entity_id,
-                data=data or {},
-            )
+        await self._run(
+            _INSERT_AUDIT,
+            {
+                "at": at,
+                "actor_id": actor_id,
+                "actor_label": actor_label,
+                "action": action,
+                "entity": entity,
+                "entity_id": entity_id,
+                "data": data or {},
+            },
         )
 
     async def for_entity(self, entity: str, ids: Iterable[int]) -> list[AuditEvent]:
