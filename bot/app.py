@@ -21,7 +21,7 @@ from bot.files import TelegramFileFetcher
 from bot.intake import DurableBot, DurableQueue
 from bot.ordering import ChatOrderedProcessor
 from bot.renderers import default_renderers
-from config.settings import Settings, parse_hours, parse_weekly
+from config.settings import ConfigError, Settings, parse_hours, parse_weekly
 from domain.commands import commands_for
 from domain.lights import LightPolicy
 from domain.ports import Clock, UnitOfWork
@@ -53,9 +53,15 @@ class Wiring:
 
 def rhythm_policy(settings: Settings) -> RhythmPolicy:
     """Build the rhythm's policy from settings (times, working hours, holiday overrides)."""
-    overrides = (
-        load_overrides(settings.holiday_overrides_file) if settings.holiday_overrides_file else {}
-    )
+    try:
+        overrides = (
+            load_overrides(settings.holiday_overrides_file)
+            if settings.holiday_overrides_file
+            else {}
+        )
+        calendar = WorkCalendar(overrides)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"HOLIDAY_OVERRIDES_FILE cannot be used: {exc}.") from None
     weekly = {
         kind: WeeklySlot(*parse_weekly(value))
         for kind, value in (
@@ -68,7 +74,7 @@ def rhythm_policy(settings: Settings) -> RhythmPolicy:
     start, end = parse_hours(settings.working_hours)
     return RhythmPolicy(
         tz=settings.tz,
-        calendar=WorkCalendar(overrides),
+        calendar=calendar,
         weekly=weekly,
         bulletin_at=settings.bulletin_time,
         deadline_at=settings.deadline_warning_time,

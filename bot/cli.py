@@ -7,14 +7,19 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
+from sqlalchemy.exc import DBAPIError
 from telegram import Bot, Update
+from telegram.error import TelegramError
 
-from bot.app import Wiring, build_application, light_policy
+from bot import logs
+from bot.app import Wiring, build_application, light_policy, rhythm_policy
 from bot.clock import SystemClock
+from bot.failures import telegram_failure
 from bot.single import hold_sqlite_lock
 from config.settings import ConfigError, Settings, load_settings
 from domain import accounts, importing, notices
@@ -24,7 +29,7 @@ from domain.notice_parser import outline_to_json
 from domain.ports import UnitOfWork
 from domain.texts import text
 from domain.workbook import InviteRow, read_workbook, write_invites, write_template
-from storage.database import make_engine, make_session_factory
+from storage.database import describe_failure, make_engine, make_session_factory
 from storage.migrate import upgrade_sync
 from storage.uow import SqlUnitOfWork
 
@@ -36,10 +41,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
-        logging.basicConfig(
-            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        token = settings.telegram_bot_token
+        logs.configure(
+            settings.log_level, settings.log_format, token.get_secret_value() if token else None
         )
-        logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per API call is noise
         return int(args.func(settings, args))
     except ConfigError as exc:
         print(f"rectibot: {exc}", file=sys.stderr)
@@ -116,6 +121,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("send", help="send what the outbox holds now, then exit").set_defaults(
         func=_send
     )
+    sub.add_parser(
+        "doctor", help="check settings, database, token, webhook and holiday calendar"
+    ).set_defaults(func=_doctor)
     demo = sub.add_parser("demo", help="six virtual weeks against the local simulator (no token)")
     demo.add_argument("-o", "--output", type=Path, default=Path("rectibot-demo"))
     demo.add_argument("--quiet", action="store_true", help="write the files, print nothing")
@@ -125,15 +133,54 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(settings: Settings, _args: argparse.Namespace) -> int:
     settings.require_token()  # say what is missing before touching anything
+    rhythm_policy(settings)  # a holiday file that cannot be read, too
     lock = hold_sqlite_lock(settings.effective_database_url)
-    upgrade_sync(settings.effective_database_url)
+    _database_ready(settings)
+    with _telegram_explained(settings):  # before PTB's start, which logs a traceback instead
+        asyncio.run(bot_username(settings.model_copy(update={"telegram_bot_username": None})))
     app = build_application(settings)
     try:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        with _telegram_explained(settings):
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
     finally:
         if lock is not None:
             lock.close()
     return 0
+
+
+def _database_ready(settings: Settings) -> None:
+    """Bring the schema up to date; a database that cannot be used is one sentence."""
+    url = settings.effective_database_url
+    try:
+        upgrade_sync(url)
+    except (OSError, DBAPIError) as exc:
+        explained = describe_failure(exc, url)
+        if explained is None:
+            raise
+        raise ConfigError(explained) from None
+
+
+@contextmanager
+def _telegram_explained(settings: Settings) -> Iterator[None]:
+    """Turn a token Telegram refuses, or no route to it, into one sentence."""
+    try:
+        yield
+    except TelegramError as exc:
+        explained = telegram_failure(exc, settings.telegram_api_base_url)
+        if explained is None:
+            raise
+        raise ConfigError(explained) from None
+
+
+def _doctor(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.doctor import BAD, examine
+
+    findings = examine(settings)
+    for finding in findings:
+        print(finding)
+    failed = sum(f.mark == BAD for f in findings)
+    print(f"rectibot: {failed} problem(s) stop the bot." if failed else "rectibot: ready to run.")
+    return 1 if failed else 0
 
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
@@ -146,7 +193,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
 
 def _send(settings: Settings, _args: argparse.Namespace) -> int:
     settings.require_token()
-    upgrade_sync(settings.effective_database_url)
+    _database_ready(settings)
 
     async def go() -> object:
         app = build_application(settings, Wiring(scheduler=False))
@@ -156,12 +203,13 @@ def _send(settings: Settings, _args: argparse.Namespace) -> int:
             finally:
                 await app.bot_data.close()
 
-    print(f"rectibot: {asyncio.run(go())}")
+    with _telegram_explained(settings):
+        print(f"rectibot: {asyncio.run(go())}")
     return 0
 
 
 def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
-    upgrade_sync(settings.effective_database_url)
+    _database_ready(settings)
     print("rectibot: the database schema is up to date.")
     return 0
 
@@ -291,12 +339,15 @@ async def bot_username(settings: Settings) -> str:
             "Set TELEGRAM_BOT_USERNAME (or TELEGRAM_BOT_TOKEN, to ask Telegram) to build invite links."
         )
     api = settings.telegram_api_base_url
-    async with Bot(settings.require_token(), base_url=f"{api}/bot") as bot:
-        return str(bot.username)
+    with _telegram_explained(settings):
+        async with Bot(
+            settings.require_token(), base_url=f"{api}/bot", base_file_url=f"{api}/file/bot"
+        ) as bot:
+            return str(bot.username)
 
 
 def _with_uow(settings: Settings, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
-    upgrade_sync(settings.effective_database_url)
+    _database_ready(settings)
 
     async def go() -> T:
         engine = make_engine(settings.effective_database_url)

@@ -26,8 +26,14 @@ def hold_sqlite_lock(database_url: str) -> IO[str] | None:
     except ImportError:  # Windows: no advisory locks here; run one process by hand
         return None
     path = Path(f"{url.database}.lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = path.open("a+", encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a+", encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(
+            f"DATABASE_URL: cannot create the SQLite file {url.database}: "
+            f"{exc.strerror or exc}; choose a writable folder."
+        ) from None
     try:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
@@ -29,6 +31,7 @@ class Settings(BaseSettings):
     default_language: Literal["zh", "en"] = "zh"
     admin_telegram_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
     invite_valid_days: int = Field(default=14, ge=1, le=365)
     report_merge_seconds: int = Field(default=60, ge=0, le=3600)
     max_download_bytes: int = Field(default=20 * 1024 * 1024, ge=0)
@@ -60,8 +63,7 @@ class Settings(BaseSettings):
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
-            parts = [p.strip() for p in value.replace(";", ",").split(",")]
-            return frozenset(int(p) for p in parts if p)
+            return frozenset(numeric_ids(value, "a Telegram user id"))
         if isinstance(value, int):
             return frozenset({value})
         return value
@@ -70,8 +72,23 @@ class Settings(BaseSettings):
     @classmethod
     def _split_chats(cls, value: object) -> object:
         if isinstance(value, str):
-            return tuple(int(p) for p in value.replace(";", ",").split(",") if p.strip())
+            return tuple(numeric_ids(value, "a group's chat id"))
         return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", "default_language", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        return async_database_url(value)
 
     @field_validator("checkin_at", "nudge_at", "unit_head_notice_at", "digest_at")
     @classmethod
@@ -98,18 +115,21 @@ class Settings(BaseSettings):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
+        value = value.strip()
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+            raise ValueError(f"unknown time zone {value!r}{zone_hint(value)}") from exc
         return value
 
     @field_validator("telegram_api_base_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
+        value = value.strip()
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
-        return value.rstrip("/")
+        # PTB's own convention ends the base URL with /bot; the bot adds /bot<token> itself.
+        return re.sub(r"/bot(?:\d+:[\w-]+)?/*$", "", value.rstrip("/")).rstrip("/")
 
     @field_validator("telegram_bot_username")
     @classmethod
@@ -148,6 +168,71 @@ class Settings(BaseSettings):
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
+_SQLITE = ("sqlite", "sqlite+pysqlite", "sqlite+aiosqlite")
+_POSTGRES = (
+    "postgres",
+    "postgresql",
+    "postgresql+asyncpg",
+    "postgresql+psycopg",
+    "postgresql+psycopg2",
+    "postgresql+pg8000",
+)
+
+
+def async_database_url(url: str) -> str:
+    """Map the usual SQLAlchemy URL forms onto the async drivers rectibot ships with.
+
+    `sqlite:///x.db` becomes `sqlite+aiosqlite:///x.db`; `postgres://`, `postgresql://` and the
+    sync drivers' forms become `postgresql+asyncpg://` (libpq's `sslmode=` becomes `ssl=`).
+    """
+    value = url.strip()
+    if not value:
+        return ""
+    scheme, sep, rest = value.partition("://")
+    if not sep:
+        raise ValueError(
+            "it should look like sqlite:///./data/rectibot.sqlite3 or postgresql://user@host/db"
+        )
+    if scheme.lower() in _SQLITE:
+        return f"sqlite+aiosqlite://{rest}"
+    if scheme.lower() in _POSTGRES:
+        return "postgresql+asyncpg://" + re.sub(r"([?&])sslmode=", r"\1ssl=", rest)
+    raise ValueError(
+        f"{scheme}:// databases are not supported: use sqlite:///PATH or postgresql://USER@HOST/DB"
+    )
+
+
+def numeric_ids(value: str, what: str) -> list[int]:
+    """Split "123, 456; -100789" into ids; anything else is one sentence naming it."""
+    ids = []
+    for part in re.split(r"[,;，；\s]+", value.strip()):
+        if not part:
+            continue
+        if not re.fullmatch(r"-?\d+", part):
+            raise ValueError(
+                f"{part!r} is not {what}: list numbers separated by commas, like 123456789 "
+                "(a person's number shows in the bot's /start reply to an unknown user)"
+            )
+        ids.append(int(part))
+    return ids
+
+
+# What people type for China's time zone.
+_CHINA = {
+    "beijing", "china", "shanghai", "cst", "utc+8", "gmt+8", "utc+08:00", "+08:00", "+8",
+    "北京", "北京时间", "中国", "上海", "chongqing", "asia/beijing",
+}  # fmt: skip
+
+
+def zone_hint(value: str) -> str:
+    """A suggestion for an unknown time zone name ("" when nothing is close)."""
+    if value.strip().lower() in _CHINA:
+        return "; China's time zone is Asia/Shanghai"
+    from zoneinfo import available_timezones
+
+    close = difflib.get_close_matches(value, sorted(available_timezones()), n=1, cutoff=0.75)
+    return f"; did you mean {close[0]}?" if close else "; use a name like Asia/Shanghai"
+
 
 def parse_weekly(value: str) -> tuple[int, time]:
     """Parse "fri 09:30" into (weekday with Monday = 0, time)."""
@@ -176,6 +261,7 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"
-        raise ConfigError(f"Setting {name} is invalid: {first['msg']}.") from None
+        message = str(first["msg"]).removeprefix("Value error, ").rstrip(".")
+        raise ConfigError(f"Setting {name} is invalid: {message}.") from None
     except ValueError as exc:  # e.g. a non-integer in ADMIN_TELEGRAM_IDS
         raise ConfigError(f"A setting is invalid: {exc}.") from None

@@ -440,9 +440,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Hello, {name}! Your account is already linked. Send /help for the commands.",
     ),
     "start.stranger": (
-        "您好！本机器人仅供整改工作相关人员使用。请向整改办（协调员）索取您的专属邀请链接。",
+        "您好！本机器人仅供整改工作相关人员使用。请向整改办（协调员）索取您的专属邀请链接。\n"
+        "您的 Telegram 编号：{user_id}（管理员设置 ADMIN_TELEGRAM_IDS 时使用）",
         "Hello! This bot is for the people working on the rectification. "
-        "Please ask the coordinators for your personal invitation link.",
+        "Please ask the coordinators for your personal invitation link.\n"
+        "Your Telegram number: {user_id} (what an administrator puts in ADMIN_TELEGRAM_IDS)",
     ),
     "start.switch_confirm": (
         "⚠️ 您的账号目前绑定的是 <b>{current}</b>。打开这个邀请链接会把账号改为绑定 <b>{target}</b>，"

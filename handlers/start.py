@@ -38,7 +38,9 @@ async def start(update: Update, context: BotContext) -> None:
     try:
         person = await caller(update, context)
     except NotRegistered:
-        await reply(update, text("start.stranger", services.settings.default_language))
+        await reply(
+            update, text("start.stranger", services.settings.default_language, user_id=user.id)
+        )
         return
     await reachability.mark_reachable(
         uow=services.uow(), clock=services.clock, telegram_user_id=user.id

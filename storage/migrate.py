@@ -1,4 +1,4 @@
-"""Schema migrations: upgrade to head (the bot does it on start)."""
+"""Schema migrations: upgrade to head (the bot does it on start), and where a database stands."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -27,3 +29,24 @@ def upgrade_sync(url: str, revision: str = "head") -> None:
 async def upgrade(url: str, revision: str = "head") -> None:
     """Upgrade the schema from async code, in a worker thread."""
     await asyncio.to_thread(upgrade_sync, url, revision)
+
+
+def head_revision() -> str:
+    """The newest migration's revision id."""
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None  # the project always has migrations
+    return head
+
+
+async def current_revision(url: str) -> str | None:
+    """The revision the database's schema is at (None for an empty database); reads only."""
+    from storage.database import make_engine
+
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(
+                lambda sync: MigrationContext.configure(sync).get_current_revision()
+            )
+    finally:
+        await engine.dispose()

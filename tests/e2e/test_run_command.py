@@ -90,3 +90,87 @@ async def test_a_second_bot_on_the_same_sqlite_file_is_refused_with_one_sentence
             first.send_signal(signal.SIGINT)
             await asyncio.wait_for(first.communicate(), 30)
         assert first.returncode == 0
+
+
+async def test_a_token_telegram_refuses_is_one_sentence(tmp_path: Path) -> None:
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'data' / 'rectibot.sqlite3'}"
+    async with BotApiSimulator(token=TOKEN, bot_username=BOT_USERNAME) as sim:
+        env = bot_env(sim, database_url, tmp_path)
+        env["TELEGRAM_BOT_TOKEN"] = "999999:ThisTokenIsNotTheSimulatorsOwnToken12345"
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        _, err = await asyncio.wait_for(process.communicate(), 60)
+    lines = err.decode().strip().splitlines()
+    assert process.returncode == 2, lines
+    assert lines[-1].startswith("rectibot: TELEGRAM_BOT_TOKEN was refused by the Bot API")
+    assert "@BotFather" in lines[-1]
+    assert not any("Traceback" in line for line in lines)
+    assert not any("ThisTokenIsNot" in line for line in lines)
+
+
+async def test_the_base_url_in_ptbs_own_form_works_and_debug_logs_never_show_the_token(
+    tmp_path: Path,
+) -> None:
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'data' / 'rectibot.sqlite3'}"
+    async with BotApiSimulator(token=TOKEN, bot_username=BOT_USERNAME) as sim:
+        env = bot_env(sim, database_url, tmp_path)
+        env["TELEGRAM_API_BASE_URL"] = sim.base_url.removesuffix("/bot") + "/bot"
+        env["LOG_LEVEL"] = "debug"  # any case
+        log_file = tmp_path / "bot.log"  # a file, not a pipe: DEBUG fills a pipe's buffer
+        with log_file.open("wb") as sink:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+                stdout=sink, stderr=asyncio.subprocess.STDOUT,
+            )  # fmt: skip
+            try:
+                admin = sim.user(first_name="Admin", user_id=ADMIN_ID)
+                await admin.command("help")
+                assert "/board" in (await admin.next_message(timeout=30)).text
+            finally:
+                process.send_signal(signal.SIGINT)
+                await asyncio.wait_for(process.wait(), 30)
+    log = log_file.read_text(encoding="utf-8")
+    assert process.returncode == 0, log
+    assert "DEBUG" in log
+    secret = TOKEN.split(":", 1)[1]
+    assert secret not in log
+
+
+async def rectibot(tmp_path: Path, env: dict[str, str], *argv: str) -> tuple[int, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *argv, cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    output, _ = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode is not None
+    return process.returncode, output.decode()
+
+
+async def test_doctor_reports_each_part_and_fails_only_on_what_stops_the_bot(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with BotApiSimulator(token=TOKEN, bot_username=BOT_USERNAME) as sim:
+        env = bot_env(sim, database_url, tmp_path)
+        code, report = await rectibot(tmp_path, env, "doctor")
+        assert code == 0, report
+        assert f"✓ token: accepted: the bot is @{BOT_USERNAME}" in report
+        assert "schema 0006 (current)" in report  # the fixture's database is migrated
+        assert "✓ webhook: none (long polling)" in report
+        assert "✓ administrators: 1 in ADMIN_TELEGRAM_IDS" in report
+        assert "rectibot: ready to run." in report
+
+        sim.state.webhook = {"url": "https://old.example.org/hook"}
+        code, report = await rectibot(tmp_path, env, "doctor")
+        assert code == 0, report
+        assert "! webhook: set to https://old.example.org/hook while this bot polls" in report
+        assert sim.state.webhook is not None  # read, not removed
+
+        refused = {**env, "TELEGRAM_BOT_TOKEN": "42:NotThisBotsToken", "ADMIN_TELEGRAM_IDS": ""}
+        code, report = await rectibot(tmp_path, refused, "doctor")
+    assert code == 1, report
+    assert "✗ token: TELEGRAM_BOT_TOKEN was refused by the Bot API" in report
+    assert "! administrators: ADMIN_TELEGRAM_IDS is empty" in report
+    assert "rectibot: 1 problem(s) stop the bot." in report
+    assert "NotThisBotsToken" not in report
