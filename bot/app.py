@@ -19,6 +19,7 @@ from bot.clock import SystemClock
 from bot.context import BotApp, Rhythm, Services
 from bot.files import TelegramFileFetcher
 from bot.intake import DurableBot, DurableQueue
+from bot.metrics import Metrics
 from bot.ordering import ChatOrderedProcessor
 from bot.renderers import default_renderers
 from config.settings import ConfigError, Settings, parse_hours, parse_weekly
@@ -33,6 +34,7 @@ from scheduler import register_jobs
 from scheduler.delivery import OutboxSender, SenderConfig
 from scheduler.pacing import Limits, Pacer
 from storage.database import make_engine, make_session_factory
+from storage.leases import POLLER_LOCK, ProcessLock
 from storage.uow import SqlUnitOfWork, TaskLock
 
 log = logging.getLogger(__name__)
@@ -123,6 +125,7 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> BotAp
         return SqlUnitOfWork(factory, serial)
 
     clock = wiring.clock or SystemClock()
+    metrics = Metrics()
     queue = DurableQueue(new_uow, clock)
     api = settings.telegram_api_base_url
     bot = DurableBot(
@@ -142,7 +145,7 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> BotAp
         .update_queue(queue)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
-        .concurrent_updates(ChatOrderedProcessor())
+        .concurrent_updates(ChatOrderedProcessor(metrics=metrics))
     )
     app = cast(BotApp, builder.build())
     limit = None if settings.uses_local_bot_api else settings.max_download_bytes
@@ -151,7 +154,10 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> BotAp
         uow=new_uow,
         clock=clock,
         pacer=Pacer(wiring.limits or pacing_limits(settings)),
-        config=SenderConfig(default_language=settings.default_language),
+        config=SenderConfig(
+            default_language=settings.default_language,
+            claim_timeout=timedelta(seconds=settings.outbox_claim_timeout_seconds),
+        ),
     )
     rhythm = Rhythm(
         policy=rhythm_policy(settings),
@@ -170,6 +176,8 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> BotAp
         admin_ids=settings.admin_telegram_ids,
         close=engine.dispose,
         rhythm=rhythm,
+        metrics=metrics,
+        poller=ProcessLock(engine, POLLER_LOCK),
     )
     register(app)
     if wiring.scheduler:

@@ -13,14 +13,16 @@ from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError
-from telegram import Bot, Update
+from telegram import Bot
 from telegram.error import TelegramError
 
 from bot import logs
 from bot.app import Wiring, build_application, light_policy, rhythm_policy
 from bot.clock import SystemClock
 from bot.failures import telegram_failure
+from bot.serve import SecondPoller, serve
 from bot.single import hold_sqlite_lock
+from bot.web import ListenerUnavailable
 from config.settings import ConfigError, Settings, load_settings
 from domain import accounts, importing, notices
 from domain.errors import AmbiguousCampaign, DomainError, PersonUnknown, WorkbookRejected
@@ -141,7 +143,9 @@ def _run(settings: Settings, _args: argparse.Namespace) -> int:
     app = build_application(settings)
     try:
         with _telegram_explained(settings):
-            app.run_polling(allowed_updates=Update.ALL_TYPES)
+            asyncio.run(serve(app, settings))
+    except (SecondPoller, ListenerUnavailable) as exc:
+        raise ConfigError(f"{exc}.") from None
     finally:
         if lock is not None:
             lock.close()

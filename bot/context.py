@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any, Protocol
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
 
 from telegram import Bot
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.metrics import Metrics
 from config.settings import Settings
 from domain.lights import LightPolicy
 from domain.ports import Attachment, Clock, UnitOfWork
 from domain.reminders import Audience, Renderers
 from domain.rhythm import RhythmPolicy
+
+if TYPE_CHECKING:  # scheduler imports this module
+    from scheduler.delivery import DrainStats
 
 
 class FileFetcher(Protocol):
@@ -32,8 +36,20 @@ class FileFetcher(Protocol):
     ) -> Attachment: ...
 
 
+class Lock(Protocol):
+    """A lock one process of several holds alone (storage.leases.ProcessLock)."""
+
+    async def acquire(self) -> bool: ...
+    async def release(self) -> None: ...
+
+
 class Drainer(Protocol):
     """The outbox sender, as the wiring sees it."""
+
+    @property
+    def stats(self) -> DrainStats:
+        """Totals since the process started."""
+        ...
 
     async def drain(self) -> object: ...
     async def run_forever(self, wake: asyncio.Event, idle_seconds: float = 5.0) -> None: ...
@@ -64,6 +80,8 @@ class Services:
     admin_ids: frozenset[int]
     close: Callable[[], Awaitable[None]]
     rhythm: Rhythm
+    metrics: Metrics = field(default_factory=Metrics)
+    poller: Lock | None = None  # held by the one process that polls (PostgreSQL)
 
 
 BotContext = CallbackContext[ExtBot[None], dict[object, object], dict[object, object], Services]

@@ -10,11 +10,14 @@ order they came while other chats go ahead. Slots are plenty, the database pool 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from bot.metrics import Metrics
 
 CONCURRENT_UPDATES = 64  # in flight at once (waiting on their chat's lock included)
 
@@ -32,8 +35,11 @@ def chat_key(update: object) -> int:
 class ChatOrderedProcessor(BaseUpdateProcessor):
     """PTB's concurrent update processing with a FIFO lock per chat."""
 
-    def __init__(self, max_concurrent_updates: int = CONCURRENT_UPDATES) -> None:
+    def __init__(
+        self, max_concurrent_updates: int = CONCURRENT_UPDATES, metrics: Metrics | None = None
+    ) -> None:
         super().__init__(max_concurrent_updates)
+        self._metrics = metrics or Metrics()
         self._locks: dict[int, asyncio.Lock] = {}
         self._holders: dict[int, int] = {}  # tasks queued on or holding each chat's lock
 
@@ -44,7 +50,11 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         self._holders[key] = self._holders.get(key, 0) + 1
         try:
             async with lock:
-                await coroutine
+                started = time.perf_counter()
+                try:
+                    await coroutine
+                finally:
+                    self._metrics.updates.observe(time.perf_counter() - started)
         finally:
             self._holders[key] -= 1
             if not self._holders[key]:  # the last one out drops the chat's lock

@@ -7,9 +7,10 @@ import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
@@ -25,6 +26,11 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = DEFAULT_API_BASE_URL
     telegram_bot_username: str | None = None
+    # Webhook mode when set (else long polling); Telegram sends the secret in a header.
+    telegram_webhook_url: str = ""
+    telegram_webhook_secret: SecretStr | None = None
+    # Health, metrics and the webhook listen here; "off" turns the listener off (polling only).
+    http_listen: str = "127.0.0.1:8080"
     database_url: str = ""
     data_dir: Path = Path("data")
     timezone: str = "Asia/Shanghai"
@@ -58,6 +64,8 @@ class Settings(BaseSettings):
     send_rate_per_second: float = Field(default=25.0, gt=0, le=30)
     private_chat_interval_seconds: float = Field(default=1.0, ge=0)
     group_messages_per_minute: int = Field(default=20, ge=1, le=20)
+    # Messages a process claimed this long ago and did not send are taken over by another.
+    outbox_claim_timeout_seconds: int = Field(default=300, ge=10, le=3600)
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod
@@ -130,6 +138,54 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         # PTB's own convention ends the base URL with /bot; the bot adds /bot<token> itself.
         return re.sub(r"/bot(?:\d+:[\w-]+)?/*$", "", value.rstrip("/")).rstrip("/")
+
+    @field_validator("telegram_webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("must be the public https:// address Telegram posts updates to")
+        return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            raise ValueError(
+                "Telegram allows 1-256 letters, digits, _ and -; make one with "
+                "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return value
+
+    @field_validator("http_listen")
+    @classmethod
+    def _listen(cls, value: str) -> str:
+        parse_listen(value)
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _webhook_complete(self) -> Settings:
+        if self.telegram_webhook_url and self.telegram_webhook_secret is None:
+            raise ValueError(
+                "TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL (Telegram sends it "
+                "with every update, so strangers cannot post fake ones); make one with "
+                "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        if self.telegram_webhook_url and parse_listen(self.http_listen) is None:
+            raise ValueError("HTTP_LISTEN cannot be off in webhook mode: updates arrive there")
+        return self
+
+    @property
+    def listen(self) -> tuple[str, int] | None:
+        """Where the HTTP listener binds, or None when it is off."""
+        return parse_listen(self.http_listen)
+
+    @property
+    def webhook_path(self) -> str:
+        """The path of the webhook URL, which the listener serves."""
+        return urlsplit(self.telegram_webhook_url).path or "/"
 
     @field_validator("telegram_bot_username")
     @classmethod
@@ -242,6 +298,20 @@ def parse_weekly(value: str) -> tuple[int, time]:
     return WEEKDAYS.index(parts[0][:3]), time.fromisoformat(parts[1])
 
 
+def parse_listen(value: str) -> tuple[str, int] | None:
+    """Parse "127.0.0.1:8080", "0.0.0.0:8080" (every interface) or "8080" (loopback); "off" is None."""
+    text = value.strip()
+    if text.lower() in ("off", "none", "no", "false", ""):
+        return None
+    host, sep, port = text.rpartition(":")
+    if not sep:
+        host, port = "127.0.0.1", text
+    host = host.strip("[]") or "127.0.0.1"
+    if not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise ValueError(f"{value!r} should look like 127.0.0.1:8080 (or off)")
+    return host, int(port)
+
+
 def parse_hours(value: str) -> tuple[time, time]:
     """Parse "08:30-18:00" into two times."""
     start, sep, end = value.partition("-")
@@ -260,8 +330,11 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
         message = str(first["msg"]).removeprefix("Value error, ").rstrip(".")
-        raise ConfigError(f"Setting {name} is invalid: {message}.") from None
+        if not first["loc"]:  # a rule between settings names them itself
+            raise ConfigError(f"{message}.") from None
+        raise ConfigError(
+            f"Setting {str(first['loc'][0]).upper()} is invalid: {message}."
+        ) from None
     except ValueError as exc:  # e.g. a non-integer in ADMIN_TELEGRAM_IDS
         raise ConfigError(f"A setting is invalid: {exc}.") from None

@@ -63,6 +63,7 @@ class TickResult:
     missed: list[Run] = field(default_factory=list)
     failed: list[Run] = field(default_factory=list)
     enqueued: int = 0
+    elsewhere: bool = False  # another process held the tick: this one did nothing
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,9 @@ async def tick(
     """Run every due run once; mark too-old ones missed and tell the coordinators."""
     result = TickResult()
     async with uow:
+        if not await uow.rhythm.claim_tick():  # another replica is ticking right now
+            result.elsewhere = True
+            return result
         now = clock.now()
         last_raw = await uow.rhythm.get_state(LAST_TICK)
         await uow.rhythm.set_state(LAST_TICK, now.isoformat())

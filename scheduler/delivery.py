@@ -29,7 +29,7 @@ from domain.ports import Clock, Delivery, SentPart, UnitOfWork
 from scheduler.pacing import Pacer
 
 log = logging.getLogger(__name__)
-STALE_CLAIM = timedelta(minutes=5)
+STALE_CLAIM = timedelta(minutes=5)  # a claim older than this was a dead process's
 
 
 @dataclass
@@ -59,6 +59,8 @@ class SenderConfig:
     # `record_wait` seconds (at most `record_batch` messages) besides the sends in flight.
     record_batch: int = 50
     record_wait: float = 0.02
+    # Rows another process claimed this long ago are taken over (it died mid-send).
+    claim_timeout: timedelta = STALE_CLAIM
 
 
 class OutboxSender:
@@ -111,7 +113,7 @@ class OutboxSender:
         now = self.clock.now()
         async with self.uow() as uow:
             batch = await uow.outbox.claim(
-                now=now, stale_before=now - STALE_CLAIM, limit=self.config.batch
+                now=now, stale_before=now - self.config.claim_timeout, limit=self.config.batch
             )
             await uow.commit()
         return batch

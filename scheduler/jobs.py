@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from bot.context import BotContext
 from domain import reminders
@@ -14,6 +15,7 @@ async def tick(context: BotContext) -> None:
     """Run the rhythm's tick at the injected clock's now and wake the sender if it queued work."""
     services = context.bot_data
     rhythm = services.rhythm
+    started = time.perf_counter()
     result = await reminders.tick(
         uow=services.uow(),
         clock=services.clock,
@@ -22,6 +24,10 @@ async def tick(context: BotContext) -> None:
         audience=rhythm.audience,
         render=rhythm.renderers,
     )
+    if result.elsewhere:
+        services.metrics.ticks_elsewhere += 1
+        return
+    services.metrics.ticks.observe(time.perf_counter() - started)
     for run in result.done:
         log.info("rhythm: %s %s done", run.kind.value, run.period)
     for run in result.missed:

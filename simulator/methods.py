@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from simulator.html import HtmlParseError, parse_html, trim, utf16_len
 from simulator.state import (
@@ -216,8 +217,32 @@ class BotApiMethods:
         return True
 
     async def set_webhook(self, p: Params) -> bool:
-        """Record the webhook (updates are still only served through getUpdates)."""
-        self.state.webhook = dict(p.values)
+        """Set the webhook: updates are then POSTed to it (simulator.webhook), as Telegram does.
+
+        Refused like Telegram: an http:// URL or a port other than 80, 88, 443 and 8443 (a
+        self-hosted server, ``local_api``, takes any), and a secret with other characters than
+        letters, digits, _ and -.
+        """
+        url = str(p.values.get("url") or "")
+        if not url:  # Telegram: an empty URL removes the webhook
+            self.state.webhook = None
+            return True
+        parts = urlsplit(url)
+        if not self.state.local_api:
+            if parts.scheme != "https":
+                raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+            if (parts.port or 443) not in (80, 88, 443, 8443):
+                raise bad_request(
+                    "bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443"
+                )
+        secret = str(p.values.get("secret_token") or "")
+        if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise bad_request("secret token contains unallowed characters")
+        allowed = p.obj("allowed_updates")
+        if allowed is not None:
+            self.state.allowed_updates = list(allowed)
+        self.state.webhook = {"url": url, "secret_token": secret}
+        self.state.pulse.fire()
         return True
 
     async def get_webhook_info(self, p: Params) -> JSON:

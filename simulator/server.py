@@ -14,6 +14,7 @@ from simulator.limits import RateLimiter, RateLimits
 from simulator.methods import ApiError, BotApiMethods, Handler, Params, UploadedFile
 from simulator.state import JSON, ChatRecord, SentMessage, SimState
 from simulator.users import SimChat, SimUser
+from simulator.webhook import WebhookPusher
 
 _MAX_UPLOAD = 64 * 1024 * 1024  # above Telegram's 50 MB bot upload limit
 
@@ -57,8 +58,12 @@ class BotApiSimulator:
         host: str = "127.0.0.1",
         port: int = 0,
         limits: RateLimits | None = None,
+        local_api: bool = False,
     ) -> None:
+        """``local_api`` acts as a self-hosted Bot API server (http:// webhooks allowed)."""
         self.state = SimState(token, bot_username, download_limit)
+        self.state.local_api = local_api
+        self.webhook = WebhookPusher(self.state)
         self.faults = Faults()
         self._methods = BotApiMethods(self.state)
         self._host, self._port = host, port
@@ -78,11 +83,13 @@ class BotApiSimulator:
         self._methods.stopping = False
         await web.TCPSite(self._runner, self._host, self._port).start()
         self._port = int(self._runner.addresses[0][1])
+        self.webhook.start()
 
     async def stop(self) -> None:
         """Release pending long polls and shut the server down."""
         self._methods.stopping = True
         self.state.pulse.fire()
+        await self.webhook.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

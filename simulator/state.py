@@ -242,6 +242,8 @@ class SimState:
         self.commands: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
         self.menu_buttons: dict[int | None, JSON] = {}
         self.webhook: JSON | None = None
+        # A self-hosted Bot API server (--local) accepts http:// webhooks on any port.
+        self.local_api = False
         self.allowed_updates: list[str] = []
         self.callback_queries: dict[str, int] = {}  # unanswered query id -> user id
         self.callback_answers: dict[int, list[CallbackAnswer]] = {}

@@ -45,6 +45,7 @@ from domain.model import (
 from domain.ports import (
     Attachment,
     AuditEvent,
+    Backlog,
     Delivery,
     EvidenceRecord,
     InviteRecord,
@@ -311,6 +312,18 @@ class SqlPeople(_Repo):
             .values(reachable=reachable, unreachable_since=None if reachable else now)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def unreachable_count(self) -> int:
+        count = await self.session.scalar(
+            select(func.count())
+            .select_from(PersonRowT)
+            .where(
+                PersonRowT.active.is_(True),
+                PersonRowT.reachable.is_(False),
+                PersonRowT.telegram_user_id.is_not(None),
+            )
+        )
+        return int(count or 0)
 
     async def by_ids(self, ids: Iterable[int]) -> list[Person]:
         wanted = set(ids)
@@ -1402,19 +1415,24 @@ class SqlOutbox(_Repo):
             update(OutboxFileRow).where(OutboxFileRow.id == file_id).values(remote_id=remote_id)
         )
 
-    async def counts(self) -> dict[str, int]:
-        rows = await self.session.execute(
-            select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
-        )
-        return {status: int(n) for status, n in rows}
+    async def backlog(self, now: datetime) -> Backlog:
+        waiting = OutboxRow.status.in_(("pending", "sending"))
+        row = (
+            await self.session.execute(
+                select(
+                    func.count().filter(waiting),
+                    func.min(OutboxRow.not_before).filter(waiting, OutboxRow.not_before <= now),
+                    func.count().filter(OutboxRow.status == "failed"),
+                )
+            )
+        ).one()
+        oldest = row[1]
+        if isinstance(oldest, str):  # SQLite's MIN() returns the stored text
+            oldest = datetime.fromisoformat(oldest)
+        return Backlog(waiting=int(row[0]), oldest_due_at=oldest, failed=int(row[2]))
 
-    async def pending_count(self) -> int:
-        count = await self.session.scalar(
-            select(func.count())
-            .select_from(OutboxRow)
-            .where(OutboxRow.status.in_(("pending", "sending")))
-        )
-        return int(count or 0)
+
+TICK_LOCK = 0x7265637469  # "recti": the advisory lock key of the tick
 
 
 class SqlRhythm(_Repo):
@@ -1531,6 +1549,15 @@ class SqlRhythm(_Repo):
         """Tell whether the update was handled already (rows from before payloads: yes)."""
         row = await self.session.get(ProcessedUpdateRow, update_id)
         return row is not None and (row.done_at is not None or row.payload is None)
+
+    async def claim_tick(self) -> bool:
+        bind = self.session.bind
+        if bind is None or bind.dialect.name != "postgresql":
+            return True  # SQLite: one process per file (bot/single.py)
+        # A transaction-scoped advisory lock: released at commit, or when a dead holder's
+        # connection goes, so no lease to expire and no takeover to arrange.
+        taken = await self.session.scalar(select(func.pg_try_advisory_xact_lock(TICK_LOCK)))
+        return bool(taken)
 
     async def mark_updates_done(self, update_ids: Sequence[int], now: datetime) -> None:
         if not update_ids:

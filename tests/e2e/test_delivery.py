@@ -127,6 +127,7 @@ async def test_a_sender_killed_mid_fanout_and_restarted_reaches_everyone_once(
         "PYTHONPATH": str(ROOT),
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE_URL": world.sim.base_url.removesuffix("/bot"),
+        "HTTP_LISTEN": "127.0.0.1:0",  # any free port: runs and replicas side by side
         "DATABASE_URL": database_url,
         "DATA_DIR": str(tmp_path / "data"),
         "SEND_RATE_PER_SECOND": "30",

@@ -88,6 +88,7 @@ async def test_a_bot_killed_while_reports_arrive_loses_none_of_them(
             "PYTHONPATH": str(ROOT),
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_BASE_URL": sim.base_url.removesuffix("/bot"),
+            "HTTP_LISTEN": "127.0.0.1:0",
             "DATABASE_URL": database_url,
             "DATA_DIR": str(tmp_path / "data"),
         }

@@ -8,6 +8,8 @@ import signal
 import sys
 from pathlib import Path
 
+import pytest
+
 from simulator import BotApiSimulator
 from tests.e2e.conftest import ADMIN_ID, BOT_USERNAME, TOKEN
 
@@ -21,6 +23,7 @@ def bot_env(sim: BotApiSimulator, database_url: str, tmp_path: Path) -> dict[str
         "PYTHONPATH": str(ROOT),
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE_URL": sim.base_url.removesuffix("/bot"),
+        "HTTP_LISTEN": "127.0.0.1:0",  # any free port: tests side by side
         "DATABASE_URL": database_url,
         "DATA_DIR": str(tmp_path / "data"),
         "ADMIN_TELEGRAM_IDS": str(ADMIN_ID),
@@ -174,3 +177,36 @@ async def test_doctor_reports_each_part_and_fails_only_on_what_stops_the_bot(
     assert "! administrators: ADMIN_TELEGRAM_IDS is empty" in report
     assert "rectibot: 1 problem(s) stop the bot." in report
     assert "NotThisBotsToken" not in report
+
+
+async def test_a_second_poller_on_the_same_database_is_refused_and_the_first_keeps_answering(
+    database_url: str, tmp_path: Path
+) -> None:
+    if "postgresql" not in database_url:
+        pytest.skip("on SQLite the second process is refused by the file lock (test above)")
+    async with BotApiSimulator(token=TOKEN, bot_username=BOT_USERNAME) as sim:
+        env = bot_env(sim, database_url, tmp_path)
+
+        async def start() -> asyncio.subprocess.Process:
+            return await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+            )  # fmt: skip
+
+        first = await start()
+        try:
+            admin = sim.user(first_name="Admin", user_id=ADMIN_ID)
+            await admin.command("help")
+            await admin.next_message(timeout=30)  # the first one is up and polling
+            second = await start()
+            output, _ = await asyncio.wait_for(second.communicate(), 60)
+            assert second.returncode == 2, output.decode()
+            last = output.decode().strip().splitlines()[-1]
+            assert "another process is polling Telegram with this bot's token" in last
+            assert "webhook mode" in last
+            await admin.command("help")  # the first one never noticed
+            assert "/board" in (await admin.next_message(timeout=30)).text
+        finally:
+            first.send_signal(signal.SIGINT)
+            await asyncio.wait_for(first.communicate(), 30)
+        assert first.returncode == 0

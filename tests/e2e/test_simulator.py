@@ -578,3 +578,48 @@ async def test_get_updates_is_refused_while_a_webhook_is_set(bot: Bot) -> None:
         await bot.get_updates(timeout=0)
     await bot.delete_webhook()
     assert await bot.get_updates(timeout=0) == ()
+
+
+async def test_a_webhook_is_refused_where_telegram_refuses_it(bot: Bot) -> None:
+    with pytest.raises(BadRequest, match=r"(?i)https url must be provided"):
+        await bot.set_webhook("http://example.org/hook")
+    with pytest.raises(BadRequest, match=r"(?i)only on ports 80, 88, 443 or 8443"):
+        await bot.set_webhook("https://example.org:8080/hook")
+    with pytest.raises(BadRequest, match=r"(?i)secret token contains unallowed characters"):
+        await bot.set_webhook("https://example.org/hook", secret_token="has spaces")
+    assert await bot.set_webhook("https://example.org:8443/hook", secret_token="ok_Token-1")
+    assert (await bot.get_webhook_info()).url == "https://example.org:8443/hook"
+
+
+async def test_a_webhook_gets_each_update_posted_with_its_secret_until_it_answers_2xx() -> None:
+    from aiohttp import web
+
+    received: list[tuple[str | None, int]] = []
+    answers = [500, 200, 200]  # the first attempt fails: the same update comes again
+
+    async def hook(request: web.Request) -> web.Response:
+        update = await request.json()
+        received.append(
+            (request.headers.get("X-Telegram-Bot-Api-Secret-Token"), update["update_id"])
+        )
+        return web.Response(status=answers.pop(0))
+
+    server = web.Application()
+    server.router.add_post("/hook", hook)
+    runner = web.AppRunner(server)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        async with BotApiSimulator(token=TOKEN, local_api=True) as sim:
+            async with Bot(TOKEN, base_url=sim.base_url) as bot:
+                await bot.set_webhook(f"http://127.0.0.1:{port}/hook", secret_token="abc")
+            alice = sim.user(first_name="Alice")
+            await alice.send("one")
+            await alice.send("two")
+            await sim.wait_until(lambda: not sim.state.updates, timeout=10)
+    finally:
+        await runner.cleanup()
+    assert received == [("abc", 1), ("abc", 1), ("abc", 2)]
+    assert sim.webhook.answers == [500, 200, 200]

@@ -687,3 +687,19 @@ async def test_the_friday_checkin_is_written_in_bulk_once_for_any_number_of_offi
     # The tasks are selected once and the rows inserted together: sixty times the officials
     # cost one more INSERT (the batch of 100), not one per official.
     assert counts[0] + 1 == counts[1] <= 16, counts
+
+
+async def test_while_one_process_ticks_on_postgresql_another_tick_does_nothing(
+    database_url: str, uow_factory: Factory
+) -> None:
+    if "postgresql" not in database_url:
+        pytest.skip("SQLite runs one process per file (bot/single.py); nothing to share")
+    clock = ManualClock(datetime(2026, 3, 8, 2, 0, tzinfo=SHANGHAI))
+    await tick_at(uow_factory, clock)  # the first tick only notes the start
+    clock.advance(timedelta(minutes=1))
+    async with uow_factory() as holder:  # another replica, in the middle of its tick
+        assert await holder.rhythm.claim_tick()
+        skipped = await tick_at(uow_factory, clock)
+        assert skipped.elsewhere
+        await holder.commit()  # its tick ends: the lock goes with its transaction
+    assert not (await tick_at(uow_factory, clock)).elsewhere

@@ -23,7 +23,13 @@ def rectibot(tmp_path: Path, *argv: str, **env: str) -> subprocess.CompletedProc
     return subprocess.run(
         [sys.executable, "-m", "bot", *argv],
         cwd=tmp_path,
-        env={"PATH": "", "PYTHONPATH": str(ROOT), "DATA_DIR": str(tmp_path / "data"), **env},
+        env={
+            "PATH": "",
+            "PYTHONPATH": str(ROOT),
+            "DATA_DIR": str(tmp_path / "data"),
+            "HTTP_LISTEN": "127.0.0.1:0",
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=120,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from config.settings import ConfigError, load_settings
+from config.settings import ConfigError, load_settings, parse_listen
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +20,9 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "DEFAULT_LANGUAGE",
         "LOG_LEVEL",
         "TELEGRAM_API_BASE_URL",
+        "TELEGRAM_WEBHOOK_URL",
+        "TELEGRAM_WEBHOOK_SECRET",
+        "HTTP_LISTEN",
     ):
         monkeypatch.delenv(name, raising=False)
 
@@ -63,3 +66,31 @@ def test_an_invalid_value_is_one_sentence_naming_the_setting(
 def test_a_missing_token_is_explained() -> None:
     with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN is not set"):
         load_settings().require_token()
+
+
+def test_the_listener_address_takes_the_usual_forms() -> None:
+    assert parse_listen("127.0.0.1:8080") == ("127.0.0.1", 8080)
+    assert parse_listen("0.0.0.0:9000") == ("0.0.0.0", 9000)
+    assert parse_listen("8081") == ("127.0.0.1", 8081)
+    assert parse_listen(":8082") == ("127.0.0.1", 8082)
+    assert parse_listen("[::1]:8083") == ("::1", 8083)
+    assert parse_listen("off") is None
+    with pytest.raises(ValueError, match=r"should look like 127\.0\.0\.1:8080"):
+        parse_listen("localhost:http")
+
+
+def test_a_webhook_needs_its_secret_and_a_listener() -> None:
+    with pytest.raises(ConfigError, match="TELEGRAM_WEBHOOK_SECRET is required"):
+        load_settings(telegram_webhook_url="https://bot.example.org/hook")
+    with pytest.raises(ConfigError, match="HTTP_LISTEN cannot be off"):
+        load_settings(
+            telegram_webhook_url="https://bot.example.org/hook",
+            telegram_webhook_secret="abc",
+            http_listen="off",
+        )
+    settings = load_settings(
+        telegram_webhook_url="https://bot.example.org/tg/hook", telegram_webhook_secret="abc"
+    )
+    assert settings.webhook_path == "/tg/hook"
+    with pytest.raises(ConfigError, match="TELEGRAM_WEBHOOK_SECRET is invalid: Telegram allows"):
+        load_settings(telegram_webhook_url="https://x.org/h", telegram_webhook_secret="a b")
