@@ -9,6 +9,7 @@ import logging
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -123,6 +124,12 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("send", help="send what the outbox holds now, then exit").set_defaults(
         func=_send
     )
+    bak = sub.add_parser("backup", help="copy the database and evidence files into DIR")
+    bak.add_argument("dir", type=Path)
+    bak.set_defaults(func=_backup)
+    res = sub.add_parser("restore", help="put a backup folder back (SQLite; stop the bot first)")
+    res.add_argument("folder", type=Path)
+    res.set_defaults(func=_restore)
     sub.add_parser(
         "doctor", help="check settings, database, token, webhook and holiday calendar"
     ).set_defaults(func=_doctor)
@@ -174,6 +181,26 @@ def _telegram_explained(settings: Settings) -> Iterator[None]:
         if explained is None:
             raise
         raise ConfigError(explained) from None
+
+
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import backups
+
+    done = backups.backup(settings, args.dir, datetime.now(settings.tz))
+    print(f"Backup written to {done.folder}")
+    for line in done.lines:
+        print(f"  {line}")
+    return 0
+
+
+def _restore(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import backups
+
+    done = backups.restore(settings, args.folder, datetime.now(settings.tz))
+    print(f"Restored from {done.folder}")
+    for line in done.lines:
+        print(f"  {line}")
+    return 0
 
 
 def _doctor(settings: Settings, _args: argparse.Namespace) -> int:

@@ -28,6 +28,7 @@ SECOND_POLLER = (
 # on another database, which no lock here can see).
 CONFLICTS = 5
 CONFLICT_WINDOW = 120.0
+LOCK_CHECK = 30.0  # seconds between checks that the poller lock is still this process's
 
 
 class SecondPoller(Exception):
@@ -57,6 +58,8 @@ async def serve(app: BotApp, settings: Settings) -> None:
     if polling and poller is not None and not await poller.acquire():
         raise SecondPoller(SECOND_POLLER.format(how="it holds the database's poller lock"))
     listener = _listener(app, settings)
+    lost = asyncio.Event()
+    keeper: asyncio.Task[None] | None = None
     await app.initialize()
     try:
         if app.post_init is not None:
@@ -71,11 +74,31 @@ async def serve(app: BotApp, settings: Settings) -> None:
             await app.updater.start_polling(
                 allowed_updates=Update.ALL_TYPES, error_callback=polling_error
             )
+            if poller is not None:
+                keeper = asyncio.create_task(_keep(poller, stop, lost))
         await stop.wait()
     finally:
+        if keeper is not None:
+            keeper.cancel()
         await _stop(app, listener, poller if polling else None)
     if len(conflicts) >= CONFLICTS:
         raise SecondPoller(SECOND_POLLER.format(how="Telegram answered 409 Conflict"))
+    if lost.is_set():
+        raise SecondPoller(SECOND_POLLER.format(how="it took the poller lock during an outage"))
+
+
+async def _keep(poller: Lock, stop: asyncio.Event, lost: asyncio.Event) -> None:
+    """Take the poller lock again when its connection died; give up if another took it."""
+    while not stop.is_set():
+        await asyncio.sleep(LOCK_CHECK)
+        try:
+            if await poller.held() or await poller.acquire():
+                continue
+        except Exception:  # the database is still away: keep polling, check again later
+            log.warning("the poller lock cannot be checked now; trying again")
+            continue
+        lost.set()
+        stop.set()
 
 
 def _listener(app: BotApp, settings: Settings) -> HttpListener | None:

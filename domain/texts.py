@@ -457,6 +457,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "注意：切换后您将失去 {current} 的协调员/领导/管理员权限。",
         "Note: after switching you lose {current}'s coordinator, leader or admin rights.",
     ),
+    "group.added": (
+        "已加入本群。本群编号：{chat_id}\n"
+        "如需本群接收每周简报和月度通报，请管理员把此编号加入 DIGEST_GROUP_CHAT_IDS 并重启机器人。",
+        "Joined this group. Its chat id: {chat_id}\n"
+        "For the weekly digest and monthly bulletin here, an administrator adds this id to "
+        "DIGEST_GROUP_CHAT_IDS and restarts the bot.",
+    ),
+    "group.added_listed": (
+        "已加入本群（编号 {chat_id}），本群已在 DIGEST_GROUP_CHAT_IDS 中，将收到每周简报和月度通报。",
+        "Joined this group (chat id {chat_id}); it is in DIGEST_GROUP_CHAT_IDS and will get the "
+        "weekly digest and monthly bulletin.",
+    ),
     "start.switch_button": ("确认切换为 {target}", "Switch to {target}"),
     "error.invite_invalid": (
         "邀请链接无效、已使用或已过期。请向协调员索取新的邀请链接。",

@@ -152,14 +152,31 @@ class BotApiSimulator:
         members: Iterable[SimUser] = (),
         *,
         supergroup: bool = False,
+        added_by: SimUser | None = None,
     ) -> SimChat:
-        """Create a group (or supergroup) the bot is a member of."""
+        """Create a group (or supergroup) the bot is a member of.
+
+        With ``added_by`` the bot gets the my_chat_member update Telegram sends when that
+        user adds it (left -> member).
+        """
         chat_id = self.state.new_group_id(supergroup)
         kind = "supergroup" if supergroup else "group"
         self.state.chats[chat_id] = ChatRecord(chat_id, kind, title=title)
         chat = SimChat(self.state, chat_id)
         for member in members:
             chat.add_member(member)
+        if added_by is not None:
+            bot = self.state.bot_user
+            self.state.push_update(
+                "my_chat_member",
+                {
+                    "chat": self.state.chats[chat_id].to_json(),
+                    "from": added_by.json,
+                    "date": self.state.now(),
+                    "old_chat_member": {"status": "left", "user": bot},
+                    "new_chat_member": {"status": "member", "user": bot},
+                },
+            )
         return chat
 
     # -- observations --------------------------------------------------------------------

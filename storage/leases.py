@@ -7,7 +7,10 @@ lease to renew and nothing to clean up. SQLite needs none: one process per file 
 
 from __future__ import annotations
 
+import contextlib
+
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 POLLER_LOCK = 0x706F6C6C  # "poll": the one process that long-polls Telegram
@@ -33,11 +36,36 @@ class ProcessLock:
         self._connection = connection
         return True
 
+    async def held(self) -> bool:
+        """Whether the lock is still ours: its connection may have died (a database restart)."""
+        if self._engine.dialect.name != "postgresql":
+            return True
+        if self._connection is None:
+            return False
+        try:
+            await self._connection.scalar(select(1))
+            await self._connection.commit()
+        except (DBAPIError, OSError):
+            await self._drop()
+            return False
+        return True
+
     async def release(self) -> None:
-        """Give the lock up (closing its connection does)."""
-        if self._connection is not None:
+        """Give the lock up (a connection that died took it with it already)."""
+        if self._connection is None:
+            return
+        try:
             # Unlock first: closing only hands the connection back to the pool, lock and all.
             await self._connection.scalar(select(func.pg_advisory_unlock(self._key)))
             await self._connection.commit()
             await self._connection.close()
             self._connection = None
+        except (DBAPIError, OSError):
+            await self._drop()
+
+    async def _drop(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(DBAPIError, OSError):
+                await connection.invalidate()  # never back into the pool
+                await connection.close()

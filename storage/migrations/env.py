@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from storage.database import make_engine
 from storage.tables import Base
 
+MIGRATE_LOCK = 0x6D696772  # "migr": the advisory lock key of a schema upgrade
 config = context.config
 target_metadata = Base.metadata
 
@@ -22,6 +24,9 @@ def _configure(connection: Connection) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Replicas starting together: one migrates, the others wait, then find it done.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATE_LOCK})
         context.run_migrations()
 
 

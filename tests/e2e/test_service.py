@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import aiohttp
 import asyncpg
 
+from bot.harness import World
 from simulator import BotApiSimulator
 from tests.e2e.conftest import ADMIN_ID, BOT_USERNAME, TOKEN
 from tests.e2e.test_run_command import bot_env
@@ -135,7 +136,9 @@ async def test_health_and_metrics_answer_while_polling_and_say_when_the_database
             for family in ("rectibot_outbox_waiting", "rectibot_messages_sent_total",
                            "rectibot_people_unreachable", "rectibot_tick_seconds_count"):  # fmt: skip
                 assert f"\n{family} " in page, family
-            if "postgresql" in database_url:  # take the database away under the running bot
+            if database_url.startswith(
+                "postgresql"
+            ):  # take the database away under the running bot
                 async with database_away(database_url):
                     down = await get(f"http://127.0.0.1:{port}/healthz")
                     metrics_down = await get(f"http://127.0.0.1:{port}/metrics")
@@ -168,3 +171,13 @@ async def database_away(database_url: str) -> AsyncIterator[None]:
             await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
     finally:
         await admin.close()
+
+
+async def test_a_group_the_bot_is_added_to_learns_its_chat_id_for_the_digest_setting(
+    world: World,
+) -> None:
+    admin = world.sim.user(first_name="Admin", user_id=ADMIN_ID)
+    group = world.sim.group("整改工作群", members=[admin], added_by=admin)
+    [said] = await group.messages_until_idle()  # one message, then the bot is idle
+    assert f"本群编号：{group.id}" in said.text
+    assert "DIGEST_GROUP_CHAT_IDS" in said.text

@@ -692,7 +692,7 @@ async def test_the_friday_checkin_is_written_in_bulk_once_for_any_number_of_offi
 async def test_while_one_process_ticks_on_postgresql_another_tick_does_nothing(
     database_url: str, uow_factory: Factory
 ) -> None:
-    if "postgresql" not in database_url:
+    if not database_url.startswith("postgresql"):
         pytest.skip("SQLite runs one process per file (bot/single.py); nothing to share")
     clock = ManualClock(datetime(2026, 3, 8, 2, 0, tzinfo=SHANGHAI))
     await tick_at(uow_factory, clock)  # the first tick only notes the start
