@@ -3,6 +3,7 @@
     python bench/parse_eval.py                    # per-document and overall figures
     python bench/parse_eval.py --check            # exit 1 when below the issue 5 targets
     python bench/parse_eval.py --corpus DIR -v    # another corpus; list missed and extra titles
+    python bench/parse_eval.py --round-trip       # rectification reports written and read back
 
 A parsed problem matches a gold problem when their titles are equal after removing whitespace
 and punctuation (each gold problem matches at most one parsed problem). Category accuracy is
@@ -13,10 +14,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -192,14 +194,90 @@ def report(scores: Sequence[DocumentScore], verbose: bool) -> str:
     return "\n".join(lines)
 
 
+def round_trip(corpus: Path) -> list[DocumentScore]:
+    """Write the rectification report of a round, read it back with the parser, score it.
+
+    The rounds: the sample workbook's (41 problems, 152 measures) and, for every corpus
+    notice, the round its parsed problem list would import. The gold of each is the round
+    itself (every problem under its category with its measure count): the target is 1.000.
+    """
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from domain import notices
+    from domain.model import ReportKind
+    from domain.rectification_report import build_report, category_heading, report_docx
+    from domain.workbook import read_workbook
+
+    rounds: list[tuple[str, list[tuple[str, str, str]]]] = []
+    sample = read_workbook(
+        (ROOT / "bot" / "data" / "putuo_tasks.xlsx").read_bytes(), allow_admin=True
+    )
+    rounds.append(("wb", [(t.category or "", t.problem, t.measure) for t in sample.tasks]))
+    for gold in json.loads((corpus / "gold.json").read_text(encoding="utf-8")):
+        text = (corpus / "notices" / f"{gold['id']}.txt").read_text(encoding="utf-8")
+        numbered = notices.numbered_rows(parse_notice(text))
+        rounds.append((gold["id"], [(c, title, m or "按要求整改") for _, c, title, m in numbered]))
+    scores = []
+    for name, rows in rounds:
+        views = _views(rows)
+        report = build_report(round_name="评估轮次整改", views=views, extensions={}, reports=0,
+                              kind=ReportKind.PROGRESS, today=date(2026, 12, 1),
+                              tz=ZoneInfo("Asia/Shanghai"))  # fmt: skip
+        outline = notices.read_outline(report_docx(report), "report.docx")
+        outline = replace(outline, problems=tuple(
+            replace(p, category=_category_key(p.category)) for p in outline.problems
+        ))  # fmt: skip
+        problems: dict[int, dict[str, Any]] = {}
+        for view in views:
+            entry = problems.setdefault(view.problem_id, {"title": view.problem, "line": 0,
+                                        "category": _category_key(
+                                            category_heading(view.category or "其他")),
+                                        "measures": 0})  # fmt: skip
+            entry["measures"] += 1
+        scores.append(score_document(name, {"problems": list(problems.values())}, outline))
+    return scores
+
+
+def _category_key(text: str | None) -> str:
+    """A category without its heading's number and the "方面" after it."""
+    inner = re.sub(
+        r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、)", "", text or ""
+    )
+    return normalise(inner).removesuffix("方面")
+
+
+def _views(rows: Sequence[tuple[str, str, str]]) -> list[Any]:
+    """TaskViews of a synthetic round: problems in order of first appearance."""
+    from datetime import UTC, datetime
+
+    from domain.model import TaskKind, TaskStatus, TaskView
+
+    ids: dict[tuple[str, str], int] = {}
+    views = []
+    for i, (category, title, measure) in enumerate(rows):
+        problem = ids.setdefault((category, title), len(ids) + 1)
+        views.append(TaskView(
+            id=i + 1, campaign_id=1, number=f"{problem}.{i + 1}", problem_id=problem,
+            category=category, problem=title, measure=measure, unit_id=1, unit_name="责任单位",
+            owner_id=1, owner_name="责任人", lead_id=None, lead_name=None,
+            kind=TaskKind.BOUNDED, due_on=None, status=TaskStatus.OPEN, percent=0,
+            created_at=datetime(2026, 1, 1, tzinfo=UTC), last_update_at=None,
+        ))  # fmt: skip
+    return views
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the evaluation; with --check, return 1 when a target is missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder")
     parser.add_argument("--check", action="store_true", help="exit 1 below the targets")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the mismatches")
+    parser.add_argument(
+        "--round-trip", action="store_true", help="score reports written and read back"
+    )
     args = parser.parse_args(argv)
-    scores = evaluate(args.corpus)
+    scores = round_trip(args.corpus) if args.round_trip else evaluate(args.corpus)
     print(report(scores, args.verbose))
     missed = failures(scores)
     if args.check and missed:

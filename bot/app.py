@@ -23,6 +23,7 @@ from bot.metrics import Metrics
 from bot.ordering import ChatOrderedProcessor
 from bot.renderers import default_renderers
 from config.settings import ConfigError, Settings, parse_hours, parse_weekly
+from domain import inbox
 from domain.commands import commands_for
 from domain.lights import LightPolicy
 from domain.ports import Clock, UnitOfWork
@@ -199,7 +200,10 @@ async def _post_init(app: PtbApplication) -> None:  # type: ignore[type-arg]
     me = app.bot.username
     log.info("rectibot started as @%s (database %s)", me, _safe_url(services))
     if isinstance(app.update_queue, DurableQueue):  # a killed process's unfinished updates
-        await app.update_queue.replay(app.bot)
+        # Alone on the database, everything left open is a dead process's; among replicas
+        # only what is older than any live handling (the rest: the periodic sweep).
+        alone = not services.settings.telegram_webhook_url or _on_sqlite(services)
+        await app.update_queue.replay(app.bot, timedelta(0) if alone else inbox.ORPHAN_AGE)
     for lang in ("zh", "en"):
         commands = [BotCommand(n, text(f"cmd.{n}", lang)) for n in commands_for(None)]
         await app.bot.set_my_commands(
@@ -222,6 +226,10 @@ async def _post_shutdown(app: PtbApplication) -> None:  # type: ignore[type-arg]
         except Exception:
             log.exception("could not close the last updates; they are handled again on start")
     await services.close()
+
+
+def _on_sqlite(services: Services) -> bool:
+    return make_url(services.settings.effective_database_url).get_backend_name() == "sqlite"
 
 
 def _safe_url(services: Services) -> str:

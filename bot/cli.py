@@ -25,9 +25,9 @@ from bot.serve import SecondPoller, serve
 from bot.single import hold_sqlite_lock
 from bot.web import ListenerUnavailable
 from config.settings import ConfigError, Settings, load_settings
-from domain import accounts, importing, notices
+from domain import accounts, exports, importing, notices
 from domain.errors import AmbiguousCampaign, DomainError, PersonUnknown, WorkbookRejected
-from domain.model import Campaign, CampaignSource
+from domain.model import Campaign, CampaignSource, ReportKind
 from domain.notice_parser import outline_to_json
 from domain.ports import UnitOfWork
 from domain.texts import text
@@ -114,6 +114,12 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("-o", "--output", type=Path, help="the .xlsx to write (default: a dated name)")
     exp.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of added columns")
     exp.set_defaults(func=_export)
+    rep = sub.add_parser("report", help="write the round's rectification report (.docx)")
+    rep.add_argument("--campaign", help="campaign name (default: the only open one)")
+    rep.add_argument("--kind", choices=[k.value for k in ReportKind], default="progress",
+                     help="progress (整改进展情况报告) or final (整改情况报告)")  # fmt: skip
+    rep.add_argument("-o", "--output", type=Path, help="the .docx to write (default: a dated name)")
+    rep.set_defaults(func=_report)
     parse = sub.add_parser(
         "parse", help="read a notice (.docx/.txt) into its problem list and a pre-filled workbook"
     )
@@ -346,6 +352,21 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
     output = args.output or Path(ledger.ledger_file_name(campaign.name, today))
     output.write_bytes(data)
     print(f"Ledger of {campaign.name!r} written to {output}")
+    return 0
+
+
+def _report(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(uow: UnitOfWork) -> tuple[str, bytes]:
+        campaign = await _campaign_named(uow, args.campaign)
+        return await exports.report_of(
+            uow=uow, clock=SystemClock(), campaign=campaign, tz=settings.tz,
+            kind=ReportKind(args.kind),
+        )  # fmt: skip
+
+    name, data = _with_uow(settings, work)
+    output = args.output or Path(name)
+    output.write_bytes(data)
+    print(f"Report written to {output} (fill in the document number and addressee in Word)")
     return 0
 
 

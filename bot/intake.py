@@ -21,6 +21,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
+from datetime import timedelta
 
 from telegram import Bot, Update
 from telegram._utils.defaultvalue import DEFAULT_NONE
@@ -88,20 +89,26 @@ class DurableQueue(asyncio.Queue[object]):
             self._queued.add(update_id)
         await super().put(item)
 
-    async def replay(self, bot: Bot) -> int:
-        """Queue the updates a killed process stored but did not handle; return how many."""
-        payloads = await inbox.pending(uow=self._uow())
+    async def replay(self, bot: Bot, age: timedelta = timedelta(0)) -> int:
+        """Queue the updates a killed process stored but did not handle; return how many.
+
+        With `age` only those stored longer ago: other live processes (webhook replicas)
+        are still handling their recent ones.
+        """
+        payloads = await inbox.take_orphans(uow=self._uow(), clock=self._clock, age=age)
+        queued = 0
         for payload in payloads:
             update = Update.de_json(payload, bot)
-            if update is not None:
-                self._queued.add(update.update_id)
-                await super().put(update)
-        if payloads:
+            if update is None or update.update_id in self._queued:  # ours, still running
+                continue
+            self._queued.add(update.update_id)
+            await super().put(update)
+            queued += 1
+        if queued:
             log.warning(
-                "handling %d update(s) a previous process received but did not finish",
-                len(payloads),
+                "handling %d update(s) a stopped process received but did not finish", queued
             )
-        return len(payloads)
+        return queued
 
     def begin(self) -> None:
         """An update's handling starts: collect the acknowledgements its handlers send."""

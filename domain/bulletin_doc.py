@@ -452,3 +452,54 @@ def _name_fonts(rpr: BaseOxmlElement, east_asia: str, latin: str) -> None:
     fonts.set(qn("w:hint"), "eastAsia")  # quotes and dashes take the Chinese font too
     for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(theme), None)  # a theme font would win over the names
+
+
+class OfficialDocument:
+    """A GB/T 9704 document built paragraph by paragraph: the bulletin's layout, for others.
+
+    The rectification report (domain/rectification_report.py) writes through this, so both
+    documents share page, fonts, headings and signature.
+    """
+
+    def __init__(self, title: str, author: str, issued_on: date, *,
+                 fonts: BulletinFonts = DEFAULT_FONTS) -> None:  # fmt: skip
+        self._doc = Document()
+        self._fonts = fonts
+        _set_up_page(self._doc, fonts)
+        _set_up_normal_style(self._doc, fonts)
+        props = self._doc.core_properties
+        props.title, props.author = clean_text(title), clean_text(author)
+        props.last_modified_by, props.language, props.comments = clean_text(author), "zh-CN", ""
+        props.revision = 1
+        props.created = props.modified = datetime(issued_on.year, issued_on.month, issued_on.day)
+
+    def line(self, text: str, *, centred: bool = False) -> None:
+        """A line without indent: the document number (centred), the addressee."""
+        alignment = WD_PARAGRAPH_ALIGNMENT.CENTER if centred else WD_PARAGRAPH_ALIGNMENT.LEFT
+        _line(self._doc, text, self._fonts, alignment)
+
+    def title(self, text: str) -> None:
+        """The title, in 2号 小标宋, a blank line below."""
+        _title(self._doc, text, self._fonts)
+
+    def heading1(self, text: str) -> None:
+        """一、… in 黑体."""
+        _heading1(self._doc, text, self._fonts)
+
+    def heading2(self, text: str) -> None:
+        """（一）… in 楷体."""
+        _heading2(self._doc, text, self._fonts)
+
+    def body(self, text: str) -> None:
+        """A paragraph of text, first line indented two characters."""
+        _body(self._doc, text, self._fonts)
+
+    def signature(self, issuer: str, issued_on: date) -> None:
+        """The issuer and the date, right-aligned as GB/T 9704 places them."""
+        _signature(self._doc, issuer, issued_on, self._fonts)
+
+    def to_bytes(self) -> bytes:
+        """The .docx file."""
+        buffer = io.BytesIO()
+        self._doc.save(buffer)
+        return buffer.getvalue()

@@ -16,6 +16,7 @@ DESK = (
     "reassign",
     "deactivate",
     "export",
+    "report",
     "dossier",
     "template",
     "invite",

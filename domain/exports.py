@@ -9,7 +9,7 @@ from domain.commands import require_coordinator
 from domain.dossier import Dossier, build_dossier
 from domain.errors import NotFound
 from domain.lights import LightPolicy
-from domain.model import Person
+from domain.model import Campaign, Person, ReportKind
 from domain.names import named_pairs
 from domain.ports import Clock, UnitOfWork
 
@@ -71,3 +71,40 @@ async def dossier(
         tz=tz,
         part_limit=part_limit,
     )
+
+
+async def rectification_report(
+    *, uow: UnitOfWork, clock: Clock, person: Person, tz: tzinfo, kind: ReportKind
+) -> tuple[str, bytes]:
+    """The report of the person's current round: file name and .docx."""
+    require_coordinator(person)
+    async with uow:
+        campaign = await current_campaign(uow, person)
+    return await report_of(uow=uow, clock=clock, campaign=campaign, tz=tz, kind=kind)
+
+
+async def report_of(
+    *, uow: UnitOfWork, clock: Clock, campaign: Campaign, tz: tzinfo, kind: ReportKind
+) -> tuple[str, bytes]:
+    """Write a round's report: read in one transaction, laid out after it."""
+    from domain.rectification_report import (  # python-docx on first use
+        build_report,
+        report_docx,
+        report_file_name,
+    )
+
+    async with uow:
+        views = await uow.tasks.views_for_campaign(campaign.id)
+        granted = await uow.extensions.granted_in_campaign(campaign.id)
+        reports = await uow.reports.count_in_campaign(campaign.id)
+    today = clock.now().astimezone(tz).date()
+    report = build_report(
+        round_name=campaign.name,
+        views=views,
+        extensions=granted,
+        reports=reports,
+        kind=kind,
+        today=today,
+        tz=tz,
+    )
+    return report_file_name(campaign.name, kind, today), report_docx(report)

@@ -16,6 +16,8 @@ from domain.ports import Clock, UnitOfWork
 from domain.reporting import SentAck, remember_in
 
 KEEP = timedelta(days=7)
+# An update still unhandled this long after it was stored belongs to a process that died.
+ORPHAN_AGE = timedelta(minutes=10)
 
 
 async def store_update(
@@ -79,6 +81,19 @@ async def _close_in(uow: UnitOfWork, clock: Clock, closings: Sequence[Closing]) 
     if closings:
         await remember_in(uow, clock, [ack for closing in closings for ack in closing.acks])
         await uow.rhythm.mark_updates_done([c.update_id for c in closings], clock.now())
+
+
+async def take_orphans(*, uow: UnitOfWork, clock: Clock, age: timedelta) -> list[dict[str, Any]]:
+    """Take the updates stored more than `age` ago and never handled: their process died.
+
+    A process handles what it stored within seconds; an update still open after `age` was
+    left by a process that was killed (or a replica that went away), and this one takes it.
+    """
+    async with uow:
+        now = clock.now()
+        taken = await uow.rhythm.take_orphans(now - age, now)
+        await uow.commit()
+        return taken
 
 
 async def pending(*, uow: UnitOfWork) -> list[dict[str, Any]]:

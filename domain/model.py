@@ -53,6 +53,13 @@ class TaskStatus(StrEnum):
     CLOSED = "closed"
 
 
+class ReportKind(StrEnum):
+    """The rectification report during the round (进展), or the final one (整改情况报告)."""
+
+    PROGRESS = "progress"
+    FINAL = "final"
+
+
 class Light(StrEnum):
     """红黄绿灯."""
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from domain.commands import require_coordinator
 from domain.model import Person
 from domain.notice_docx import read_notice
-from domain.notice_parser import NoticeOutline, ParsedProblem, parse_notice
+from domain.notice_parser import NoticeOutline, ParsedProblem, normalise_title, parse_notice
 from domain.workbook import write_prefilled
 
 
@@ -38,8 +38,11 @@ def numbered_rows(outline: NoticeOutline) -> list[tuple[str, str, str, str]]:
 
 
 def _title(problem: ParsedProblem) -> str:
-    # A sub-problem keeps its parent heading, so the coordinator sees where it came from.
-    return f"{problem.group}——{problem.title}" if problem.group else problem.title
+    # A sub-problem keeps its parent heading (as a title, without its number and "的问题。"),
+    # so the coordinator sees where it came from.
+    if not problem.group:
+        return problem.title
+    return f"{normalise_title(problem.group)}——{problem.title}"
 
 
 def parse_for_import(*, person: Person, data: bytes, file_name: str) -> ParsedNotice:

@@ -99,6 +99,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cmd.reassign": ("调整责任人", "Move a task to another person"),
     "cmd.deactivate": ("停用离岗人员", "Retire a person who left"),
     "cmd.export": ("导出整改台账", "Export the ledger"),
+    "cmd.report": ("生成整改情况报告", "Write the rectification report"),
     "cmd.dossier": ("导出一事一档", "Export task dossiers"),
     # Desk (issue 4): campaigns and queries
     "campaign.list": (
@@ -379,6 +380,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "export.caption": (
         "整改台账（含汇总表、人员表；可直接修改后重新发送导入）。",
         "The ledger (with summary and people sheets; edit and send it back to re-import).",
+    ),
+    "report.caption": (
+        "{title}（Word 公文格式，依据台账和报送记录生成；文号、主送机关请补全，内容请审核修改）。",
+        "{title} (Word, official-document layout, from the ledger and the reports; fill in the "
+        "document number and addressee, and review the wording).",
+    ),
+    "report.usage": (
+        "用法：/report（整改进展情况报告）或 /report final（整改情况报告）",
+        "Usage: /report (progress report) or /report final (final report)",
     ),
     "dossier.usage": (
         "用法：/dossier 任务编号 或 /dossier 单位名称",

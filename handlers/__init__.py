@@ -87,6 +87,7 @@ def register(app: BotApp) -> None:
             CommandHandler("deactivate", changes.deactivate),
             CommandHandler("remind", changes.remind),
             CommandHandler("export", records.export),
+            CommandHandler("report", records.report),
             CommandHandler("dossier", records.dossier),
             CommandHandler("language", language.language, PRIVATE),
             CommandHandler(["start", "language"], private_only, ~PRIVATE),

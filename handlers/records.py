@@ -1,4 +1,4 @@
-"""/export (the ledger workbook) and /dossier N|UNIT (zips of histories and evidence)."""
+"""/export (the ledger), /report [final] (the rectification report), /dossier N|UNIT (zips)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from telegram.constants import ChatAction
 
 from bot.context import BotContext
 from domain import exports
-from domain.model import Person
+from domain.model import Person, ReportKind
 from domain.texts import text
 from handlers.callback_data import DossierUnit
 from handlers.common import choose, desk_caller, language_of, reply
@@ -27,6 +27,36 @@ async def export(update: Update, context: BotContext) -> None:
     )
     await update.effective_chat.send_document(
         InputFile(data, filename=name), caption=text("export.caption", lang)
+    )
+
+
+REPORT_WORDS = {
+    "": ReportKind.PROGRESS,
+    "progress": ReportKind.PROGRESS,
+    "进展": ReportKind.PROGRESS,
+    "final": ReportKind.FINAL,
+    "最终": ReportKind.FINAL,
+    "总结": ReportKind.FINAL,
+}
+
+
+async def report(update: Update, context: BotContext) -> None:
+    """Send the round's rectification report (.docx): /report [final]."""
+    person = await desk_caller(update, context)
+    services = context.bot_data
+    lang = language_of(person, services)
+    kind = REPORT_WORDS.get(" ".join(context.args or []).strip().lower())
+    if kind is None:
+        await reply(update, text("report.usage", lang))
+        return
+    assert update.effective_chat is not None
+    await update.effective_chat.send_chat_action(ChatAction.UPLOAD_DOCUMENT)
+    name, data = await exports.rectification_report(
+        uow=services.uow(), clock=services.clock, person=person, tz=services.settings.tz, kind=kind
+    )
+    title = name.rsplit("_", 1)[0]
+    await update.effective_chat.send_document(
+        InputFile(data, filename=name), caption=text("report.caption", lang, title=title)
     )
 
 

@@ -31,3 +31,6 @@ def register_jobs(app: BotApp, tick_seconds: float = 60.0) -> None:
     queue.run_repeating(
         jobs.tick, interval=tick_seconds, first=1.0, name="tick", job_kwargs=JOB_KWARGS
     )
+    queue.run_repeating(
+        jobs.adopt_orphans, interval=60.0, first=60.0, name="orphans", job_kwargs=JOB_KWARGS
+    )

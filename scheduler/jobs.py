@@ -6,7 +6,8 @@ import logging
 import time
 
 from bot.context import BotContext
-from domain import reminders
+from bot.intake import DurableQueue
+from domain import inbox, reminders
 
 log = logging.getLogger(__name__)
 
@@ -34,3 +35,10 @@ async def tick(context: BotContext) -> None:
         log.warning("rhythm: %s %s missed (due %s)", run.kind.value, run.period, run.due_at)
     if result.enqueued:
         rhythm.wake.set()
+
+
+async def adopt_orphans(context: BotContext) -> None:
+    """Handle updates a stopped replica stored but never finished (see domain.inbox)."""
+    queue = context.application.update_queue
+    if isinstance(queue, DurableQueue):
+        await queue.replay(context.bot, inbox.ORPHAN_AGE)

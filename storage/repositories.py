@@ -1156,6 +1156,15 @@ class SqlReports(_Repo):
         )
         await self.session.flush()
 
+    async def count_in_campaign(self, campaign_id: int) -> int:
+        count = await self.session.scalar(
+            select(func.count())
+            .select_from(ProgressUpdateRow)
+            .join(TaskRowT, TaskRowT.id == ProgressUpdateRow.task_id)
+            .where(TaskRowT.campaign_id == campaign_id, ProgressUpdateRow.withdrawn_at.is_(None))
+        )
+        return int(count or 0)
+
     async def evidence_count(self, report_id: int) -> int:
         count = await self.session.scalar(
             select(func.count()).select_from(EvidenceRow).where(EvidenceRow.update_id == report_id)
@@ -1576,6 +1585,20 @@ class SqlRhythm(_Repo):
             .order_by(ProcessedUpdateRow.update_id)
         )
         return [dict(r) for r in rows if r is not None]
+
+    async def take_orphans(self, stored_before: datetime, now: datetime) -> list[dict[str, Any]]:
+        table = _table(ProcessedUpdateRow)
+        rows = await self._rows(
+            update(table)
+            .where(
+                table.c.done_at.is_(None),
+                table.c.payload.is_not(None),
+                table.c.processed_at < stored_before,
+            )
+            .values(processed_at=now)
+            .returning(table.c.update_id, table.c.payload)
+        )
+        return [dict(payload) for _, payload in sorted(rows, key=lambda r: int(r[0]))]
 
     async def forget_updates_before(self, moment: datetime) -> None:
         await self.session.execute(

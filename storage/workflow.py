@@ -17,6 +17,7 @@ from storage.tables import (
     PromptRow,
     ReportBatchRow,
     StagedImportRow,
+    TaskRowT,
 )
 
 
@@ -212,6 +213,18 @@ class SqlExtensions(_Repo):
             select(ExtensionRow).where(ExtensionRow.task_id == task_id).order_by(ExtensionRow.id)
         )
         return [_extension(r) for r in rows]
+
+    async def granted_in_campaign(self, campaign_id: int) -> dict[int, list[Extension]]:
+        rows = await self.session.scalars(
+            select(ExtensionRow)
+            .join(TaskRowT, TaskRowT.id == ExtensionRow.task_id)
+            .where(TaskRowT.campaign_id == campaign_id, ExtensionRow.outcome == "approved")
+            .order_by(ExtensionRow.id)
+        )
+        granted: dict[int, list[Extension]] = {}
+        for row in rows:
+            granted.setdefault(row.task_id, []).append(_extension(row))
+        return granted
 
 
 def _batch(row: ReportBatchRow) -> ReportBatch:

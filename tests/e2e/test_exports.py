@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest_asyncio
 
 from bot.clock import ManualClock
+from domain import notices
 from domain.workbook import read_workbook
 from tests.e2e.conftest import World, buttons, report_prompt, start_world, stop_world
 
@@ -120,3 +121,34 @@ async def test_export_and_dossier_refusals_and_choices(world: World, putuo_bytes
     sent = await gao.next_message(timeout=30)
     assert sent.document is not None
     assert "区委网信办" in (sent.document.file_name or "")
+
+
+async def test_the_report_command_sends_a_report_that_reads_back_and_names_the_latest_progress(
+    world: World, putuo_bytes: bytes
+) -> None:
+    await world.import_putuo(putuo_bytes)
+    gao, wang = await world.join("高飞"), await world.join("王建国")  # a coordinator, an official
+    await wang.reply(await report_prompt(wang, "1.1"), "已完成调研，进度40%")
+    await wang.next_message()
+
+    await gao.command("report")
+    [sent] = await gao.messages_until_idle()
+    assert sent.document is not None
+    assert sent.document.file_name == "普陀区巡视整改进展情况报告_20261130.docx"
+    assert "文号、主送机关请补全" in (sent.caption or "")
+    outline = notices.read_outline(sent.document.data, sent.document.file_name)
+    assert (len(outline.problems), sum(len(p.measures) for p in outline.problems)) == (41, 152)
+    first = outline.problems[0].measures[0]
+    assert "正在推进，已完成40%，最新进展：已完成调研，进度40%" in first
+
+    await gao.command("report", "final")
+    [final] = await gao.messages_until_idle()
+    assert final.document is not None
+    assert final.document.file_name == "普陀区巡视整改情况报告_20261130.docx"
+    await gao.command("report", "weekly")
+    [usage] = await gao.messages_until_idle()
+    assert "/report final" in usage.text
+
+    await wang.command("report")
+    [refused] = await wang.messages_until_idle()
+    assert refused.document is None

@@ -197,3 +197,18 @@ async def test_export_of_an_unknown_campaign_names_the_open_ones(
     capsys.readouterr()
     assert await cli("export", "--campaign", "不存在") == 1
     assert "open: 普陀" in capsys.readouterr().err
+
+
+async def test_report_writes_the_rounds_report_and_names_the_open_rounds_when_unclear(
+    env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from domain import notices
+
+    assert await cli("import", str(PUTUO_XLSX), "--campaign", "普陀") == 0
+    output = tmp_path / "report.docx"
+    assert await cli("report", "--kind", "final", "-o", str(output)) == 0
+    assert f"Report written to {output}" in capsys.readouterr().out
+    outline = notices.read_outline(output.read_bytes(), output.name)
+    assert len(outline.problems) == 41
+    assert await cli("report", "--campaign", "不存在") == 1
+    assert "open: 普陀" in capsys.readouterr().err

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from types import TracebackType
 from typing import Any
 
 import pytest
-from telegram import Update
+from telegram import Bot, Update
 
 from bot.clock import ManualClock
 from bot.intake import DurableQueue
@@ -119,3 +120,33 @@ async def test_closings_a_dead_database_refused_are_written_by_the_next_attempt(
     assert await pending_ids(uow_factory) == [20]
     await queue.flush()
     assert await pending_ids(uow_factory) == []
+
+
+async def test_an_update_a_stopped_replica_left_is_taken_once_by_whoever_sweeps_first(
+    uow_factory: Factory, clock: ManualClock
+) -> None:
+    await inbox.store_updates(
+        uow=uow_factory(), clock=clock, updates=[(30, {"update_id": 30}), (31, {"update_id": 31})]
+    )
+    await inbox.close(uow=uow_factory(), clock=clock, closings=[inbox.Closing(31)])
+    clock.advance(inbox.ORPHAN_AGE / 2)
+    await inbox.store_update(
+        uow=uow_factory(), clock=clock, update_id=32, payload={"update_id": 32}
+    )
+    clock.advance(inbox.ORPHAN_AGE / 2 + timedelta(seconds=1))
+    # 30 is old and open: orphaned; 31 was handled; 32 is recent (its process may be on it).
+    taken = await inbox.take_orphans(uow=uow_factory(), clock=clock, age=inbox.ORPHAN_AGE)
+    assert taken == [{"update_id": 30}]
+    again = await inbox.take_orphans(uow=uow_factory(), clock=clock, age=inbox.ORPHAN_AGE)
+    assert again == []  # a second sweeper (another replica) finds it taken
+
+
+async def test_a_sweep_does_not_queue_again_what_this_process_is_still_handling(
+    uow_factory: Factory, clock: ManualClock
+) -> None:
+    queue = DurableQueue(uow_factory, clock)
+    await queue.store_batch([update(40)])
+    await queue.put(update(40))  # queued here; a long handler, say
+    clock.advance(inbox.ORPHAN_AGE + timedelta(seconds=1))
+    assert await queue.replay(Bot("1:x"), inbox.ORPHAN_AGE) == 0
+    assert queue.qsize() == 1
