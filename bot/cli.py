@@ -193,9 +193,7 @@ def _backup(settings: Settings, args: argparse.Namespace) -> int:
     from bot import backups
 
     done = backups.backup(settings, args.dir, datetime.now(settings.tz))
-    print(f"Backup written to {done.folder}")
-    for line in done.lines:
-        print(f"  {line}")
+    print("\n".join([f"Backup written to {done.folder}", *(f"  {x}" for x in done.lines)]))
     return 0
 
 
@@ -203,9 +201,7 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
     from bot import backups
 
     done = backups.restore(settings, args.folder, datetime.now(settings.tz))
-    print(f"Restored from {done.folder}")
-    for line in done.lines:
-        print(f"  {line}")
+    print("\n".join([f"Restored from {done.folder}", *(f"  {x}" for x in done.lines)]))
     return 0
 
 

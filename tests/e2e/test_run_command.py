@@ -30,6 +30,14 @@ def bot_env(sim: BotApiSimulator, database_url: str, tmp_path: Path) -> dict[str
     }
 
 
+async def start_run(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    """`python -m bot run` in its own process, output collected."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=cwd, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+
+
 async def test_the_run_command_migrates_polls_and_answers(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -65,24 +73,12 @@ async def test_a_second_bot_on_the_same_sqlite_file_is_refused_with_one_sentence
     async with BotApiSimulator(token=TOKEN, bot_username=BOT_USERNAME) as sim:
         env = bot_env(sim, database_url, tmp_path)
 
-        async def start() -> asyncio.subprocess.Process:
-            return await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "run",
-                cwd=tmp_path,
-                env=env,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.STDOUT,
-            )
-
-        first = await start()
+        first = await start_run(env, tmp_path)
         try:
             admin = sim.user(first_name="Admin", user_id=ADMIN_ID)
             await admin.command("help")
             await admin.next_message(timeout=30)  # the first one is up and polling
-            second = await start()
+            second = await start_run(env, tmp_path)
             output, _ = await asyncio.wait_for(second.communicate(), 60)
             assert second.returncode == 2, output.decode()
             lines = output.decode().strip().splitlines()
@@ -187,18 +183,12 @@ async def test_a_second_poller_on_the_same_database_is_refused_and_the_first_kee
     async with BotApiSimulator(token=TOKEN, bot_username=BOT_USERNAME) as sim:
         env = bot_env(sim, database_url, tmp_path)
 
-        async def start() -> asyncio.subprocess.Process:
-            return await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-            )  # fmt: skip
-
-        first = await start()
+        first = await start_run(env, tmp_path)
         try:
             admin = sim.user(first_name="Admin", user_id=ADMIN_ID)
             await admin.command("help")
             await admin.next_message(timeout=30)  # the first one is up and polling
-            second = await start()
+            second = await start_run(env, tmp_path)
             output, _ = await asyncio.wait_for(second.communicate(), 60)
             assert second.returncode == 2, output.decode()
             last = output.decode().strip().splitlines()[-1]

@@ -6,7 +6,6 @@ import asyncio
 import json
 import signal
 import socket
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,7 +17,7 @@ import asyncpg
 from bot.harness import World
 from simulator import BotApiSimulator
 from tests.e2e.conftest import ADMIN_ID, BOT_USERNAME, TOKEN
-from tests.e2e.test_run_command import bot_env
+from tests.e2e.test_run_command import bot_env, start_run
 
 SECRET = "s3cret-Token_for-the-webhook"
 
@@ -27,13 +26,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-async def start(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=cwd, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
 
 
 async def until_listening(port: int, within: float = 30.0) -> None:
@@ -82,7 +74,7 @@ async def test_webhook_mode_answers_what_telegram_posts_and_refuses_posts_withou
             "TELEGRAM_WEBHOOK_SECRET": SECRET,
             "HTTP_LISTEN": f"127.0.0.1:{port}",
         }
-        process = await start(env, tmp_path)
+        process = await start_run(env, tmp_path)
         try:
             await sim.wait_until(lambda: sim.state.webhook is not None, timeout=30)
             assert sim.state.webhook == {"url": hook, "secret_token": SECRET}
@@ -125,7 +117,7 @@ async def test_health_and_metrics_answer_while_polling_and_say_when_the_database
     port = free_port()
     async with BotApiSimulator(token=TOKEN, bot_username=BOT_USERNAME) as sim:
         env = {**bot_env(sim, database_url, tmp_path), "HTTP_LISTEN": f"127.0.0.1:{port}"}
-        process = await start(env, tmp_path)
+        process = await start_run(env, tmp_path)
         try:
             await until_listening(port)
             status, body = await get(f"http://127.0.0.1:{port}/healthz")
