@@ -121,7 +121,8 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("-o", "--output", type=Path, help="the .docx to write (default: a dated name)")
     rep.set_defaults(func=_report)
     parse = sub.add_parser(
-        "parse", help="read a notice (.docx/.txt) into its problem list and a pre-filled workbook"
+        "parse",
+        help="read a notice (.docx/.txt/PDF) into its problem list and a pre-filled workbook",
     )
     parse.add_argument("file", type=Path)
     parse.add_argument("-o", "--output", type=Path, help="write the pre-filled import workbook")

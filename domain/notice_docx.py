@@ -45,10 +45,14 @@ class NoticeFormatUnsupported(NoticeUnreadable):
 
 
 def read_notice(data: bytes, filename: str) -> str:
-    """Return the text of a notice sent as .txt or .docx; refuse other formats by their content."""
+    """Return the text of a notice sent as .txt, .docx or PDF; refuse others by their content."""
     kind = _binary_kind(data)
     if kind == "docx":
         return docx_text(data, filename)
+    if kind == "PDF":
+        from domain.notice_pdf import pdf_text  # pypdf loads with the first PDF
+
+        return pdf_text(data, filename)
     if kind is not None:
         raise NoticeFormatUnsupported(filename, kind)
     suffix = PurePath(filename).suffix.lower()

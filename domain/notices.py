@@ -1,4 +1,4 @@
-"""From a feedback or progress notice (.docx/.txt) to its outline and a pre-filled workbook."""
+"""From a feedback or progress notice (.docx/.txt/PDF) to its outline and a pre-filled workbook."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class ParsedNotice:
 
 
 def read_outline(data: bytes, file_name: str) -> NoticeOutline:
-    """Read a .docx or .txt notice and parse its problem list (other formats are refused)."""
+    """Read a .docx, .txt or PDF notice and parse its problem list (other formats are refused)."""
     return parse_notice(read_notice(data, file_name))
 
 

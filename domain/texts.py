@@ -1063,9 +1063,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     # Notice parser (issue 5)
     "error.notice_format": (
-        "无法读取“{name}”：这是 {kind} 文件。请另存为 .docx 或 .txt 后重新发送。",
-        "Cannot read “{name}”: it is a {kind} file. Please save it as .docx or .txt and send it "
-        "again.",
+        "无法读取“{name}”：这是 {kind} 文件。请另存为 .docx、.txt 或带文字的 PDF 后重新发送。",
+        "Cannot read “{name}”: it is a {kind} file. Please save it as .docx, .txt or a PDF with "
+        "text and send it again.",
+    ),
+    "error.notice_scanned": (
+        "“{name}”是扫描件，没有可读取的文字层。请发送 .docx 或 .txt 版本（或带文字的 PDF）。",
+        "“{name}” is a scan without a text layer; please send it as .docx or .txt (or a PDF with "
+        "text).",
+    ),
+    "error.notice_pdf_damaged": (
+        "无法读取 PDF“{name}”：文件已损坏、需要密码，或超过 {pages} 页。请发送 .docx 或 .txt 版本。",
+        "Cannot read the PDF “{name}”: it is damaged, password-protected or longer than {pages} "
+        "pages. Please send it as .docx or .txt.",
     ),
     "error.notice_damaged": (
         "无法读取“{name}”：文件已损坏、已加密，或解压后过大（超过 {limit_mb} MB 或压缩比异常）。"

@@ -1,4 +1,4 @@
-"""A coordinator sends a notice (.docx/.txt), gets a pre-filled workbook, fills it and imports."""
+"""A coordinator sends a notice (.docx/.txt/PDF), gets a pre-filled workbook, fills it and imports."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from storage.tables import TaskRowT
 from tests.e2e.conftest import ADMIN_ID, World, buttons, rows
+from tests.pdfs import pdf_with_text, pdf_without_text
 from tests.unit.test_notice_docx import docx, para
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus" / "notices"
@@ -88,3 +89,23 @@ async def test_other_formats_get_a_clear_answer_and_officials_files_stay_evidenc
     answer = await wang.next_message()
     assert "这条进展是关于哪项任务" in answer.text
     assert buttons(answer)
+
+
+async def test_a_pdf_notice_with_text_is_read_and_a_scan_is_sent_back_with_what_to_do(
+    world: World,
+) -> None:
+    admin = world.sim.user(first_name="Admin", user_id=ADMIN_ID)
+    lines = (CORPUS / "36.txt").read_text(encoding="utf-8").splitlines()
+    pages = [lines[i : i + 40] for i in range(0, len(lines), 40)]  # a page every 40 lines
+    await admin.send_document(pdf_with_text(pages), file_name="普陀区整改通报.pdf",
+                              mime_type="application/pdf")  # fmt: skip
+    outline, workbook = await admin.messages_until_idle(timeout=30)
+    assert "已识别：41 个问题" in outline.text
+    assert workbook.document is not None
+    assert workbook.document.file_name == "普陀区整改通报-整改任务导入表.xlsx"
+
+    await admin.send_document(
+        pdf_without_text(), file_name="扫描件.pdf", mime_type="application/pdf"
+    )
+    [scan] = await admin.messages_until_idle()
+    assert "是扫描件，没有可读取的文字层" in scan.text
