@@ -226,6 +226,8 @@ CIRCLED = "circled"
 LABELLED = "labelled"
 PLAIN = "plain"
 SHI = "shi"
+DI = "di"  # 第一，… 第二，…
+FIRSTLY = "firstly"  # 首先，… 其次，… 最后，…
 
 _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (SECTION, re.compile(r"^(" + _CN_NUM + r")\s*[、.．]\s*")),
@@ -300,9 +302,12 @@ _SHI = re.compile(_BOUNDARY + r"(十[一二三四五六七八九]?|[一二三四
 _CIRCLED_ITEM = re.compile(r"[" + _CIRCLED + r"]")
 _PAREN_ITEM = re.compile(r"[（(](\d{1,2})[）)]")
 _ARABIC_ITEM = re.compile(_BOUNDARY + r"(\d{1,2})[.．、](?!\d)")
+# 第一，… 第二，… (not 第一议题: the ordinal is followed by a comma or colon).
+_DI_ITEM = re.compile(_BOUNDARY + r"第(" + _CN_NUM + r")\s*[，,、：:]")
+_FIRSTLY_ITEM = re.compile(_BOUNDARY + r"(首先|其次|再次|然后|此外|最后)\s*[，,、：:]")
 # Measure styles in order of precedence: a problem's measures are counted in the first style
-# that any of its paragraphs uses (一是 over ① over （1） over 1.).
-_STYLES = (SHI, CIRCLED, PAREN, ARABIC)
+# that any of its paragraphs uses (一是 over 第一， over 首先， over ① over （1） over 1.).
+_STYLES = (SHI, DI, FIRSTLY, CIRCLED, PAREN, ARABIC)
 
 
 def _label(text: str) -> tuple[str, str] | None:
@@ -354,12 +359,33 @@ def _items(paragraph: str, style: str) -> list[str]:
         return _split_at([m.start() for m in _SHI.finditer(paragraph)], paragraph, shi_marker=True)
     if style == CIRCLED:
         return _split_at([m.start() for m in _CIRCLED_ITEM.finditer(paragraph)], paragraph)
+    if style in (DI, FIRSTLY):
+        return _worded_items(paragraph, style)
     pattern = _PAREN_ITEM if style == PAREN else _ARABIC_ITEM
     opens = _marker(paragraph)
     numbered = _sequence(
         pattern.finditer(paragraph), start_at_one=not (opens and opens.kind == style)
     )
     return _split_at([m.start() for m in numbered], paragraph)
+
+
+def _worded_items(paragraph: str, style: str) -> list[str]:
+    """第一，…第二，… (consecutive from 第一) or 首先，…其次，…: two items at least."""
+    kept: list[re.Match[str]] = []
+    if style == DI:  # 第一, 第二, … in order; a stray 第五， elsewhere is not an item
+        for m in _DI_ITEM.finditer(paragraph):
+            if _cn_to_int(m.group(1)) == len(kept) + 1:
+                kept.append(m)
+    else:
+        found = list(_FIRSTLY_ITEM.finditer(paragraph))
+        kept = found if found and found[0].group(1) == "首先" else []
+    if len(kept) < 2:
+        return []
+    items = []
+    for i, m in enumerate(kept):
+        end = kept[i + 1].start() if i + 1 < len(kept) else len(paragraph)
+        items.append(paragraph[m.end() : end].strip().rstrip("。．.；;，,、").strip())
+    return items
 
 
 def _split_at(starts: Sequence[int], paragraph: str, *, shi_marker: bool = False) -> list[str]:

@@ -477,3 +477,20 @@ def test_outline_rows_give_one_row_per_measure() -> None:
 def test_an_empty_text_gives_an_empty_outline() -> None:
     outline = parse_notice("")
     assert (outline.problems, outline.stats_sentence, outline.not_understood) == ((), None, ())
+
+
+def test_measures_enumerated_with_di_yi_or_shou_xian_are_split() -> None:
+    text = (
+        "二、整改进展情况\n（一）“党的建设”方面\n1.针对“学习不够深入”问题。\n"
+        "第一，开展专题学习，落实第一议题制度。第二，建立督学机制。第三，开展述学评学。\n"
+        "2.针对“制度执行不严”问题。\n"
+        "首先，修订议事规则；其次，开展制度执行检查；最后，建立问责清单。\n"
+        "3.针对“第一议题落实不到位”问题。\n"
+        "严格落实第一议题制度，第五，这不是一个列举。\n"
+    )
+    found = [(p.title, p.measures) for p in parse_notice(text).problems]
+    assert found == [
+        ("学习不够深入", ("开展专题学习，落实第一议题制度", "建立督学机制", "开展述学评学")),
+        ("制度执行不严", ("修订议事规则", "开展制度执行检查", "建立问责清单")),
+        ("第一议题落实不到位", ("严格落实第一议题制度，第五，这不是一个列举。",)),
+    ]
