@@ -195,22 +195,123 @@ def _int(value: str | None, default: int) -> int:
 
 
 def _paragraph_texts(document: ET.Element, numbering: _Numbering) -> Iterator[str]:
-    for paragraph in _paragraphs(document):
-        number = numbering.next_number(_child(paragraph, "pPr"))
-        text = "".join(_run_texts(paragraph)).strip()
+    for item in _paragraphs(document):
+        if _local(item.tag) == "tbl":
+            yield from _problem_table(item)
+            continue
+        number = numbering.next_number(_child(item, "pPr"))
+        text = "".join(_run_texts(item)).strip()
         for i, line in enumerate(text.split("\n")):
             yield (number + line if i == 0 and line else line).strip()
 
 
 def _paragraphs(element: ET.Element) -> Iterator[ET.Element]:
-    """Body paragraphs in reading order, tables and text boxes included, fallbacks skipped."""
+    """Body paragraphs in reading order, text boxes included, fallbacks skipped; a table
+    that lists problems comes whole (`_problem_table` reads it), any other cell by cell."""
     for child in element:
         name = _local(child.tag)
         if name == "Fallback":  # mc:AlternateContent repeats a text box for old readers
             continue
+        if name == "tbl" and _problem_columns(child) is not None:
+            yield child
+            continue
         if name == "p":
             yield child
         yield from _paragraphs(child)
+
+
+# --- Problem lists laid out as tables -------------------------------------------------------
+
+_PROBLEM_HEADER = re.compile(r"问题")
+_MEASURE_HEADER = re.compile(r"措施|举措|整改情况|整改任务|整改内容")
+_CATEGORY_HEADER = re.compile(r"类别|方面|领域|类型")
+_ITEM_NUMBER = re.compile(r"^\s*(?:\d+[.、．]|[（(]\d+[）)]|[①-⑳]|[一二三四五六七八九十]+是)\s*")
+_CN_ORDINALS = "一二三四五六七八九"
+
+
+@dataclass(frozen=True)
+class _Columns:
+    problem: int
+    measures: int
+    category: int | None
+
+
+def _rows(table: ET.Element) -> list[list[ET.Element]]:
+    rows = (row for row in table if _local(row.tag) == "tr")
+    return [[c for c in row if _local(c.tag) == "tc"] for row in rows]
+
+
+def _cell_text(cell: ET.Element) -> list[str]:
+    paragraphs = (p for p in cell.iter() if _local(p.tag) == "p")
+    texts = ("".join(_run_texts(p)).strip() for p in paragraphs)
+    return [t for t in texts if t]
+
+
+def _problem_columns(table: ET.Element) -> _Columns | None:
+    """The columns of a table whose header names a problem column and a measures column."""
+    rows = _rows(table)
+    if len(rows) < 2:
+        return None
+    header = [" ".join(_cell_text(c)) for c in rows[0]]
+    measures = next((i for i, h in enumerate(header) if _MEASURE_HEADER.search(h)), None)
+    category = next(
+        (i for i, h in enumerate(header) if _CATEGORY_HEADER.search(h) and i != measures), None
+    )  # "问题类别" names the category, not the problem
+    problem = next(
+        (
+            i
+            for i, h in enumerate(header)
+            if _PROBLEM_HEADER.search(h) and i not in (measures, category)
+        ),
+        None,
+    )
+    if problem is None or measures is None:
+        return None
+    return _Columns(problem, measures, category)
+
+
+def _problem_table(table: ET.Element) -> Iterator[str]:
+    """A problem table as the lines a notice would have: （一）“类别”方面, then
+    1.针对“问题”问题。 and the row's measures (一是…二是… when there are several)."""
+    columns = _problem_columns(table)
+    assert columns is not None
+    category: str | None = None
+    categories = problems = 0
+    measures: list[str] = []
+    for row in _rows(table)[1:]:
+        cells = [_cell_text(c) for c in row]
+
+        def text_of(index: int | None, cells: list[list[str]] = cells) -> str:
+            return "".join(cells[index]) if index is not None and index < len(cells) else ""
+
+        new_category, problem = text_of(columns.category), text_of(columns.problem)
+        if problem and measures:
+            yield _enumerate(measures)
+            measures = []
+        if new_category and new_category != category:
+            category, categories, problems = new_category, categories + 1, 0
+            yield f"（{_cn(categories)}）“{category.removesuffix('方面')}”方面"
+        if problem:  # an empty problem cell is a merged one: more measures of the same problem
+            problems += 1
+            yield f"{problems}.针对“{problem.rstrip('。')}”问题。"
+        measures += cells[columns.measures] if columns.measures < len(cells) else []
+    if measures:
+        yield _enumerate(measures)
+
+
+def _enumerate(measures: list[str]) -> str:
+    """One problem's measures as a paragraph: one as it is, several as 一是…二是…"""
+    items = [_ITEM_NUMBER.sub("", m).rstrip("。；;") for m in measures]
+    if len(items) == 1:
+        return items[0]
+    return "".join(f"{_cn(i)}是{m}。" for i, m in enumerate(items, start=1))
+
+
+def _cn(n: int) -> str:
+    """1 → 一, 12 → 十二, 35 → 三十五 (up to 99)."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _CN_ORDINALS[tens - 1] + "十")
+    return head + (_CN_ORDINALS[ones - 1] if ones else "")
 
 
 def _run_texts(element: ET.Element) -> Iterator[str]:

@@ -9,6 +9,7 @@ from io import BytesIO
 import pytest
 
 import domain.notice_docx as notice_docx
+from domain import notices
 from domain.notice_docx import (
     NoticeFormatUnsupported,
     NoticeUnreadable,
@@ -237,7 +238,6 @@ def test_text_files_are_decoded_from_utf8_bom_utf16_and_gb18030() -> None:
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "通报.doc", ".doc / .wps"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "通报.docx", ".doc / .wps"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "通报.wps", ".doc / .wps"),
-        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "通报.txt", "PDF"),
         (b"{\\rtf1\\ansi ...}", "通报.rtf", "RTF"),
         ("一、整改情况".encode(), "通报.html", "HTML"),
     ],
@@ -314,3 +314,41 @@ def test_a_deeply_nested_document_gets_the_clear_refusal() -> None:
     with pytest.raises(NoticeUnreadable) as caught:
         read_notice(docx([nested]), "嵌套.docx")
     assert caught.value.key == "error.notice_damaged"
+
+
+def tc(*paragraphs: str, merged: bool = False) -> str:
+    """A table cell; `merged` continues the cell above (w:vMerge)."""
+    props = "<w:tcPr><w:vMerge/></w:tcPr>" if merged else ""
+    return "<w:tc>" + props + "".join(para(p) for p in paragraphs) + "</w:tc>"
+
+
+def tr(*cells: str) -> str:
+    return "<w:tr>" + "".join(cells) + "</w:tr>"
+
+
+def test_a_problem_list_laid_out_as_a_table_reads_as_problems_with_their_measures() -> None:
+    table = (
+        "<w:tbl>"
+        + tr(tc("序号"), tc("问题类别"), tc("存在问题"), tc("整改措施"), tc("责任单位"), tc("时限"))
+        + tr(tc("1"), tc("党的建设方面"), tc("学习贯彻不够深入"),
+             tc("1.开展专题学习", "2.建立督学机制"), tc("区委办"), tc("2026年12月"))
+        + tr(tc("2"), tc("党的建设方面"), tc("基层组织薄弱"), tc("整顿软弱涣散党组织"),
+             tc("组织部"), tc("长期"))
+        + tr(tc(""), tc(""), tc(merged=True), tc("开展书记抓党建述职"), tc("组织部"), tc("2027年3月"))
+        + tr(tc("3"), tc("作风建设"), tc("文山会海"), tc("精简会议文件"), tc("区委办"), tc("长期"))
+        + "</w:tbl>"
+    )  # fmt: skip
+    data = docx([para("关于巡察整改进展情况的通报"), para("一、整改落实情况"), table])
+    outline = notices.read_outline(data, "整改台账.docx")
+    found = [(p.category, p.title, p.measures) for p in outline.problems]
+    assert found == [
+        ("（一）“党的建设”方面", "学习贯彻不够深入", ("开展专题学习", "建立督学机制")),
+        ("（一）“党的建设”方面", "基层组织薄弱", ("整顿软弱涣散党组织", "开展书记抓党建述职")),
+        ("（二）“作风建设”方面", "文山会海", ("精简会议文件",)),
+    ]
+    assert outline.not_understood == ()
+
+
+def test_a_table_that_lists_no_problems_is_read_cell_by_cell() -> None:
+    table = "<w:tbl>" + tr(tc("单位"), tc("人数")) + tr(tc("区委办"), tc("12")) + "</w:tbl>"
+    assert docx_paragraphs(docx([para("附表"), table])) == ["附表", "单位", "人数", "区委办", "12"]
