@@ -28,13 +28,57 @@ def read_outline(data: bytes, file_name: str) -> NoticeOutline:
 
 
 def numbered_rows(outline: NoticeOutline) -> list[tuple[str, str, str, str]]:
-    """Return (序号, 问题类别, 问题, 整改措施) rows: problem n, measure m is numbered "n.m"."""
+    """Return (序号, 问题类别, 问题, 整改措施) rows: problem n, measure m is numbered "n.m".
+
+    A problem whose measures are one prose paragraph gets a row per sentence (see
+    `split_prose`), so the coordinator assigns each action, not the whole paragraph.
+    """
     rows: list[tuple[str, str, str, str]] = []
     for n, problem in enumerate(outline.problems, start=1):
         title = _title(problem)
-        for m, measure in enumerate(problem.measures or ("",), start=1):
+        measures = problem.measures
+        if len(measures) == 1:
+            measures = tuple(split_prose(measures[0]))
+        for m, measure in enumerate(measures or ("",), start=1):
             rows.append((f"{n}.{m}", problem.category or "", title, measure))
     return rows
+
+
+_OPENING = "“‘《（(「【"
+_CLOSING = "”’》）)」】"
+MIN_SENTENCE = 5  # characters: a shorter piece belongs to the sentence before it
+
+
+def split_prose(paragraph: str) -> list[str]:
+    """Split a prose paragraph of measures at 。 and ；, never inside quotes or brackets.
+
+    Each sentence of such a paragraph is, in the notices, one action ("召开…。建立…。修订…。");
+    a fragment shorter than MIN_SENTENCE stays with the sentence before it.
+    """
+    pieces: list[str] = []
+    depth = 0
+    current = ""
+    for ch in paragraph:
+        current += ch
+        if ch in _OPENING:
+            depth += 1
+        elif ch in _CLOSING:
+            depth = max(depth - 1, 0)
+        elif ch in "。；;" and depth == 0:
+            pieces.append(current)
+            current = ""
+    if current.strip():
+        pieces.append(current)
+    sentences: list[str] = []
+    for piece in pieces:
+        text = piece.strip().rstrip("。；;").strip()
+        if not text:
+            continue
+        if sentences and len(text) < MIN_SENTENCE:
+            sentences[-1] += "；" + text
+        else:
+            sentences.append(text)
+    return sentences or [paragraph]
 
 
 def _title(problem: ParsedProblem) -> str:
