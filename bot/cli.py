@@ -27,7 +27,7 @@ from bot.web import ListenerUnavailable
 from config.settings import ConfigError, Settings, load_settings
 from domain import accounts, exports, importing, notices
 from domain.errors import AmbiguousCampaign, DomainError, PersonUnknown, WorkbookRejected
-from domain.model import Campaign, CampaignSource, ReportKind
+from domain.model import Campaign, CampaignSource, ReportKind, roles_zh
 from domain.notice_parser import outline_to_json
 from domain.ports import UnitOfWork
 from domain.texts import text
@@ -319,7 +319,7 @@ def _invite(settings: Settings, args: argparse.Namespace) -> int:
         InviteRow(
             name=i.person.name,
             unit=i.person.unit_name,
-            roles="、".join(sorted(r.value for r in i.person.roles)),
+            roles=roles_zh(i.person.roles),
             link=i.link(username),
             expires_at=i.expires_at.astimezone(settings.tz).replace(tzinfo=None),
         )

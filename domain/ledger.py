@@ -21,13 +21,13 @@ from domain.history import plain_text
 from domain.lights import LightPolicy, light_for, thresholds
 from domain.model import (
     KIND_NAMES_ZH,
-    ROLE_NAMES_ZH,
     Light,
     Person,
     Role,
     TaskKind,
     TaskStatus,
     TaskView,
+    roles_zh,
 )
 from domain.ports import Clock, TaskQuery, UnitOfWork
 from domain.texts import excerpt, text
@@ -70,7 +70,6 @@ _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
 _HEADER_FILL = PatternFill(fill_type="solid", start_color="FFDDEBF7", end_color="FFDDEBF7")
 _KIND_ZH = {kind: zh for zh, kind in KIND_NAMES_ZH.items()}
-_ROLE_ZH = {role: zh for zh, role in ROLE_NAMES_ZH.items()}
 _UNSAFE_FILE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
@@ -88,8 +87,9 @@ async def export_ledger(
             uow, campaign.name, TaskQuery(campaign_id), thresholds(now, policy)
         )
         tasks = await uow.tasks.views_for_campaign(campaign_id)
-        named = {t.owner_id for t in tasks} | {t.lead_id for t in tasks if t.lead_id is not None}
-        people = await uow.people.by_ids(named)
+        # Everyone, not only whom the tasks name: unit heads, coordinators and liaisons too,
+        # so the ledger imported into an empty bot restores every person and role.
+        people = await uow.people.active()
     # openpyxl is slow on big campaigns: write in a worker thread, off the event loop.
     return await asyncio.to_thread(
         partial(
@@ -196,11 +196,18 @@ def _people_sheet(sheet: Any, tasks: Sequence[TaskView], people: Sequence[Person
         implied.setdefault(t.owner_id, set()).add(Role.OFFICIAL)
         if t.lead_id is not None:
             implied.setdefault(t.lead_id, set()).add(Role.LEADER)
+    # Those the tasks name first (in the ledger's order), then everyone else by unit and name.
+    others = sorted(
+        (p for p in people if p.id not in implied and p.roles - {Role.ADMIN}),
+        key=lambda p: (p.unit_name or "", p.name),
+    )
+    order = [*implied, *(p.id for p in others)]
     row = 2
-    for person_id, roles in implied.items():
+    for person_id in order:
         person = by_id.get(person_id)
         if person is None:
             continue
+        roles = implied.get(person_id, set())
         values: list[object] = [
             person.name,
             person.unit_name,
@@ -217,8 +224,7 @@ def _people_sheet(sheet: Any, tasks: Sequence[TaskView], people: Sequence[Person
 def _roles_zh(held: frozenset[Role], implied: set[Role]) -> str:
     # 管理员 is never written: a workbook sent in the chat may not grant it, so the file
     # would be refused. Someone holding no other role is listed by what the tasks make them.
-    roles = {r for r in held if r is not Role.ADMIN} or implied
-    return "、".join(zh for role, zh in _ROLE_ZH.items() if role in roles)
+    return roles_zh({r for r in held if r is not Role.ADMIN} or implied)
 
 
 # ---------------------------------------------------------------- 汇总

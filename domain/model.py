@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -27,6 +28,12 @@ ROLE_NAMES_ZH: dict[str, Role] = {
     "责任人": Role.OFFICIAL,
     "联络员": Role.LIAISON,
 }
+
+
+def roles_zh(roles: Iterable[Role]) -> str:
+    """The roles as the workbook writes them, in the template's order: "协调员、责任人"."""
+    held = set(roles)
+    return "、".join(zh for zh, role in ROLE_NAMES_ZH.items() if role in held)
 
 
 class TaskKind(StrEnum):

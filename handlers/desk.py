@@ -8,6 +8,7 @@ from bot.context import BotContext
 from domain import accounts
 from domain.accounts import Invite
 from domain.errors import PersonUnknown
+from domain.model import roles_zh
 from domain.texts import text
 from domain.workbook import InviteRow, write_invites, write_template
 from handlers.callback_data import InviteFor
@@ -87,7 +88,7 @@ async def invites(update: Update, context: BotContext) -> None:
         InviteRow(
             name=i.person.name,
             unit=i.person.unit_name,
-            roles="、".join(sorted(r.value for r in i.person.roles)),
+            roles=roles_zh(i.person.roles),
             link=i.link(context.bot.username),
             expires_at=i.expires_at.astimezone(tz).replace(tzinfo=None),
         )

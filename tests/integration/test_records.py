@@ -21,13 +21,15 @@ from domain.errors import NotFound
 from domain.history import history_lines, task_history
 from domain.ledger import export_ledger
 from domain.lights import LightPolicy
-from domain.model import Person, TaskStatus, TaskView
+from domain.model import Person, Role, TaskStatus, TaskView, Workbook
 from domain.ports import Attachment, UnitOfWork
 from domain.reporting import IncomingMessage
 from domain.workbook import read_workbook
 from storage.database import make_engine, make_session_factory
+from storage.migrate import upgrade
 from storage.tables import TaskRowT
-from tests.conftest import SHANGHAI
+from storage.uow import SqlUnitOfWork
+from tests.conftest import PUTUO_XLSX, SHANGHAI
 from tests.integration.test_services import seed
 
 Factory = Callable[[], UnitOfWork]
@@ -453,3 +455,38 @@ async def test_a_dossier_of_an_unknown_unit_or_task_is_not_found(
                 tz=SHANGHAI,
                 **scope,
             )
+
+
+async def test_the_ledger_imported_into_an_empty_bot_restores_every_person_and_role(
+    uow_factory: Callable[[], UnitOfWork], clock: ManualClock, tmp_path: Path
+) -> None:
+    sample = read_workbook(PUTUO_XLSX.read_bytes(), allow_admin=True)
+    await importing.import_workbook(uow=uow_factory(), clock=clock, workbook=sample,
+                                    campaign_name="普陀区巡视整改")  # fmt: skip
+    async with uow_factory() as uow:
+        [campaign] = await uow.campaigns.open_campaigns()
+    ledger = await export_ledger(uow=uow_factory(), clock=clock, campaign_id=campaign.id,
+                                 policy=LightPolicy(tz=SHANGHAI), lang="zh")  # fmt: skip
+
+    def people(book: Workbook) -> set[tuple[str, str | None, frozenset[Role]]]:
+        return {(p.name, p.unit, p.roles - {Role.ADMIN}) for p in book.people}
+
+    exported = read_workbook(ledger, allow_admin=False)  # as a coordinator would send it
+    assert len(exported.people) == len(sample.people) == 55
+    assert people(exported) == people(sample)
+
+    empty = f"sqlite+aiosqlite:///{tmp_path / 'empty.sqlite3'}"
+    await upgrade(empty)
+    engine = make_engine(empty)
+    try:
+        factory = make_session_factory(engine)
+        await importing.import_workbook(uow=SqlUnitOfWork(factory), clock=clock,
+                                        workbook=exported, campaign_name="普陀区巡视整改")  # fmt: skip
+        async with SqlUnitOfWork(factory) as uow:
+            restored = {(p.name, p.unit_name, p.roles) for p in await uow.people.active()}
+            [round_] = await uow.campaigns.open_campaigns()
+            tasks = await uow.tasks.views_for_campaign(round_.id)
+    finally:
+        await engine.dispose()
+    assert restored == people(sample)
+    assert len(tasks) == 152
