@@ -521,6 +521,8 @@ class _Section:
 _SKIP_SECTION = re.compile(
     r"下一步|下步|线索|信访|进一步整改|打算|工作计划|整改计划|工作安排|工作举措|后续整改|持续深化"
     r"|巩固|推向纵深|重要意义|尚未完成|未完成整改|未全部完成"
+    # Not the feedback's problems: its recommendations, and issues the unit found itself.
+    r"|意见建议|所提建议|建议事项|自查自纠|自查发现|自行查找|自我查找|自查问题"
 )
 # Section titles about how the rectification was organised rather than what was rectified.
 _ORGANISING = re.compile(r"主体责任|责任落实|组织|领导|开展情况|基本情况|基础工作|政治站位|重视")
@@ -643,13 +645,19 @@ _SHI_HEAD = re.compile(r"^(" + _CN_NUM + r")是")
 
 
 def _shi_heading(text: str, following: str) -> _Marker | None:
-    """ "一是…问题。" followed by its 整改情况: problems enumerated like measures."""
+    """ "一是…问题。" followed by its 整改情况, or by its own 一是…二是…: problems enumerated
+    like measures."""
     m = _SHI_HEAD.match(text)
     if m is None:
         return None
     rest = text[m.end() :].strip()
     title, inline = _split_heading(rest)
-    announced = _INLINE_LABEL.match(inline) or (not inline and _is_measure_label(following))
+    # …or its measures restart at 一是 on the same line: "二是…的问题。一是…；二是…。"
+    inner = _SHI_HEAD.match(inline)
+    restarts = inner is not None and _cn_to_int(inner.group(1)) == 1
+    announced = (
+        _INLINE_LABEL.match(inline) or (not inline and _is_measure_label(following)) or restarts
+    )
     if not announced or not _HEADING_CUE.search(title.strip()):
         return None
     return _Marker(SHI, _cn_to_int(m.group(1)), rest)

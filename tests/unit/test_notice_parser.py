@@ -494,3 +494,30 @@ def test_measures_enumerated_with_di_yi_or_shou_xian_are_split() -> None:
         ("制度执行不严", ("修订议事规则", "开展制度执行检查", "建立问责清单")),
         ("第一议题落实不到位", ("严格落实第一议题制度，第五，这不是一个列举。",)),
     ]
+
+
+def test_sections_on_recommendations_or_self_found_issues_are_not_the_feedbacks_problems() -> None:
+    text = (
+        "二、巡察反馈问题整改情况\n（一）“党的建设”方面\n1.针对“学习不够深入”问题。\n"
+        "一是开展专题学习。二是建立督学机制。\n"
+        "2.针对“制度执行不严”问题。\n一是修订议事规则。\n"
+        "三、巡察组所提意见建议落实情况\n1.关于加强干部队伍建设的建议。\n一是制定培养计划。\n"
+        "四、自查自纠问题整改情况\n1.针对“档案管理不规范”问题。\n一是整理档案。\n"
+    )
+    titles = [p.title for p in parse_notice(text).problems]
+    assert titles == ["学习不够深入", "制度执行不严"]
+
+
+def test_problems_enumerated_yi_shi_whose_measures_restart_at_yi_shi_on_the_same_line() -> None:
+    text = (
+        "二、整改落实情况\n（一）“党的建设”方面\n"
+        "一是学习贯彻不够深入的问题。一是开展专题学习；二是建立督学机制。\n"
+        "二是基层组织薄弱的问题。一是整顿软弱涣散党组织；二是开展书记述职；三是建立考核制度。\n"
+        "（二）“作风建设”方面\n一是文山会海的问题。一是精简会议；二是压减文件。\n"
+    )
+    found = [(p.title, p.measures) for p in parse_notice(text).problems]
+    assert found == [
+        ("学习贯彻不够深入", ("开展专题学习", "建立督学机制")),
+        ("基层组织薄弱", ("整顿软弱涣散党组织", "开展书记述职", "建立考核制度")),
+        ("文山会海", ("精简会议", "压减文件")),
+    ]
