@@ -356,6 +356,7 @@ class _Numbering:
     styles: dict[str, tuple[str | None, int | None, str | None]] = field(default_factory=dict)
     counters: dict[str, dict[int, int]] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
+    links: dict[str, str] = field(default_factory=dict)  # abstractNumId -> numbering style
 
     @classmethod
     def read(cls, numbering: ET.Element | None, styles: ET.Element | None) -> _Numbering:
@@ -375,10 +376,25 @@ class _Numbering:
                     _int(_val(_child(num_pr, "ilvl")), -1) if num_pr is not None else None,
                     _val(_child(style, "basedOn")),
                 )
+        result._follow_style_links()
         return result
+
+    def _follow_style_links(self) -> None:
+        """A list defined by a numbering style (numStyleLink) counts with that style's list."""
+        for abstract_id, style in self.links.items():
+            num_id = self.styles.get(style, (None, None, None))[0]
+            target = self.nums.get(num_id or "")
+            if target is None or target == abstract_id or not self.abstracts.get(target):
+                continue
+            for instance, abstract in self.nums.items():
+                if abstract == abstract_id:
+                    self.nums[instance] = target
 
     def _read_abstract(self, element: ET.Element) -> None:
         abstract_id = _val(element, "abstractNumId") or ""
+        link = _val(_child(element, "numStyleLink"))
+        if link:
+            self.links[abstract_id] = link
         levels: dict[int, _Level] = {}
         for lvl in element:
             if _local(lvl.tag) != "lvl":

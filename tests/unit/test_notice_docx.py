@@ -352,3 +352,24 @@ def test_a_problem_list_laid_out_as_a_table_reads_as_problems_with_their_measure
 def test_a_table_that_lists_no_problems_is_read_cell_by_cell() -> None:
     table = "<w:tbl>" + tr(tc("单位"), tc("人数")) + tr(tc("区委办"), tc("12")) + "</w:tbl>"
     assert docx_paragraphs(docx([para("附表"), table])) == ["附表", "单位", "人数", "区委办", "12"]
+
+
+def test_a_list_defined_through_a_numbering_style_is_numbered_by_that_style() -> None:
+    # Word's numStyleLink: list 2 says "use the list style 整改编号", whose own list (1) holds
+    # the levels; paragraphs of either list count together.
+    numbering = (
+        abstract(1, [("chineseCounting", "%1、", 1, None)]).replace(
+            "<w:lvl ", '<w:styleLink w:val="整改编号"/><w:lvl ', 1
+        )
+        + '<w:abstractNum w:abstractNumId="2"><w:numStyleLink w:val="整改编号"/></w:abstractNum>'
+        + num(1, 1)
+        + num(2, 2)
+    )
+    styles = (
+        '<w:style w:type="numbering" w:styleId="整改编号"><w:pPr><w:numPr>'
+        '<w:numId w:val="1"/></w:numPr></w:pPr></w:style>'
+    )
+    data = docx(
+        [para("整改进展情况", num=(2, 0)), para("下一步工作", num=(2, 0))], numbering, styles
+    )
+    assert docx_paragraphs(data) == ["一、整改进展情况", "二、下一步工作"]
