@@ -5,8 +5,9 @@ from __future__ import annotations
 from domain.board import Board
 from domain.charts import ChartLabels, unit_status_chart
 from domain.digest import BulletinInput, bulletin_subject, summary_sentence
+from domain.model import TaskStatus, TaskView
 from domain.reminders import Renderers
-from domain.texts import text
+from domain.texts import Html, excerpt, text
 from handlers.callback_data import FocusTask, NoChangeWeek
 
 ENGLISH_LABELS = ChartLabels(
@@ -80,9 +81,33 @@ def bulletin_doc(data: BulletinInput) -> bytes:
             for t in data.overdue
             if t.due_on is not None
         ],
+        red_listed=[
+            text(
+                "bulletin.red_line",
+                "zh",
+                index=i,
+                # Html: a document, not a chat message — nothing to escape.
+                number=Html(t.number),
+                measure=Html(excerpt(t.measure, 60)),
+                unit=Html(t.unit_name),
+                owner=Html(t.owner_name),
+                weeks=weeks,
+                state=Html(state_zh(t)),
+            )
+            for i, (t, weeks) in enumerate(data.red_listed, start=1)
+        ],
         notes=[text("bulletin.note", "zh")],
     )
     return bulletin_docx(content)
+
+
+def state_zh(task: TaskView) -> str:
+    """Where a task stands, in a bulletin's words."""
+    if task.status == TaskStatus.CLOSED:
+        return "已销号"
+    if task.status == TaskStatus.PENDING_REVIEW:
+        return "已申请销号，待审核"
+    return f"进度{task.percent}%"
 
 
 def focus_button(task_id: int) -> str:

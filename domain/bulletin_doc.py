@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Final
 
@@ -60,6 +60,7 @@ class BulletinContent:
     ranking: list[RankingRow]
     overdue: list[OverdueItem]
     notes: list[str]  # closing requirements paragraphs
+    red_listed: list[str] = field(default_factory=list)  # the month's digests' red, worded
     doc_number: str = ""  # 发文字号 with a blank for the coordinator, e.g. "〔2026〕　号"
     addressee: str = ""  # 主送机关, e.g. "各责任单位："
     rank_rule: str = ""  # how the ranking is ordered and when units are tied
@@ -163,6 +164,12 @@ def bulletin_docx(content: BulletinContent, *, fonts: BulletinFonts = DEFAULT_FO
             _body(doc, overdue_line(index, item), fonts)
     else:
         _body(doc, "无。", fonts)
+
+    red = [r for r in (clean_text(r) for r in content.red_listed) if r]
+    if red:
+        _heading1(doc, f"{sections.next()}本月周报红灯事项", fonts)
+        for line in red:
+            _body(doc, line, fonts)
 
     notes = [n for n in (clean_text(n) for n in content.notes) if n]
     if notes:

@@ -262,6 +262,7 @@ def bulletin_text(
     today: date,
     lang: str,
     personal: bool,
+    red_listed: Sequence[tuple[TaskView, int]] = (),
 ) -> str:
     """Render the monthly bulletin message (the .docx carries the printable version)."""
     prev = previous or {}
@@ -307,6 +308,9 @@ def bulletin_text(
         )
     if len(overdue) > 40:
         lines.append(text("digest.more", lang, count=len(overdue) - 40))
+    if red_listed:
+        still = sum(t.status != TaskStatus.CLOSED for t, _ in red_listed)
+        lines += ["", text("bulletin.red_listed", lang, count=len(red_listed), open=still)]
     return "\n".join(lines)
 
 
@@ -326,3 +330,4 @@ class BulletinInput:
     previous: dict[str, Any] | None
     ranks: Sequence[RankLine]
     overdue: Sequence[TaskView]
+    red_listed: Sequence[tuple[TaskView, int]] = ()  # the month's digests' red, how often

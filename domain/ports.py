@@ -549,6 +549,10 @@ class RhythmRepository(Protocol):
         self, updates: Sequence[tuple[int, dict[str, Any]]], now: datetime
     ) -> set[int]: ...
     async def update_done(self, update_id: int) -> bool: ...
+    async def snapshots_like(self, campaign_id: int, period_prefix: str) -> list[dict[str, Any]]:
+        """The snapshots whose period starts with the prefix, in period order."""
+        ...
+
     async def claim_tick(self) -> bool:
         """Take the tick for this transaction; False when another process is ticking.
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -37,6 +37,7 @@ from domain.texts import excerpt, split_message, text
 
 log = logging.getLogger(__name__)
 LAST_TICK = "last_tick"
+RED_LISTED = "R"  # snapshot period prefix: the red measures a digest listed, by the day sent
 STARTED = "started"  # the first tick ever: runs due before it were never the bot's to send
 MAX_LOOKBACK = timedelta(days=35)
 OUTBOX_BATCH = 1_000  # messages a long run collects before writing them
@@ -620,6 +621,13 @@ class _Job:
                 limit=digest.RED_SHOWN,
                 offset=0,
             )
+            # What this digest listed as red, for the month's bulletin (keyed by the day sent).
+            await self.uow.rhythm.save_snapshot(
+                campaign.id,
+                RED_LISTED + run.day.isoformat(),
+                {"red": [t.id for t in red]},
+                self.now,
+            )
             silent = await self._silent_last_week(run, campaign.id)
             week_start = self._midnight(last_week)
             kinds = await self.uow.reports.week_kinds(
@@ -691,7 +699,10 @@ class _Job:
             overdue = await self.uow.tasks.matching(
                 TaskQuery(campaign.id, overdue_on=self.today, order=ListOrder.URGENT)
             )
-            doc_id = await self._bulletin_doc(campaign.name, run, board, previous, ranks, overdue)
+            red_listed = await self._red_listed(campaign.id, run.period)
+            doc_id = await self._bulletin_doc(
+                campaign.name, run, board, previous, ranks, overdue, red_listed
+            )
 
             body = partial(
                 digest.bulletin_text,
@@ -701,6 +712,7 @@ class _Job:
                 previous=previous,
                 ranks=ranks,
                 overdue=overdue,
+                red_listed=red_listed,
                 today=self.today,
             )
 
@@ -720,6 +732,16 @@ class _Job:
                     None,
                 )
 
+    async def _red_listed(self, campaign_id: int, month: str) -> list[tuple[TaskView, int]]:
+        """The measures the month's digests listed as red, with how many digests listed each."""
+        listed = Counter(
+            task_id
+            for snapshot in await self.uow.rhythm.snapshots_like(campaign_id, RED_LISTED + month)
+            for task_id in snapshot.get("red", [])
+        )
+        views = await self.uow.tasks.views_of(list(listed))
+        return sorted(((v, listed[v.id]) for v in views), key=lambda item: -item[1])
+
     async def _bulletin_doc(
         self,
         campaign: str,
@@ -728,6 +750,7 @@ class _Job:
         previous: dict[str, Any] | None,
         ranks: list[digest.RankLine],
         overdue: list[TaskView],
+        red_listed: list[tuple[TaskView, int]],
     ) -> int | None:
         make = self.render.bulletin_doc
         if make is None:
@@ -742,6 +765,7 @@ class _Job:
                 previous=previous,
                 ranks=ranks,
                 overdue=overdue,
+                red_listed=red_listed,
             ),
         )
         return await self.uow.outbox.add_file(

@@ -882,6 +882,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "<b>逾期未完成事项（{count}）</b>",
         "<b>Overdue items ({count})</b>",
     ),
+    "bulletin.red_listed": (
+        "本月周报共列出红灯事项 {count} 项，其中 {open} 项尚未销号（详见通报附件）。",
+        "This month's digests listed {count} red item(s); {open} not yet signed off (see the "
+        "attached bulletin).",
+    ),
+    "bulletin.red_line": (
+        "{index}. 【{number}】{measure}（责任单位：{unit}，责任人：{owner}；本月{weeks}次周报列为红灯，"
+        "现状：{state}）",
+        "{index}. [{number}] {measure} ({unit}, {owner}; red in {weeks} digest(s) this month; "
+        "now: {state})",
+    ),
     "bulletin.rank_rule": (
         "（按销号率排序，其次逾期条数少者在前，再次按期完成率；三项均相同者并列）",
         "(by completion, then fewer overdue, then punctuality; units equal on all three are tied)",

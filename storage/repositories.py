@@ -1508,6 +1508,17 @@ class SqlRhythm(_Repo):
             .limit(1)
         )
 
+    async def snapshots_like(self, campaign_id: int, period_prefix: str) -> list[dict[str, Any]]:
+        rows = await self.session.scalars(
+            select(SnapshotRow.figures)
+            .where(
+                SnapshotRow.campaign_id == campaign_id,
+                SnapshotRow.period.like(period_prefix.replace("%", "") + "%"),
+            )
+            .order_by(SnapshotRow.period)
+        )
+        return [dict(r) for r in rows]
+
     async def save_snapshot(
         self, campaign_id: int, period: str, figures: dict[str, Any], now: datetime
     ) -> None:

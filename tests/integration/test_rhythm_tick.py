@@ -14,9 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import ManualClock
 from domain import accounts, importing, reminders, reporting
-from domain.lights import LightPolicy
+from domain.digest import BulletinInput
+from domain.lights import LightPolicy, thresholds
 from domain.model import PersonRow, Role, TaskKind, TaskRow, TaskStatus, Workbook
-from domain.ports import UnitOfWork
+from domain.ports import TaskQuery, UnitOfWork
 from domain.reminders import Audience, Renderers, TickResult, tick
 from domain.reporting import IncomingMessage
 from domain.rhythm import RhythmPolicy
@@ -703,3 +704,42 @@ async def test_while_one_process_ticks_on_postgresql_another_tick_does_nothing(
         assert skipped.elsewhere
         await holder.commit()  # its tick ends: the lock goes with its transaction
     assert not (await tick_at(uow_factory, clock)).elsewhere
+
+
+async def test_the_months_bulletin_lists_the_red_items_its_digests_listed(
+    uow_factory: Factory,
+) -> None:
+    clock = ManualClock(datetime(2026, 2, 2, 8, 0, tzinfo=SHANGHAI))
+    await setup(uow_factory, clock)
+    bulletins: list[BulletinInput] = []
+
+    def keep(data: BulletinInput) -> bytes:
+        bulletins.append(data)
+        return b"docx"
+
+    render = Renderers(bulletin_doc=keep)
+    red_in_digests: dict[str, int] = {}
+    while clock.now() < datetime(2026, 3, 3, 18, 0, tzinfo=SHANGHAI):
+        clock.advance(timedelta(hours=1))
+        result = await tick(uow=uow_factory(), clock=clock, policy=POLICY, lights=LIGHTS,
+                            audience=Audience(), render=render)  # fmt: skip
+        if any(r.kind.value == "digest" for r in result.done):
+            async with uow_factory() as uow:
+                [campaign] = await uow.campaigns.open_campaigns()
+                red = await uow.tasks.page(
+                    TaskQuery(campaign.id, red_at=thresholds(clock.now(), LIGHTS)),
+                    limit=100,
+                    offset=0,
+                )
+            if clock.now().month == 2:
+                for t in red:
+                    red_in_digests[t.number] = red_in_digests.get(t.number, 0) + 1
+    [february] = [b for b in bulletins if b.month == "2026-02"]
+    listed = {t.number: weeks for t, weeks in february.red_listed}
+    assert listed  # the tasks due on 20 February were red in the digest after the holiday
+    assert listed == red_in_digests
+    async with uow_factory() as uow:
+        session = uow.outbox.session  # type: ignore[attr-defined]
+        bodies = await session.scalars(select(OutboxRow.parts).where(OutboxRow.kind == "bulletin"))
+        text_of_bulletin = "".join(part for parts in bodies for part in parts)
+    assert f"本月周报共列出红灯事项 {len(listed)} 项" in text_of_bulletin

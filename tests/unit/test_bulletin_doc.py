@@ -350,3 +350,15 @@ def test_tied_units_read_as_tied_and_the_rule_is_stated() -> None:
     rows = [[cell.text for cell in row.cells] for row in doc.tables[0].rows]
     assert [row[0] for row in rows[1:]] == ["并列1", "并列1"]
     assert any(line.endswith("（三项均相同者并列）") for line in texts(doc))
+
+
+def test_the_months_red_items_have_their_own_section_before_the_requirements() -> None:
+    line = (
+        "1. 【1.3】建立科研经费监督管理制度（责任单位：区发改委，责任人：王伟；"
+        "本月2次周报列为红灯，现状：进度40%）"
+    )
+    found = texts(opened(content(red_listed=[line])))
+    heading = found.index("四、本月周报红灯事项")
+    assert found[heading + 1] == line
+    assert found[heading + 2] == "五、工作要求"
+    assert "本月周报红灯事项" not in "".join(texts(opened(content())))
