@@ -34,6 +34,7 @@ class ReportRecord:
     done: bool
     withdrawn_at: datetime | None
     no_change: bool = False
+    author_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,7 @@ def _report(n: int, report: Report, names: Mapping[int, str]) -> ReportRecord:
         done=report.done,
         withdrawn_at=report.withdrawn_at,
         no_change=report.no_change,
+        author_id=report.author_id,
     )
 
 

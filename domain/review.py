@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,6 +28,16 @@ class ReviewOutcome:
 def may_sign_off(person: Person) -> bool:
     """Only coordinators review (not admins or leaders by their other roles alone)."""
     return person.has(Role.COORDINATOR) and person.active
+
+
+def may_review(person: Person, task: TaskView, report_authors: Iterable[int]) -> bool:
+    """Whether the person may sign this task off or send it back: a coordinator who neither
+    owns it nor reported on it (a reassignment in between included)."""
+    return (
+        may_sign_off(person)
+        and task.owner_id != person.id
+        and all(author != person.id for author in report_authors)
+    )
 
 
 async def enqueue_signoff_notice(
@@ -196,8 +206,7 @@ async def _reviewable(uow: UnitOfWork, reviewer: Person, task_id: int) -> TaskVi
     if task is None:
         raise NotFound()
     reports = await uow.reports.for_task(task.id)
-    # Owning it now or having reported on it (a reassignment in between) both bar the review.
-    if task.owner_id == reviewer.id or any(r.author_id == reviewer.id for r in reports):
+    if not may_review(reviewer, task, (r.author_id for r in reports)):
         raise OwnTask()  # whatever other roles they hold
     return task
 

@@ -6,12 +6,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
 from domain import campaigns, queries
-from domain.commands import may_coordinate
 from domain.errors import PrivateOnly
 from domain.history import history_lines
 from domain.lights import light_for
 from domain.model import Campaign, Person, TaskStatus, TaskView
 from domain.queries import Kind, Listing, Scope
+from domain.review import may_review
 from domain.texts import Html, excerpt, split_message, text
 from handlers.callback_data import Page, UseCampaign
 from handlers.common import caller, choose, is_private, language_of, reply
@@ -304,11 +304,8 @@ async def task(update: Update, context: BotContext) -> None:
         lines.append(text("query.evidence", lang, count=len(record.evidence), names=names))
     lines += ["", text("query.more", lang, number=view.number)]
     markup = None
-    if (
-        view.status == TaskStatus.PENDING_REVIEW
-        and may_coordinate(person)
-        and view.owner_id != person.id
-    ):
+    authors = (r.author_id for r in record.reports if r.author_id is not None)
+    if view.status == TaskStatus.PENDING_REVIEW and may_review(person, view, authors):
         markup = InlineKeyboardMarkup(
             [
                 [InlineKeyboardButton(label, callback_data=data) for label, data in row]

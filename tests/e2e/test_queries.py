@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.clock import ManualClock
 from handlers.callback_data import Page
-from tests.e2e.conftest import World, buttons, report_prompt
+from tests.e2e.conftest import ADMIN_ID, World, buttons, report_prompt
 
 
 async def test_status_without_argument_shows_the_whole_board_to_a_coordinator(
@@ -203,3 +203,24 @@ async def test_queries_in_a_group_point_to_the_private_chat(
     for command in ("status", "task", "history", "overdue", "pending"):
         await gao.command(command, "1.1", chat=group)
         assert "私聊" in (await group.next_message()).text, command
+
+
+async def test_task_offers_review_buttons_only_to_whom_the_review_accepts(
+    world: World, putuo_bytes: bytes
+) -> None:
+    await world.import_putuo(putuo_bytes)
+    gao, wang = await world.join("高飞"), await world.join("王建国")  # a coordinator, an official
+    admin = world.sim.user(first_name="Admin", user_id=ADMIN_ID)  # an administrator only
+    await wang.reply(await report_prompt(wang, "1.1"), "已完成，进度100%")
+    ack = await wang.next_message()
+    await wang.wait_callback_answer(await wang.press(ack, "申请销号"))
+    await world.settle()
+
+    await admin.command("task", "1.1")
+    [for_admin] = await admin.messages_until_idle()
+    assert "任务 1.1" in for_admin.text
+    assert not for_admin.buttons  # the service would refuse an admin's sign-off
+    gao.skip_all()  # (the sign-off request it was told of)
+    await gao.command("task", "1.1")
+    [for_coordinator] = await gao.messages_until_idle()
+    assert for_coordinator.buttons
