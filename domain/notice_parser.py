@@ -67,15 +67,6 @@ def outline_to_json(outline: NoticeOutline) -> dict[str, Any]:
     }
 
 
-def outline_rows(outline: NoticeOutline) -> list[tuple[str, str, str]]:
-    """Flatten the outline to (category, problem title, measure) rows, one per measure."""
-    rows: list[tuple[str, str, str]] = []
-    for p in outline.problems:
-        for measure in p.measures or ("",):
-            rows.append((p.category or "", p.title, measure))
-    return rows
-
-
 def parse_notice(text: str) -> NoticeOutline:
     """Parse a notice's plain text into its outline of problems and measures."""
     lines = _clean_lines(text)

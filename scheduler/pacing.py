@@ -19,6 +19,9 @@ class Limits:
         return self.group_interval if chat_id < 0 else self.private_interval
 
 
+PRUNE_AT = 1024  # chats remembered before stale records are dropped
+
+
 class Pacer:
     """Hand out send slots; a 429 pauses everyone until retry_after has passed."""
 
@@ -27,10 +30,14 @@ class Pacer:
         self._next_global = 0.0
         self._next_chat: dict[int, float] = {}
         self._paused_until = 0.0
+        self._pruned_at = 0  # the map's size when it was last pruned
 
     async def acquire(self, chat_id: int) -> None:
         """Wait for this chat's next slot (reserved at once, so callers queue fairly)."""
         loop = asyncio.get_running_loop()
+        if len(self._next_chat) >= 2 * self._pruned_at + PRUNE_AT:  # amortised O(1) a call
+            self._prune(loop.time())
+            self._pruned_at = len(self._next_chat)
         while True:
             now = loop.time()
             start = max(now, self._paused_until, self._next_chat.get(chat_id, 0.0))
@@ -49,6 +56,7 @@ class Pacer:
         until = asyncio.get_running_loop().time() + seconds
         self._paused_until = max(self._paused_until, until)
 
-    def forget(self, chat_id: int) -> None:
-        """Drop a chat's slot record (keeps memory flat over long runs)."""
-        self._next_chat.pop(chat_id, None)
+    def _prune(self, now: float) -> None:
+        # A chat whose next slot has passed needs no record: keep the map to the chats that
+        # are waiting, so a bot that wrote to 10,000 people does not hold 10,000 entries.
+        self._next_chat = {c: t for c, t in self._next_chat.items() if t > now}

@@ -10,7 +10,6 @@ from domain.notice_parser import (
     NotUnderstood,
     ParsedProblem,
     normalise_title,
-    outline_rows,
     outline_to_json,
     parse_notice,
 )
@@ -464,14 +463,12 @@ def test_outline_json_has_the_shape_of_the_cli() -> None:
     }
 
 
-def test_outline_rows_give_one_row_per_measure() -> None:
+def test_measures_listed_after_a_label_are_the_problems_measures() -> None:
     outline = parse_notice(
         notice("（一）作风方面\n1.关于“会风不实”的问题\n整改情况：一是精简会议；二是压减文件。\n")
     )
-    assert outline_rows(outline) == [
-        ("（一）作风方面", "会风不实", "精简会议"),
-        ("（一）作风方面", "会风不实", "压减文件"),
-    ]
+    found = [(p.category, p.title, p.measures) for p in outline.problems]
+    assert found == [("（一）作风方面", "会风不实", ("精简会议", "压减文件"))]
 
 
 def test_an_empty_text_gives_an_empty_outline() -> None:
