@@ -7,12 +7,13 @@ Telegram after the put. So storing before the put makes the intake durable: a ki
 
 Polling stores a whole batch in one transaction (`DurableBot.get_updates`); a webhook's put
 stores its one update. After its last handler an update is closed (marked done, with the
-acknowledgements its handlers sent, `defer_ack`) by group commit: while other updates are still
-being handled its closing waits, and the last one to finish, or the next batch's store, writes
-every waiting closing in one transaction. Quiet, an update closes at once; under a burst of
-reports, each costs one transaction for itself and a share of one for the closings. A closing
-lost to a kill only means the update is handled again on start, where its report is found
-stored and only the acknowledgement is sent again.
+acknowledgements its handlers sent, `defer_ack`) by group commit: the first finisher writes its
+closing at once, and while that write is under way the closings of updates finishing meanwhile
+wait and go together in its next round (a polled batch's store also carries any waiting). Quiet,
+an update closes at once; under a burst of reports, each costs one transaction for itself and a
+share of one for the closings. A closing lost to a kill only means the update is handled again
+(on start, or by another replica's sweep), where its report is found stored and only the
+acknowledgement is sent again.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class DurableQueue(asyncio.Queue[object]):
         self._handled: set[int] = set()  # delivered again after being handled: dropped
         self._queued: set[int] = set()  # queued or being handled (replayed ones too)
         self._closing: dict[int, inbox.Closing] = {}  # handled, waiting for the group commit
-        self._handled_unclosed: set[int] = set()  # handled, closing waiting or being written
+        self._writing = False  # a finisher is writing closings; the others leave theirs to it
 
     async def store_batch(self, updates: Sequence[Update]) -> None:
         """Write a polled batch down in one transaction, before it is confirmed.
@@ -95,12 +96,13 @@ class DurableQueue(asyncio.Queue[object]):
         With `age` only those stored longer ago: other live processes (webhook replicas)
         are still handling their recent ones.
         """
+        ours = set(self._queued)  # before the await: one closed meanwhile left _queued
         payloads = await inbox.take_orphans(uow=self._uow(), clock=self._clock, age=age)
         queued = 0
         for payload in payloads:
             update = Update.de_json(payload, bot)
-            if update is None or update.update_id in self._queued:  # ours, still running
-                continue
+            if update is None or update.update_id in ours or update.update_id in self._queued:
+                continue  # this process has it (running, or closed while we asked)
             self._queued.add(update.update_id)
             await super().put(update)
             queued += 1
@@ -115,13 +117,26 @@ class DurableQueue(asyncio.Queue[object]):
         _ACKS.set([])
 
     async def finish(self, update_id: int) -> None:
-        """Every handler has run: close the update now, or with others if more are in flight."""
+        """Every handler has run: close the update (group commit, see the module docstring).
+
+        If no closing is being written, this finisher writes: its own closing, then, in one
+        transaction each round, whatever others left while it wrote, until none is waiting.
+        A failed write is logged, not raised (the update was handled; the user must not hear
+        otherwise): its closings wait for the next write.
+        """
         acks = _ACKS.get() or []
         _ACKS.set(None)
         self._closing[update_id] = inbox.Closing(update_id, tuple(acks))
-        self._handled_unclosed.add(update_id)
-        if self._queued <= self._handled_unclosed:  # the last one out writes for all
-            await self.flush()
+        if self._writing:
+            return  # the writer takes it in its next round
+        self._writing = True
+        try:
+            while self._closing:
+                await self.flush()
+        except Exception:
+            log.exception("could not close %d handled update(s); retried later", len(self._closing))
+        finally:
+            self._writing = False
 
     async def flush(self) -> None:
         """Write every waiting closing now (also on shutdown); kept for a retry on failure."""
@@ -146,9 +161,7 @@ class DurableQueue(asyncio.Queue[object]):
 
     def _closed(self, closings: Sequence[inbox.Closing]) -> None:
         # Until written, a closed update stays "queued": a second delivery of it is dropped.
-        ids = [c.update_id for c in closings]
-        self._queued.difference_update(ids)
-        self._handled_unclosed.difference_update(ids)
+        self._queued.difference_update(c.update_id for c in closings)
 
 
 def defer_ack(ack: SentAck) -> bool:

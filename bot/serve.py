@@ -7,6 +7,7 @@ so that both modes share one life cycle and the listener (health, metrics, webho
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 
@@ -14,6 +15,7 @@ from telegram import Update
 from telegram.error import Conflict, TelegramError
 
 from bot.context import BotApp, Lock
+from bot.intake import DurableQueue
 from bot.web import HttpListener
 from config.settings import Settings
 
@@ -128,12 +130,16 @@ async def _set_webhook(app: BotApp, settings: Settings) -> None:
 async def _stop(app: BotApp, listener: HttpListener | None, poller: Lock | None) -> None:
     if app.updater is not None and app.updater.running:
         await app.updater.stop()
-    if poller is not None:
-        await poller.release()
     if listener is not None:  # no new webhook updates once the application stops
         await listener.stop()
     if app.running:
-        await app.stop()
+        await app.stop()  # the updates taken are handled to the end
+    if poller is not None:
+        # Only now: a poller taking over earlier would replay what this one still handles.
+        if isinstance(app.update_queue, DurableQueue):
+            with contextlib.suppress(Exception):  # unwritten ones are swept up later
+                await app.update_queue.flush()
+        await poller.release()
     if app.post_stop is not None:
         await app.post_stop(app)
     await app.shutdown()

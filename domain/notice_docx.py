@@ -237,8 +237,17 @@ class _Columns:
 
 
 def _rows(table: ET.Element) -> list[list[ET.Element]]:
+    """Each row's cells by grid column: a cell spanning n columns (gridSpan) stands n times."""
     rows = (row for row in table if _local(row.tag) == "tr")
-    return [[c for c in row if _local(c.tag) == "tc"] for row in rows]
+    return [
+        [
+            cell
+            for cell in row
+            if _local(cell.tag) == "tc"
+            for _ in range(max(_int(_val(_child(_child(cell, "tcPr"), "gridSpan")), 1), 1))
+        ]
+        for row in rows
+    ]
 
 
 def _cell_text(cell: ET.Element) -> list[str]:
@@ -279,6 +288,15 @@ def _problem_table(table: ET.Element) -> Iterator[str]:
     categories = problems = 0
     measures: list[str] = []
     for row in _rows(table)[1:]:
+        if len(row) > 1 and all(c is row[0] for c in row):  # one cell across the table:
+            heading = "".join(_cell_text(row[0]))  # a category's row ("一、党建方面")
+            if heading and measures:  # the problem above is complete
+                yield _enumerate(measures)
+                measures = []
+            if heading:
+                category, categories, problems = heading, categories + 1, 0
+                yield f"（{_cn(categories)}）“{_category_name(heading)}”方面"
+            continue
         cells = [_cell_text(c) for c in row]
 
         def text_of(index: int | None, cells: list[list[str]] = cells) -> str:
@@ -290,7 +308,7 @@ def _problem_table(table: ET.Element) -> Iterator[str]:
             measures = []
         if new_category and new_category != category:
             category, categories, problems = new_category, categories + 1, 0
-            yield f"（{_cn(categories)}）“{category.removesuffix('方面')}”方面"
+            yield f"（{_cn(categories)}）“{_category_name(category)}”方面"
         if problem:  # an empty problem cell is a merged one: more measures of the same problem
             problems += 1
             yield f"{problems}.针对“{problem.rstrip('。')}”问题。"
@@ -307,8 +325,19 @@ def _enumerate(measures: list[str]) -> str:
     return "".join(f"{_cn(i)}是{m}。" for i, m in enumerate(items, start=1))
 
 
+_HEADING_NUMBER = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])\s*"
+)
+
+
+def _category_name(text: str) -> str:
+    return _HEADING_NUMBER.sub("", text).strip('“”"').removesuffix("方面").strip('“”"')
+
+
 def _cn(n: int) -> str:
-    """1 → 一, 12 → 十二, 35 → 三十五 (up to 99)."""
+    """1 → 一, 12 → 十二, 35 → 三十五; from 100 on, Arabic digits."""
+    if n >= 100:
+        return str(n)
     tens, ones = divmod(n, 10)
     head = "" if tens == 0 else ("十" if tens == 1 else _CN_ORDINALS[tens - 1] + "十")
     return head + (_CN_ORDINALS[ones - 1] if ones else "")

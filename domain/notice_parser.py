@@ -512,8 +512,11 @@ class _Section:
 _SKIP_SECTION = re.compile(
     r"下一步|下步|线索|信访|进一步整改|打算|工作计划|整改计划|工作安排|工作举措|后续整改|持续深化"
     r"|巩固|推向纵深|重要意义|尚未完成|未完成整改|未全部完成"
-    # Not the feedback's problems: its recommendations, and issues the unit found itself.
-    r"|意见建议|所提建议|建议事项|自查自纠|自查发现|自行查找|自我查找|自查问题"
+)
+# Not the feedback's problems: the team's recommendations and issues the unit found itself —
+# unless the title names the feedback too ("反馈问题及意见建议整改情况" lists the problems).
+_NOT_FEEDBACK = re.compile(
+    r"意见建议|所提建议|建议事项|自查自纠|自查发现|自行查找|自我查找|自查问题"
 )
 # Section titles about how the rectification was organised rather than what was rectified.
 _ORGANISING = re.compile(r"主体责任|责任落实|组织|领导|开展情况|基本情况|基础工作|政治站位|重视")
@@ -543,7 +546,9 @@ def _problem_sections(lines: Sequence[_Line], stat_lines: set[int]) -> list[_Sec
     candidates: list[_Section] = []
     for section in _sections(lines):
         title = section.heading.text if section.heading else ""
-        if not _SKIP_SECTION.search(title):
+        if not _SKIP_SECTION.search(title) and not (
+            _NOT_FEEDBACK.search(title) and "反馈" not in title
+        ):
             body = tuple(ln for ln in section.lines if ln.no not in stat_lines)
             candidates.append(_Section(section.heading, body))
     kept = [s for s in candidates if _reads_as_problems(s)]

@@ -49,7 +49,7 @@ class PdfUnreadable(DomainError):
 def pdf_text(data: bytes, filename: str) -> str:
     """Return the notice's text, one paragraph per line."""
     from pypdf import PdfReader  # loaded with the first PDF, not at start
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -67,7 +67,10 @@ def pdf_text(data: bytes, filename: str) -> str:
             pages.append(text)
     except DomainError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+    # DependencyError: AES-encrypted (even with an empty password) needs a crypto library the
+    # bot does not ship; the sender is asked for .docx or .txt like for any locked PDF.
+    except (PyPdfError, DependencyError, ValueError, KeyError, TypeError, OSError,
+            RecursionError) as exc:  # fmt: skip
         log.info("PDF %s could not be read: %r", filename, exc)
         raise PdfUnreadable(filename) from None
     lines = [line.strip() for page in pages for line in page.splitlines()]

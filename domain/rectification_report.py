@@ -250,6 +250,8 @@ def _flat(text: str) -> str:
 
 
 def _numeral(n: int) -> str:
+    if n >= 100:  # no notice counts so far in words
+        return str(n)
     if n <= 10:
         return _NUMERALS[n - 1]
     tens, ones = divmod(n, 10)

@@ -373,3 +373,32 @@ def test_a_list_defined_through_a_numbering_style_is_numbered_by_that_style() ->
         [para("整改进展情况", num=(2, 0)), para("下一步工作", num=(2, 0))], numbering, styles
     )
     assert docx_paragraphs(data) == ["一、整改进展情况", "二、下一步工作"]
+
+
+def wide(text: str, span: int) -> str:
+    """A cell spanning `span` grid columns."""
+    return f'<w:tc><w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>{para(text)}</w:tc>'
+
+
+def test_a_table_with_category_rows_across_it_and_wide_cells_reads_by_grid_column() -> None:
+    table = (
+        "<w:tbl>"
+        + tr(tc("序号"), tc("存在问题"), tc("整改措施"), tc("责任单位"))
+        + tr(wide("一、党的建设方面", 4))  # a category row, one cell across the table
+        + tr(tc("1"), tc("学习不够深入"), tc("开展专题学习"), tc("区委办"))
+        + tr(wide("二、作风建设方面", 4))
+        + tr(wide("2 文山会海", 2), tc("精简会议"), tc("区委办"))  # number and problem merged
+        + "</w:tbl>"
+    )
+    outline = notices.read_outline(docx([para("一、整改落实情况"), table]), "t.docx")
+    found = [(p.category, p.title, p.measures) for p in outline.problems]
+    assert found == [
+        ("（一）“党的建设”方面", "学习不够深入", ("开展专题学习",)),
+        ("（二）“作风建设”方面", "2 文山会海", ("精简会议",)),
+    ]
+
+
+def test_large_counts_fall_back_to_arabic_numerals() -> None:
+    assert [notice_docx._cn(n) for n in (1, 10, 12, 35, 99, 100, 123)] == [
+        "一", "十", "十二", "三十五", "九十九", "100", "123"
+    ]  # fmt: skip

@@ -518,3 +518,12 @@ def test_problems_enumerated_yi_shi_whose_measures_restart_at_yi_shi_on_the_same
         ("基层组织薄弱", ("整顿软弱涣散党组织", "开展书记述职", "建立考核制度")),
         ("文山会海", ("精简会议", "压减文件")),
     ]
+
+
+def test_a_section_on_the_feedbacks_problems_and_recommendations_keeps_its_problems() -> None:
+    text = (
+        "二、巡视反馈问题及意见建议整改落实情况\n（一）“党的建设”方面\n"
+        "1.针对“学习不够深入”问题。\n一是开展专题学习。\n"
+        "2.针对“制度执行不严”问题。\n一是修订议事规则。\n"
+    )
+    assert [p.title for p in parse_notice(text).problems] == ["学习不够深入", "制度执行不严"]
