@@ -50,11 +50,12 @@ def examine(settings: Settings) -> list[Finding]:
 
 
 def _settings(settings: Settings) -> Finding:
+    mode = "webhook" if settings.telegram_webhook_url else "long polling"
     return Finding(
         OK,
         "settings",
         f"read; time zone {settings.timezone}, language {settings.default_language}, "
-        f"Bot API {settings.telegram_api_base_url}",
+        f"Bot API {settings.telegram_api_base_url}, {mode}",
     )
 
 
@@ -131,14 +132,25 @@ async def _telegram(settings: Settings) -> list[Finding]:
         return [Finding(BAD, "token", telegram_failure(exc, api) or str(exc))]
     return [
         *found,
-        _webhook(info.url, info.pending_update_count, info.last_error_message),
+        _webhook(
+            settings.telegram_webhook_url,
+            info.url,
+            info.pending_update_count,
+            info.last_error_message,
+        ),
     ]
 
 
-def _webhook(url: str, pending: int, last_error: str | None) -> Finding:
+def _webhook(wanted: str, url: str, pending: int, last_error: str | None) -> Finding:
+    error = f"; Telegram's last error: {last_error}" if last_error else ""
+    if wanted:  # webhook mode
+        if url == wanted:
+            mark = LOOK if last_error else OK
+            return Finding(mark, "webhook", f"{url}, {pending} update(s) waiting{error}")
+        now = f"set to {url}" if url else "not set yet"
+        return Finding(LOOK, "webhook", f"{now}; the bot sets {wanted} when it starts")
     if not url:
         return Finding(OK, "webhook", f"none (long polling); {pending} update(s) waiting")
-    error = f"; Telegram's last error: {last_error}" if last_error else ""
     return Finding(
         LOOK,
         "webhook",

@@ -166,6 +166,16 @@ async def test_doctor_reports_each_part_and_fails_only_on_what_stops_the_bot(
         assert "! webhook: set to https://old.example.org/hook while this bot polls" in report
         assert sim.state.webhook is not None  # read, not removed
 
+        hook = {**env, "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg",
+                "TELEGRAM_WEBHOOK_SECRET": "s3cret"}  # fmt: skip
+        code, report = await rectibot(tmp_path, hook, "doctor")
+        assert "! webhook: set to https://old.example.org/hook; the bot sets" in report
+        sim.state.webhook = {"url": "https://bot.example.org/tg"}
+        code, report = await rectibot(tmp_path, hook, "doctor")
+        assert code == 0, report
+        assert "✓ webhook: https://bot.example.org/tg, 0 update(s) waiting" in report
+        assert "long polling" not in report.split("webhook:")[0]
+
         refused = {**env, "TELEGRAM_BOT_TOKEN": "42:NotThisBotsToken", "ADMIN_TELEGRAM_IDS": ""}
         code, report = await rectibot(tmp_path, refused, "doctor")
     assert code == 1, report
