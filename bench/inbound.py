@@ -5,6 +5,7 @@
     python bench/inbound.py --breakdown        # also the SQL statements per report, by kind
     python bench/inbound.py --profile out.prof # cProfile of rectibot's bursts (inflates its times)
     python bench/inbound.py --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
+    python bench/inbound.py --fanout           # the burst arrives while a check-in to all goes out
 
 Every official is bound and owns exactly one open task, so a plain "已完成调研，进度60%" becomes a
 report on that task in one step. All N messages are pushed to the simulator at once and the real
@@ -36,7 +37,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,10 @@ _NESTED = re.compile(r"\([^()]*\)")
 
 # Set by --profile: profiles the rectibot side's bursts (the echo side is never profiled).
 PROFILE: cProfile.Profile | None = None
+# Set by --fanout: a Friday check-in to every official is queued, and the sender drains it (no
+# pacing) while the burst of reports arrives, as when officials answer the check-in at once.
+FANOUT = False
+FRIDAY_CHECKIN = datetime(2026, 3, 6, 9, 31, tzinfo=SHANGHAI)
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 # What the child reports for one burst: first push (monotonic), reply latencies in seconds,
@@ -253,12 +258,21 @@ async def measure(conn: Connection, app: AnyApp, n: int, counter: SqlCounter) ->
     _, _, warmed, _ = await order("warm")
     assert warmed == WARM, f"only {warmed} of {WARM} warm-up messages were answered"
     await app.update_queue.join()  # PTB's task_done comes after the handlers: the idle point
+    sender: asyncio.Task[Any] | None = None
+    if FANOUT:
+        queued = await queue_checkin(app)
+        print(f"    {queued} check-ins queued; the sender drains them during the burst")
     counter.reset()
     cpu = time.process_time()
     if PROFILE is not None:
         PROFILE.enable()
+    if FANOUT:
+        sender = asyncio.create_task(app.bot_data.rhythm.sender.drain())
     first_push, latencies, acknowledged, refused = await order("go")
     await app.update_queue.join()  # rectibot stores the ack's message id after sending it
+    if sender is not None:
+        stats = await sender
+        print(f"    the sender delivered {stats.messages} check-ins meanwhile")
     if PROFILE is not None:
         PROFILE.disable()
     seconds = time.monotonic() - first_push
@@ -275,6 +289,27 @@ async def measure(conn: Connection, app: AnyApp, n: int, counter: SqlCounter) ->
         rollbacks=counter.rollbacks,
         refused=refused,
     )
+
+
+async def queue_checkin(app: AnyApp) -> int:
+    """Tick at Friday's check-in (after a first tick that starts the rhythm); return how many."""
+    from domain import reminders
+    from domain.reminders import Audience, Renderers
+
+    services = app.bot_data
+    clock = services.clock
+    assert isinstance(clock, ManualClock)
+    now = clock.now()
+    queued = 0
+    for moment in (FRIDAY_CHECKIN - timedelta(hours=1), FRIDAY_CHECKIN):
+        clock.set(moment)
+        result = await reminders.tick(
+            uow=services.uow(), clock=clock, policy=services.rhythm.policy,
+            lights=services.policy, audience=Audience(), render=Renderers(),
+        )  # fmt: skip
+        queued += result.enqueued
+    clock.set(now)  # the reports arrive on "Wednesday" as before
+    return queued
 
 
 async def stored_reports(url: str) -> int:
@@ -438,6 +473,9 @@ def main() -> None:
     parser.add_argument("--breakdown", action="store_true", help="SQL statements by kind")
     parser.add_argument("--profile", type=Path, help="write cProfile stats of rectibot's bursts")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds to wait per burst")
+    parser.add_argument(
+        "--fanout", action="store_true", help="a check-in to every official goes out meanwhile"
+    )
     args = parser.parse_args()
 
     where = "PostgreSQL" if args.database_url else "SQLite (temp file)"
@@ -446,7 +484,8 @@ def main() -> None:
     counter = SqlCounter()
     rectibot: list[Run] = []
     bare: list[Run] = []
-    global PROFILE
+    global PROFILE, FANOUT
+    FANOUT = args.fanout
     for i in range(1, args.repeat + 1):
         PROFILE = cProfile.Profile() if args.profile else None
         rectibot.append(run(rectibot_side, args.n, args.database_url, counter, args.timeout))

@@ -246,7 +246,7 @@ def _say(demo: Demo, official: Official, words: str, answer: SentMessage | None 
 def _collect_digests(demo: Demo) -> None:
     inbox = demo.leader.inbox
     for message in inbox[demo.leader_seen :]:
-        if "周报" in message.text:
+        if "整改工作周报" in message.text:  # (a bulletin mentions the month's 周报 too)
             demo.digests.append(message.text)
     demo.leader_seen = len(inbox)
 
