@@ -19,6 +19,8 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from domain.headings import cn_number
+
 
 @dataclass(frozen=True)
 class RankingRow:
@@ -117,7 +119,6 @@ _AFTER_SNAP_TO_GRID = (
     "w:pPrChange",
 )
 _AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
-_NUMERALS = "一二三四五六七八九十"
 
 
 def bulletin_docx(content: BulletinContent, *, fonts: BulletinFonts = DEFAULT_FONTS) -> bytes:
@@ -211,7 +212,7 @@ class _SectionNumbers:
 
     def next(self) -> str:
         self._count += 1
-        return f"{_NUMERALS[self._count - 1]}、"
+        return f"{cn_number(self._count)}、"
 
 
 def _set_up_page(doc: DocumentObject, fonts: BulletinFonts) -> None:

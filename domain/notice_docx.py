@@ -16,6 +16,7 @@ from io import BytesIO
 from pathlib import PurePath
 
 from domain.errors import DomainError
+from domain.headings import category_name, cn_number
 
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
@@ -226,7 +227,6 @@ _PROBLEM_HEADER = re.compile(r"问题")
 _MEASURE_HEADER = re.compile(r"措施|举措|整改情况|整改任务|整改内容")
 _CATEGORY_HEADER = re.compile(r"类别|方面|领域|类型")
 _ITEM_NUMBER = re.compile(r"^\s*(?:\d+[.、．]|[（(]\d+[）)]|[①-⑳]|[一二三四五六七八九十]+是)\s*")
-_CN_ORDINALS = "一二三四五六七八九"
 
 
 @dataclass(frozen=True)
@@ -295,7 +295,7 @@ def _problem_table(table: ET.Element) -> Iterator[str]:
                 measures = []
             if heading:
                 category, categories, problems = heading, categories + 1, 0
-                yield f"（{_cn(categories)}）“{_category_name(heading)}”方面"
+                yield f"（{cn_number(categories)}）“{category_name(heading)}”方面"
             continue
         cells = [_cell_text(c) for c in row]
 
@@ -308,7 +308,7 @@ def _problem_table(table: ET.Element) -> Iterator[str]:
             measures = []
         if new_category and new_category != category:
             category, categories, problems = new_category, categories + 1, 0
-            yield f"（{_cn(categories)}）“{_category_name(category)}”方面"
+            yield f"（{cn_number(categories)}）“{category_name(category)}”方面"
         if problem:  # an empty problem cell is a merged one: more measures of the same problem
             problems += 1
             yield f"{problems}.针对“{problem.rstrip('。')}”问题。"
@@ -322,25 +322,7 @@ def _enumerate(measures: list[str]) -> str:
     items = [_ITEM_NUMBER.sub("", m).rstrip("。；;") for m in measures]
     if len(items) == 1:
         return items[0]
-    return "".join(f"{_cn(i)}是{m}。" for i, m in enumerate(items, start=1))
-
-
-_HEADING_NUMBER = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])\s*"
-)
-
-
-def _category_name(text: str) -> str:
-    return _HEADING_NUMBER.sub("", text).strip('“”"').removesuffix("方面").strip('“”"')
-
-
-def _cn(n: int) -> str:
-    """1 → 一, 12 → 十二, 35 → 三十五; from 100 on, Arabic digits."""
-    if n >= 100:
-        return str(n)
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else _CN_ORDINALS[tens - 1] + "十")
-    return head + (_CN_ORDINALS[ones - 1] if ones else "")
+    return "".join(f"{cn_number(i)}是{m}。" for i, m in enumerate(items, start=1))
 
 
 def _run_texts(element: ET.Element) -> Iterator[str]:

@@ -17,20 +17,13 @@ from datetime import date, tzinfo
 
 from domain.bulletin_doc import OfficialDocument, chinese_date, clean_text
 from domain.digest import bulletin_subject
+from domain.headings import category_name, cn_number
 from domain.model import ReportKind, TaskStatus, TaskView
 from domain.ports import Extension
 
-_NUMERALS = "一二三四五六七八九十"
 EXCERPT = 60  # characters of a reported progress text quoted per measure
 # A measure's own text must not start a new 一是/二是 item, or split the paragraph wrongly.
 _ITEM_MARKERS = re.compile(r"([一二三四五六七八九十]+)是")
-_LEADING_NUMBER = re.compile(
-    r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.、．])\s*"
-)
-# A category taken from a notice's heading: "“…”问题的整改落实情况。" around the name.
-_CATEGORY_TAIL = re.compile(r"[”\"]?(?:问题)?(?:的)?(?:整改落实|整改进展|整改)?(?:情况)?[。.：:]?$")
-_CATEGORY_LABEL = re.compile(r"^(?:(?:巡视|巡察|审计)?反馈(?:的)?问题[：:]|关于)")
-_QUOTE_MARKS = '“”"「」‘’'
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,11 +154,11 @@ def _progress(problems: Sequence[_Problem], tz: tzinfo) -> list[Block]:
     for problem in problems:
         categories.setdefault(problem.category, []).append(problem)
     for c, (category, members) in enumerate(categories.items(), start=1):
-        blocks.append(Block(2, f"（{_numeral(c)}）“{category_heading(category)}”方面"))
+        blocks.append(Block(2, f"（{cn_number(c)}）“{category_heading(category)}”方面"))
         for n, problem in enumerate(members, start=1):
             blocks.append(Block(0, f"{n}.针对“{_quoted(problem.title)}”问题。"))
             items = [
-                f"{_numeral(m)}是{_measure(task, tz)}。"
+                f"{cn_number(m)}是{_measure(task, tz)}。"
                 for m, task in enumerate(problem.measures, start=1)
             ]
             blocks.append(Block(0, "".join(items)))
@@ -227,11 +220,8 @@ def _open_measure(task: TaskView, extensions: Sequence[Extension], today: date) 
 
 
 def category_heading(text: str) -> str:
-    """A category as its heading quotes it: without a number or wrapper of its own, and
-    "方面" said once, after the quote (the workbook may say "…方面" already)."""
-    name = _CATEGORY_LABEL.sub("", _LEADING_NUMBER.sub("", _flat(text)))
-    name = _CATEGORY_TAIL.sub("", name).strip(_QUOTE_MARKS)
-    return _quoted(name.removesuffix("方面").strip(_QUOTE_MARKS))
+    """A category as the report's heading quotes it (see domain.headings.category_name)."""
+    return _quoted(category_name(_flat(text)))
 
 
 def _quoted(text: str) -> str:
@@ -247,12 +237,3 @@ def _excerpt(text: str | None) -> str:
 
 def _flat(text: str) -> str:
     return clean_text(text).replace("\u3000", " ").strip()
-
-
-def _numeral(n: int) -> str:
-    if n >= 100:  # no notice counts so far in words
-        return str(n)
-    if n <= 10:
-        return _NUMERALS[n - 1]
-    tens, ones = divmod(n, 10)
-    return f"{_NUMERALS[tens - 1] if tens > 1 else ''}十{_NUMERALS[ones - 1] if ones else ''}"

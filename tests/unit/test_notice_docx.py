@@ -10,6 +10,7 @@ import pytest
 
 import domain.notice_docx as notice_docx
 from domain import notices
+from domain.headings import cn_number
 from domain.notice_docx import (
     NoticeFormatUnsupported,
     NoticeUnreadable,
@@ -399,6 +400,6 @@ def test_a_table_with_category_rows_across_it_and_wide_cells_reads_by_grid_colum
 
 
 def test_large_counts_fall_back_to_arabic_numerals() -> None:
-    assert [notice_docx._cn(n) for n in (1, 10, 12, 35, 99, 100, 123)] == [
+    assert [cn_number(n) for n in (1, 10, 12, 35, 99, 100, 123)] == [
         "一", "十", "十二", "三十五", "九十九", "100", "123"
     ]  # fmt: skip
