@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -210,3 +211,19 @@ async def test_a_second_poller_on_the_same_database_is_refused_and_the_first_kee
             first.send_signal(signal.SIGINT)
             await asyncio.wait_for(first.communicate(), 30)
         assert first.returncode == 0
+
+
+async def test_a_listener_port_already_taken_is_one_sentence(tmp_path: Path) -> None:
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'data' / 'rectibot.sqlite3'}"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        async with BotApiSimulator(token=TOKEN, bot_username=BOT_USERNAME) as sim:
+            env = {**bot_env(sim, database_url, tmp_path), "HTTP_LISTEN": f"127.0.0.1:{port}"}
+            code, output = await rectibot(tmp_path, env, "run")
+    assert code == 2, output
+    last = output.strip().splitlines()[-1]
+    assert last.startswith(f"rectibot: HTTP_LISTEN 127.0.0.1:{port} cannot be used")
+    assert "choose a free port" in last
+    assert "Traceback" not in output
