@@ -13,15 +13,17 @@ import logging
 import re
 
 from domain.errors import DomainError
+from domain.headings import LEADING_NUMBER
 
 log = logging.getLogger(__name__)
 
 MAX_PAGES = 300  # a notice is a few pages; more is not a notice (or is hostile)
 MAX_TEXT_CHARS = 2_000_000
 _SENTENCE_END = re.compile(r"[。；;：:！!？?）)”」]$")
+# A heading's own number (domain.headings), or the start of an enumerated item.
 _STARTS_ITEM = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|"
-    r"[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、]|(?:首先|其次|再次|最后)[，,]|[①-⑳])"
+    LEADING_NUMBER.pattern
+    + r"|^\s*(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、]|(?:首先|其次|再次|最后)[，,]|[①-⑳])"
 )
 _PAGE_NUMBER = re.compile(
     r"^\s*[-—–]*\s*\d{1,4}\s*[-—–]*\s*$|^\s*第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?\s*$"
