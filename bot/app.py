@@ -26,6 +26,7 @@ from config.settings import ConfigError, Settings, parse_hours, parse_weekly
 from domain import inbox
 from domain.commands import commands_for
 from domain.lights import LightPolicy
+from domain.milestones import MilestoneRules, parse_limit, parse_limits, rules_from
 from domain.ports import Clock, UnitOfWork
 from domain.reminders import Audience, Renderers
 from domain.rhythm import Kind, RhythmPolicy, WeeklySlot
@@ -76,6 +77,7 @@ def rhythm_policy(settings: Settings) -> RhythmPolicy:
     }
     start, end = parse_hours(settings.working_hours)
     return RhythmPolicy(
+        milestones=milestone_rules(settings),
         tz=settings.tz,
         calendar=calendar,
         weekly=weekly,
@@ -91,6 +93,25 @@ def rhythm_policy(settings: Settings) -> RhythmPolicy:
         ),
         escalation_periods=settings.escalation_periods,
         stalled_weeks=settings.stalled_weeks,
+    )
+
+
+def milestone_rules(settings: Settings) -> MilestoneRules:
+    """The plan's and report's time limits from settings, each mistake named by its setting."""
+    for name, value in (
+        ("MILESTONES_INSPECTION", settings.milestones_inspection),
+        ("MILESTONES_AUDIT", settings.milestones_audit),
+    ):
+        try:
+            parse_limits(value)
+        except ValueError as exc:
+            raise ConfigError(f"{name} cannot be used: {exc}.") from None
+    try:
+        parse_limit(settings.immediate_fix_within)
+    except ValueError as exc:
+        raise ConfigError(f"IMMEDIATE_FIX_WITHIN cannot be used: {exc}.") from None
+    return rules_from(
+        settings.milestones_inspection, settings.milestones_audit, settings.immediate_fix_within
     )
 
 

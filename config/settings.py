@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     escalation_periods: int = Field(default=2, ge=1, le=8)
     # Measures with nothing but "no change" reports this many weeks in a row are stalled.
     stalled_weeks: int = Field(default=4, ge=1, le=52)
+    # The round's calendar, counted from the feedback date: d days, wd working days, m months.
+    milestones_inspection: str = "plan=14d, report=2m"
+    milestones_audit: str = "plan=15wd, report=2m"
+    immediate_fix_within: str = "1m"
     bulletin_time: time = time(16, 0)
     deadline_warning_time: time = time(9, 0)
     working_hours: str = "08:30-18:00"

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 
 from domain.commands import may_see_board
 from domain.errors import PermissionDenied
 from domain.lights import LightPolicy, LightThresholds, is_overdue, light_of, thresholds
-from domain.model import Light, Person, TaskKind, TaskStatus, TaskView
+from domain.milestones import MilestoneState, states_of
+from domain.model import Campaign, Light, Person, TaskKind, TaskStatus, TaskView
 from domain.ports import Clock, TaskQuery, UnitOfWork
+from domain.rhythm import RhythmPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,9 @@ class Board:
     by_kind: dict[TaskKind, tuple[int, int]]  # kind -> (total, closed)
     lights: dict[Light, int]
     units: list[UnitLine] = field(default_factory=list)
+    # The round's plan and report, as of `today` (shown when a date can be worked out).
+    milestones: tuple[MilestoneState, ...] = ()
+    today: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,17 +145,39 @@ def _count_cells(cells: Iterable[BoardCell]) -> dict[Light, int]:
 
 
 async def boards_for(
-    *, uow: UnitOfWork, clock: Clock, person: Person, policy: LightPolicy
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    person: Person,
+    policy: LightPolicy,
+    rhythm: RhythmPolicy | None = None,
 ) -> list[Board]:
-    """Return the board of every open campaign, for coordinators, leaders and admins."""
+    """Return the board of every open campaign, for coordinators, leaders and admins.
+
+    With the rhythm's policy, each board carries its round's milestones too.
+    """
     if not may_see_board(person):
         raise PermissionDenied()
     async with uow:
         now = clock.now()
-        return [
-            await counted_board(uow, c.name, TaskQuery(campaign_id=c.id), thresholds(now, policy))
-            for c in await uow.campaigns.open_campaigns()
-        ]
+        boards = []
+        for c in await uow.campaigns.open_campaigns():
+            board = await counted_board(
+                uow, c.name, TaskQuery(campaign_id=c.id), thresholds(now, policy)
+            )
+            if rhythm is not None:
+                board = await with_milestones(uow, board, c, rhythm, now)
+            boards.append(board)
+        return boards
+
+
+async def with_milestones(
+    uow: UnitOfWork, board: Board, campaign: Campaign, rhythm: RhythmPolicy, now: datetime
+) -> Board:
+    """The board with its round's milestones as of now."""
+    records = await uow.campaigns.milestones([campaign.id])
+    states = states_of(campaign, records, rhythm.milestones, rhythm.calendar)
+    return replace(board, milestones=tuple(states), today=now.astimezone(rhythm.tz).date())
 
 
 async def counted_board(

@@ -11,6 +11,7 @@ from typing import Any
 
 from domain.board import Board, UnitLine
 from domain.lights import LightPolicy, is_overdue
+from domain.milestones import milestone_lines
 from domain.model import Light, Person, TaskStatus, TaskView
 from domain.ports import WeekKinds
 from domain.texts import Html, excerpt, text
@@ -106,9 +107,10 @@ def digest_text(
             yellow=board.lights[Light.YELLOW],
             green=board.lights[Light.GREEN],
         ),
-        "",
-        text("board.by_unit", lang),
     ]
+    if board.today is not None and (block := milestone_lines(board.milestones, board.today, lang)):
+        lines += ["", *block]
+    lines += ["", text("board.by_unit", lang)]
     lines += [unit_line(u, lang) for u in board.units]
     if kinds is not None:
         lines += [

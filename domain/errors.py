@@ -124,6 +124,16 @@ class OwnTask(DomainError):
     key = "error.own_task"
 
 
+class BadMilestoneCommand(DomainError):
+    """A /milestone command that cannot be read."""
+
+    key = "error.milestone_usage"
+
+    def __init__(self, *, problem: str, word: str = "") -> None:
+        super().__init__(problem=problem, word=word)
+        self.key = f"error.milestone_{problem}"
+
+
 class BadExtensionDate(DomainError):
     """An extension request or decision without a usable date or reason."""
 

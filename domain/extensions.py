@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from domain import deadlines, task_status
+from domain.dates import DATE, date_of
 from domain.digest import recipients_language
 from domain.errors import (
     BadExtensionDate,
@@ -26,11 +26,6 @@ from domain.texts import excerpt, text
 DecisionButtons = Callable[[int, str], Buttons]  # (extension id, language) -> the choices
 MAX_REASON = 1000
 
-_DATE = re.compile(
-    r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*[日号]?"
-    r"|(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:底|末)?"
-)
-
 
 @dataclass(frozen=True, slots=True)
 class ExtensionView:
@@ -42,15 +37,11 @@ class ExtensionView:
 
 def parse_request(body: str, today: date) -> tuple[date, str]:
     """Split "2027-03-31 资金未到位" into the new date and the reason; raise with what is wrong."""
-    match = _DATE.search(body)
+    match = DATE.search(body)
     if match is None:
         raise BadExtensionDate(problem="no_date")
     try:
-        if match.group(1):
-            wanted = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        else:
-            year, month = int(match.group(4)), int(match.group(5))
-            wanted = _month_end(year, month)
+        wanted = date_of(match)
     except ValueError as exc:
         raise BadExtensionDate(problem="bad_date") from exc
     if wanted <= today:
@@ -67,11 +58,6 @@ def parse_date(body: str, today: date) -> date:
     """Read a single new date (a coordinator setting another one)."""
     wanted, _ = parse_request(body + " -", today)
     return wanted
-
-
-def _month_end(year: int, month: int) -> date:
-    following = date(year + month // 12, month % 12 + 1, 1)
-    return date.fromordinal(following.toordinal() - 1)
 
 
 async def check_may_ask(*, uow: UnitOfWork, person: Person, task_id: int) -> TaskView:

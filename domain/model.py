@@ -166,6 +166,7 @@ class Campaign:
     name: str
     source: CampaignSource
     is_open: bool
+    feedback_on: date | None = None  # the inspection's feedback (or audit report): clocks start
 
 
 @dataclass(frozen=True, slots=True)

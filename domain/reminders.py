@@ -16,17 +16,21 @@ from functools import partial
 from typing import Any
 
 from domain import digest, escalation
-from domain.board import Board, counted_board
+from domain.board import Board, counted_board, with_milestones
 from domain.deadlines import in_window
 from domain.lights import LightPolicy, thresholds
+from domain.milestones import milestone_notice, states_of
 from domain.model import Campaign, Person, Role, TaskLine, TaskStatus, TaskView
 from domain.ports import Clock, ListOrder, Outgoing, OutgoingFile, TaskQuery, UnitOfWork
 from domain.rhythm import (
+    DueMilestone,
     Kind,
     RhythmPolicy,
     Run,
     deadline_runs,
     is_late,
+    milestone_runs,
+    parse_milestone_period,
     periodic_runs,
     week_label,
     week_monday,
@@ -111,7 +115,11 @@ async def tick(
             if in_window(d)  # a deadline outside the sane window would overflow the arithmetic
         }
         runs = sorted(
-            [*periodic_runs(start, now, policy), *deadline_runs(due_dates, start, now, policy)],
+            [
+                *periodic_runs(start, now, policy),
+                *deadline_runs(due_dates, start, now, policy),
+                *milestone_runs(await _due_milestones(uow, policy), start, now, policy),
+            ],
             key=lambda r: r.due_at,
         )
         pending = [
@@ -162,6 +170,18 @@ async def tick(
         result.enqueued += await job.calendar_gaps()
         await uow.commit()
     return result
+
+
+async def _due_milestones(uow: UnitOfWork, policy: RhythmPolicy) -> list[DueMilestone]:
+    """The open rounds' milestones with a date and no submission (a few rows per round)."""
+    campaigns = await uow.campaigns.open_campaigns()
+    records = await uow.campaigns.milestones([c.id for c in campaigns])
+    return [
+        DueMilestone(s.campaign_id, s.milestone.value, s.due_on)
+        for c in campaigns
+        for s in states_of(c, records, policy.milestones, policy.calendar)
+        if s.due_on is not None and s.submitted_on is None
+    ]
 
 
 def _day(moment: datetime, policy: RhythmPolicy) -> date:
@@ -236,6 +256,8 @@ class _Job:
                 await self._bulletin(run)
             case Kind.ESCALATION:
                 await self._escalation(run)
+            case Kind.MILESTONE_7 | Kind.MILESTONE_1 | Kind.MILESTONE_DAY | Kind.MILESTONE_MISSED:
+                await self._milestone(run)
         await self._flush()
         return self._added
 
@@ -454,6 +476,32 @@ class _Job:
             ]
             await self._send(run, head, "\n".join(lines))
 
+    async def _milestone(self, run: Run) -> None:
+        """Remind coordinators, and the heads of the round's units, of a plan or report due.
+
+        The day after, only the coordinators hear that it was not marked submitted.
+        """
+        due = parse_milestone_period(run.period)
+        campaign = await self.uow.campaigns.get(due.campaign_id)
+        if campaign is None or not campaign.is_open:
+            return
+        records = await self.uow.campaigns.milestones([campaign.id])
+        state = next(
+            s
+            for s in states_of(campaign, records, self.policy.milestones, self.policy.calendar)
+            if s.milestone.value == due.milestone
+        )
+        if state.submitted_on is not None or state.due_on != due.due_on:
+            return  # submitted, or moved, since the run was planned
+        readers = {p.id: p for p in await self._with_role(Role.COORDINATOR)}
+        if run.kind != Kind.MILESTONE_MISSED:
+            units = {i for i, _ in await self.uow.tasks.units_in(TaskQuery(campaign.id))}
+            heads = await self._with_role(Role.UNIT_HEAD)
+            readers.update({h.id: h for h in heads if h.unit_id in units and h.id not in readers})
+        for person in readers.values():
+            body = milestone_notice(state, run.kind, self.today, self._lang(person))
+            await self._send(run, person, body)
+
     async def _deadline(self, run: Run) -> None:
         by_owner: dict[int, list[TaskLine]] = defaultdict(list)
         for t in await self._lines(due_on=date.fromisoformat(run.period), needs_report=True):
@@ -616,6 +664,7 @@ class _Job:
         )
         for campaign in await self.uow.campaigns.open_campaigns():
             board, previous = await self._snapshot(campaign, "W" + run.period)
+            board = await with_milestones(self.uow, board, campaign, self.policy, self.now)
             red = await self.uow.tasks.page(
                 TaskQuery(campaign.id, red_at=self.at, order=ListOrder.URGENT),
                 limit=digest.RED_SHOWN,

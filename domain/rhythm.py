@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from domain.milestones import MilestoneRules
 from domain.workdays import WorkCalendar
 
 
@@ -30,6 +31,12 @@ class Kind(StrEnum):
     OVERDUE = "overdue"
     SIGNOFF_PENDING = "signoff_pending"
     ESCALATION = "escalation"  # 约谈提醒: red for consecutive check-in periods
+    # The round's milestones (整改方案, 整改情况报告): 7 days and 1 day before, on the day, and
+    # the working day after when it was not marked submitted (that one to coordinators only).
+    MILESTONE_7 = "milestone7"
+    MILESTONE_1 = "milestone1"
+    MILESTONE_DAY = "milestone0"
+    MILESTONE_MISSED = "milestone_missed"
     # Notices to coordinators about the delivery itself.
     MISSED = "missed"
     UNREACHABLE = "unreachable"
@@ -39,6 +46,7 @@ class Kind(StrEnum):
 
 WEEKLY = (Kind.CHECKIN, Kind.NUDGE, Kind.UNIT_HEAD, Kind.DIGEST, Kind.ESCALATION)
 DEADLINES = (Kind.DUE_7, Kind.DUE_1, Kind.OVERDUE)
+MILESTONES = (Kind.MILESTONE_7, Kind.MILESTONE_1, Kind.MILESTONE_DAY, Kind.MILESTONE_MISSED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +85,7 @@ class RhythmPolicy:
     escalation: WeeklySlot | None = WeeklySlot(4, time(17, 0))
     escalation_periods: int = 2  # red in this many consecutive check-in periods
     stalled_weeks: int = 4  # only "no change" reports this many weeks in a row: stalled
+    milestones: MilestoneRules = field(default_factory=MilestoneRules)
 
     def slot(self, kind: Kind) -> WeeklySlot | None:
         """Return a weekly kind's slot, or None when it is not scheduled."""
@@ -196,6 +205,52 @@ def deadline_runs(
     for due_on in sorted(due_dates):
         for kind in DEADLINES:
             run = deadline_run(kind, due_on, policy)
+            if start < run.due_at <= end:
+                yield run
+
+
+@dataclass(frozen=True, slots=True)
+class DueMilestone:
+    """A milestone not yet submitted, with the date it is due."""
+
+    campaign_id: int
+    milestone: str
+    due_on: date
+
+    @property
+    def period(self) -> str:
+        """The runs' period: a new date (set by hand) gives new runs."""
+        return f"c{self.campaign_id}:{self.milestone}:{self.due_on.isoformat()}"
+
+
+def parse_milestone_period(period: str) -> DueMilestone:
+    """Read a milestone run's period back (see `DueMilestone.period`)."""
+    campaign, milestone, due = period.split(":")
+    return DueMilestone(int(campaign.removeprefix("c")), milestone, date.fromisoformat(due))
+
+
+def milestone_runs(
+    due: list[DueMilestone], start: datetime, end: datetime, policy: RhythmPolicy
+) -> Iterator[Run]:
+    """Yield the milestone reminders whose instant lies in (start, end].
+
+    A reminder a week ahead that falls on the same day as the one a day ahead (a long holiday
+    in between) is left out: one message that day is enough.
+    """
+    work = policy.calendar
+    for m in due:
+        days = {
+            Kind.MILESTONE_7: work.previous_working_day(m.due_on - timedelta(days=7)),
+            Kind.MILESTONE_1: work.previous_working_day(m.due_on - timedelta(days=1)),
+            Kind.MILESTONE_DAY: work.previous_working_day(m.due_on),
+            Kind.MILESTONE_MISSED: work.next_working_day(m.due_on + timedelta(days=1)),
+        }
+        if days[Kind.MILESTONE_7] == days[Kind.MILESTONE_1]:
+            del days[Kind.MILESTONE_7]
+        if days[Kind.MILESTONE_1] == days[Kind.MILESTONE_DAY]:
+            del days[Kind.MILESTONE_1]
+        for kind, day in days.items():
+            run = Run(kind, m.period, _at(day, policy.deadline_at, policy.tz), day)
             if start < run.due_at <= end:
                 yield run
 

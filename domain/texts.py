@@ -552,6 +552,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cmd.help": ("查看帮助", "Help"),
     "cmd.mytasks": ("我的任务", "My tasks"),
     "cmd.board": ("整改总体进度", "Overall board"),
+    "cmd.milestone": ("整改方案、报告的时限与报送", "Plan and report due dates"),
     "cmd.template": ("下载导入模板", "Import template"),
     "cmd.invite": ("生成某人的邀请链接", "Invite link for a person"),
     "cmd.invites": ("导出全部待用邀请链接", "All pending invite links"),
@@ -778,6 +779,108 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "board.unit_line": (
         "{unit}：{closed}/{total}，{rate}%，逾期 {overdue}　🔴{red} 🟡{yellow}",
         "{unit}: {closed}/{total}, {rate}%, overdue {overdue}  🔴{red} 🟡{yellow}",
+    ),
+    # The round's calendar (issue 14)
+    "milestone.plan": ("整改方案", "rectification plan"),
+    "milestone.report": ("整改情况报告", "rectification report"),
+    "milestone.key.plan": ("方案", "plan"),
+    "milestone.key.report": ("报告", "report"),
+    "limit.d": ("{n}天", "{n} days"),
+    "limit.wd": ("{n}个工作日", "{n} working days"),
+    "limit.m": ("{n}个月", "{n} months"),
+    "milestone.notice": (
+        "📅 <b>{what}报送提醒</b>\n{campaign}：{what}应于 {due}（{weekday}）前报送，{left}。\n"
+        "{basis}\n报送后请协调员发送 <code>/milestone {key} 已报送</code> 记录。",
+        "📅 <b>{what} due</b>\n{campaign}: the {what} is due by {due} ({weekday}), {left}.\n"
+        "{basis}\nOnce it is submitted, a coordinator records it with "
+        "<code>/milestone {key} submitted</code>.",
+    ),
+    "milestone.left": ("还有 {days} 天", "{days} days left"),
+    "milestone.today": ("今天到期", "due today"),
+    "milestone.by_rule": (
+        "依据：反馈日期 {feedback} 后{limit}内。",
+        "Rule: within {limit} of the feedback on {feedback}.",
+    ),
+    "milestone.set_by_hand": ("时限由协调员设定。", "The date was set by a coordinator."),
+    "milestone.missed_notice": (
+        "⚠️ <b>{what}逾期未记录报送</b>\n{campaign}：{what}应于 {due} 前报送，尚未记录报送。\n"
+        "如已报送，请发送 <code>/milestone {key} 已报送 {due}</code> 补记；"
+        "如时限已调整，请发送 <code>/milestone {key} 新日期</code>。",
+        "⚠️ <b>{what} not recorded as submitted</b>\n{campaign}: the {what} was due by {due} "
+        "and is not recorded as submitted.\nIf it was, send "
+        "<code>/milestone {key} submitted {due}</code>; if the date changed, send "
+        "<code>/milestone {key} NEW-DATE</code>.",
+    ),
+    "milestone.title": ("<b>{campaign} 整改节点</b>", "<b>{campaign}: milestones</b>"),
+    "milestone.source_line": (
+        "类型：{source}；反馈日期：{feedback}",
+        "Kind: {source}; feedback: {feedback}",
+    ),
+    "source.inspection": ("巡视巡察", "inspection"),
+    "source.audit": ("审计", "audit"),
+    "source.supervision": ("督查", "supervision"),
+    "milestone.no_feedback": ("未设置", "not set"),
+    "milestone.suffix_rule": ("（反馈后{limit}）", " (within {limit} of the feedback)"),
+    "milestone.suffix_set": ("（协调员设定）", " (set by a coordinator)"),
+    "milestone.immediate": (
+        "⚡ 立行立改事项：应于 {due} 前完成",
+        "⚡ Immediate items: to be fixed by {due}",
+    ),
+    "milestone.usage": (
+        "协调员可发送：\n"
+        "<code>/milestone 反馈 2026-11-20</code> 设置反馈日期\n"
+        "<code>/milestone 类型 审计</code>（巡视、巡察、审计、督查）\n"
+        "<code>/milestone 方案 2026-12-10</code> 另定时限（<code>自动</code> 恢复按规定计算）\n"
+        "<code>/milestone 方案 已报送 [日期]</code> 记录报送（<code>撤销</code> 取消记录）\n"
+        "“方案”可换成“报告”（整改情况报告）。",
+        "Coordinators can send:\n"
+        "<code>/milestone feedback 2026-11-20</code> set the feedback date\n"
+        "<code>/milestone source audit</code> (inspection, audit, supervision)\n"
+        "<code>/milestone plan 2026-12-10</code> set a date (<code>auto</code>: back to the rule)\n"
+        "<code>/milestone plan submitted [date]</code> record the submission "
+        "(<code>undo</code> removes it)\n"
+        "Use <code>report</code> instead of <code>plan</code> for the rectification report.",
+    ),
+    "error.milestone_usage": (
+        "无法识别该命令。发送 /milestone 可查看本轮整改节点和各项用法。",
+        "That command cannot be read. Send /milestone to see the round's milestones and how "
+        "to change them.",
+    ),
+    "error.milestone_date": (
+        "“{word}”不是有效日期，请写成 2026-12-10 这样的格式。",
+        "“{word}” is not a date; write it like 2026-12-10.",
+    ),
+    "error.milestone_far": (
+        "日期“{word}”超出合理范围，请检查年份。",
+        "The date “{word}” is out of range; check the year.",
+    ),
+    "error.milestone_future": (
+        "报送日期 {word} 还没到，请写实际报送的日期（不写则为今天）。",
+        "The submission date {word} is in the future; give the day it was submitted "
+        "(none means today).",
+    ),
+    "milestone.saved": ("✅ 已记录。", "✅ Saved."),
+    "milestone.heading": ("<b>整改节点</b>", "<b>Milestones</b>"),
+    "milestone.line.upcoming": (
+        "📅 {what}：{due} 到期（还有 {days} 天）",
+        "📅 {what}: due {due} ({days} days left)",
+    ),
+    "milestone.line.due_today": ("📅 {what}：今天（{due}）到期", "📅 {what}: due today ({due})"),
+    "milestone.line.missed": (
+        "⚠️ {what}：{due} 到期，逾期 {days} 天未报送",
+        "⚠️ {what}: was due {due}, not submitted ({days} days late)",
+    ),
+    "milestone.line.submitted": (
+        "✅ {what}：已于 {on} 报送",
+        "✅ {what}: submitted on {on}",
+    ),
+    "milestone.line.submitted_late": (
+        "✅ {what}：已于 {on} 报送（逾期 {late} 天）",
+        "✅ {what}: submitted on {on} ({late} days late)",
+    ),
+    "milestone.line.unknown": (
+        "{what}：未设反馈日期，无法计算时限",
+        "{what}: no feedback date, so no due date",
     ),
     "board.empty": ("当前没有整改任务。", "There are no tasks yet."),
     # The rhythm

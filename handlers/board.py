@@ -17,7 +17,11 @@ async def board(update: Update, context: BotContext) -> None:
     person = await caller(update, context)
     lang = language_of(person, services)
     boards = await boards_for(
-        uow=services.uow(), clock=services.clock, person=person, policy=services.policy
+        uow=services.uow(),
+        clock=services.clock,
+        person=person,
+        policy=services.policy,
+        rhythm=services.rhythm.policy,
     )
     if not boards:
         await reply(update, text("board.empty", lang))

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from domain.board import Board
 from domain.digest import summary_sentence, unit_line
 from domain.lights import LightPolicy, light_for
+from domain.milestones import milestone_lines
 from domain.model import Light, TaskStatus, TaskView
 from domain.ports import Report
 from domain.texts import Html, excerpt, text
@@ -171,4 +172,6 @@ def board_text(board: Board, lang: str) -> str:
     ]
     lines += ["", text("board.by_unit", lang)]
     lines += [unit_line(u, lang) for u in board.units]
+    if board.today is not None and (block := milestone_lines(board.milestones, board.today, lang)):
+        lines += ["", *block]
     return "\n".join(lines)

@@ -32,6 +32,7 @@ from sqlalchemy.sql import Executable
 
 from domain.board import BoardCell, ProblemFigures
 from domain.lights import LightThresholds
+from domain.milestones import Milestone, MilestoneRecord
 from domain.model import (
     Campaign,
     CampaignSource,
@@ -66,6 +67,7 @@ from storage.tables import (
     EvidenceRow,
     InviteRowT,
     MessageLinkRow,
+    MilestoneRow,
     OutboxFileRow,
     OutboxRow,
     PersonRoleRow,
@@ -397,7 +399,11 @@ class SqlInvites(_Repo):
 
 def _campaign(row: CampaignRow) -> Campaign:
     return Campaign(
-        id=row.id, name=row.name, source=CampaignSource(row.source), is_open=row.is_open
+        id=row.id,
+        name=row.name,
+        source=CampaignSource(row.source),
+        is_open=row.is_open,
+        feedback_on=row.feedback_on,
     )
 
 
@@ -423,6 +429,48 @@ class SqlCampaigns(_Repo):
         self.session.add(row)
         await self.session.flush()
         return _campaign(row)
+
+    async def set_source(self, campaign_id: int, source: CampaignSource) -> None:
+        await self.session.execute(
+            update(CampaignRow).where(CampaignRow.id == campaign_id).values(source=source.value)
+        )
+
+    async def set_feedback(self, campaign_id: int, day: date | None) -> None:
+        await self.session.execute(
+            update(CampaignRow).where(CampaignRow.id == campaign_id).values(feedback_on=day)
+        )
+
+    async def milestones(self, campaign_ids: Sequence[int]) -> list[MilestoneRecord]:
+        if not campaign_ids:
+            return []
+        rows = await self.session.scalars(
+            select(MilestoneRow).where(MilestoneRow.campaign_id.in_(campaign_ids))
+        )
+        return [
+            MilestoneRecord(r.campaign_id, Milestone(r.milestone), r.due_override, r.submitted_on)
+            for r in rows
+        ]
+
+    async def set_milestone_due(
+        self, campaign_id: int, milestone: Milestone, due: date | None
+    ) -> None:
+        row = await self._milestone(campaign_id, milestone)
+        row.due_override = due
+        await self.session.flush()
+
+    async def set_milestone_submitted(
+        self, campaign_id: int, milestone: Milestone, on: date | None, by: int | None
+    ) -> None:
+        row = await self._milestone(campaign_id, milestone)
+        row.submitted_on, row.submitted_by = on, by
+        await self.session.flush()
+
+    async def _milestone(self, campaign_id: int, milestone: Milestone) -> MilestoneRow:
+        row = await self.session.get(MilestoneRow, (campaign_id, milestone.value))
+        if row is None:
+            row = MilestoneRow(campaign_id=campaign_id, milestone=milestone.value)
+            self.session.add(row)
+        return row
 
 
 NO_CHANGE_MARK = "【无新进展】"

@@ -67,6 +67,19 @@ class CampaignRow(Base):
     source: Mapped[str] = mapped_column(String(20))
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(TZDateTime)
+    feedback_on: Mapped[date | None] = mapped_column(Date)
+
+
+class MilestoneRow(Base):
+    """A round's milestone (plan, report): a date set by hand and when it was submitted."""
+
+    __tablename__ = "milestones"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    milestone: Mapped[str] = mapped_column(String(20), primary_key=True)
+    due_override: Mapped[date | None] = mapped_column(Date)
+    submitted_on: Mapped[date | None] = mapped_column(Date)
+    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
 
 
 class UnitRow(Base):
