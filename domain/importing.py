@@ -6,7 +6,7 @@ import asyncio
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from domain.campaigns import current_campaign
@@ -18,12 +18,14 @@ from domain.errors import (
     NotFound,
     WorkbookRejected,
 )
+from domain.milestones import Milestone, MilestoneRules, immediate_too_late
 from domain.model import (
     ROLE_NAMES_ZH,
     Campaign,
     CampaignSource,
     Person,
     PersonRow,
+    RoundInfo,
     RowError,
     TaskKind,
     TaskRow,
@@ -32,6 +34,7 @@ from domain.model import (
 )
 from domain.ports import Clock, PlannedTask, StagedImport, UnitOfWork
 from domain.workbook import read_workbook
+from domain.workdays import WorkCalendar
 
 TASK_SHEET = "整改任务"
 
@@ -107,6 +110,8 @@ async def _apply(
     added, updated, problems = await _write_tasks(
         uow, campaign, workbook.tasks, people, now, actor_id
     )
+    if workbook.round is not None:
+        await _apply_round(uow, campaign.id, workbook.round)
     await uow.audit.record(
         at=now,
         actor_id=actor_id,
@@ -125,6 +130,17 @@ async def _apply(
         tasks_updated=updated,
         problems=problems,
     )
+
+
+async def _apply_round(uow: UnitOfWork, campaign_id: int, info: RoundInfo) -> None:
+    """Set what the 轮次 sheet gives; an empty item leaves the round's value as it was."""
+    if info.source is not None:
+        await uow.campaigns.set_source(campaign_id, info.source)
+    if info.feedback_on is not None:
+        await uow.campaigns.set_feedback(campaign_id, info.feedback_on)
+    for milestone, due in ((Milestone.PLAN, info.plan_due), (Milestone.REPORT, info.report_due)):
+        if due is not None:
+            await uow.campaigns.set_milestone_due(campaign_id, milestone, due)
 
 
 async def _campaign(
@@ -240,6 +256,10 @@ class ImportPreview:
     by_lead: tuple[tuple[str, int], ...] = field(default=())
     new_units: tuple[str, ...] = ()  # not yet in the bot: a typo would make a second unit
     people_changed: tuple[str, ...] = ()  # units moved and roles granted to existing people
+    round: RoundInfo | None = None  # the file's 轮次 sheet, applied on confirmation
+    # 立行立改 measures due later than a month after the feedback (the limit, their numbers).
+    immediate_by: date | None = None
+    immediate_late: tuple[str, ...] = ()
 
 
 async def stage_import(
@@ -250,8 +270,14 @@ async def stage_import(
     data: bytes,
     file_name: str,
     campaign_name: str | None,
+    rules: MilestoneRules | None = None,
+    work: WorkCalendar | None = None,
 ) -> ImportPreview:
-    """Validate an uploaded workbook and keep it for confirmation; raise with every error."""
+    """Validate an uploaded workbook and keep it for confirmation; raise with every error.
+
+    A 立行立改 measure due more than a month (`rules.immediate`) after the round's feedback
+    date (the file's, else the round's) is pointed out.
+    """
     require_coordinator(coordinator)
     # The 管理员 role is granted by the operator's settings, never by a file sent in the chat.
     # Reading a big workbook takes seconds: off the event loop, so other chats go on.
@@ -293,7 +319,23 @@ async def stage_import(
     # On a first import every unit is new; afterwards a new one is worth a second look.
     wanted = dict.fromkeys(row.unit for row in workbook.tasks)
     new_units = tuple(u for u in wanted if u not in known_units) if known_units else ()
-    return replace(preview, new_units=new_units, people_changed=people_changed)
+    feedback = (workbook.round.feedback_on if workbook.round else None) or (
+        campaign.feedback_on if campaign else None
+    )
+    rules, work = rules or MilestoneRules(), work or WorkCalendar()
+    late = tuple(
+        row.number
+        for row in workbook.tasks
+        if row.kind == TaskKind.IMMEDIATE and immediate_too_late(row.due_on, feedback, rules, work)
+    )
+    return replace(
+        preview,
+        new_units=new_units,
+        people_changed=people_changed,
+        round=workbook.round,
+        immediate_by=rules.immediate.after(feedback, work) if feedback else None,
+        immediate_late=late,
+    )
 
 
 async def check_confirmable(

@@ -122,11 +122,22 @@ class RowError:
 
 
 @dataclass(frozen=True, slots=True)
+class RoundInfo:
+    """The workbook's optional 轮次 sheet: the round's source, feedback date and due dates."""
+
+    source: CampaignSource | None = None
+    feedback_on: date | None = None
+    plan_due: date | None = None
+    report_due: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Workbook:
     """A parsed, internally consistent import workbook."""
 
     people: tuple[PersonRow, ...]
     tasks: tuple[TaskRow, ...]
+    round: RoundInfo | None = None  # None when the file has no 轮次 sheet
 
 
 @dataclass(frozen=True, slots=True)

@@ -174,11 +174,9 @@ async def tick(
 
 async def _due_milestones(uow: UnitOfWork, policy: RhythmPolicy) -> list[DueMilestone]:
     """The open rounds' milestones with a date and no submission (a few rows per round)."""
-    campaigns = await uow.campaigns.open_campaigns()
-    records = await uow.campaigns.milestones([c.id for c in campaigns])
     return [
         DueMilestone(s.campaign_id, s.milestone.value, s.due_on)
-        for c in campaigns
+        for c, records in await uow.campaigns.open_with_milestones()
         for s in states_of(c, records, policy.milestones, policy.calendar)
         if s.due_on is not None and s.submitted_on is None
     ]

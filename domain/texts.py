@@ -34,6 +34,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "\n⚠️ 系统中有 {count} 条任务不在本文件中，将保留不删除：{numbers}",
         "\n⚠️ {count} tasks in the bot are not in this file; they are kept, not deleted: {numbers}",
     ),
+    "import.round": (
+        "\n轮次信息（确认后写入）：{items}",
+        "\nRound sheet (written on confirmation): {items}",
+    ),
+    "import.round_source": ("类型 {value}", "kind {value}"),
+    "import.round_feedback": ("反馈日期 {value}", "feedback {value}"),
+    "import.round_plan": ("整改方案报送时限 {value}", "plan due {value}"),
+    "import.round_report": ("整改情况报告报送时限 {value}", "report due {value}"),
+    "import.immediate_late": (
+        "\n⚠️ {count} 条立行立改措施的整改时限晚于反馈后一个月（{due}），请核实：{numbers}",
+        "\n⚠️ {count} immediate measure(s) are due later than a month after the feedback "
+        "({due}); please check: {numbers}",
+    ),
     "import.count_line": ("  {name}：{count}", "  {name}: {count}"),
     "import.more": ("等，共 {count} 项", "… {count} in all"),
     "import.confirm": ("✅ 确认导入", "✅ Confirm import"),

@@ -18,8 +18,10 @@ from domain.errors import WorkbookRejected
 from domain.model import (
     KIND_NAMES_ZH,
     ROLE_NAMES_ZH,
+    CampaignSource,
     PersonRow,
     Role,
+    RoundInfo,
     RowError,
     TaskKind,
     TaskRow,
@@ -30,6 +32,7 @@ PEOPLE_SHEET = "人员"
 TASKS_SHEET = "整改任务"
 HELP_SHEET = "说明"
 INVITES_SHEET = "邀请链接"
+ROUND_SHEET = "轮次"  # optional: the round's source, feedback date and due dates
 
 # Guards applied before openpyxl sees the file: a crafted zip must not exhaust memory.
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
@@ -159,6 +162,43 @@ TASK_COLUMNS: tuple[_Column, ...] = (
         "立行立改、限期整改或长期推进；留空时，有整改时限的按限期整改，否则按长期推进。",
     ),
 )
+ROUND_COLUMNS: tuple[_Column, ...] = (
+    _Column(
+        "项目", True, 20, "固定的四项：类型、反馈日期、整改方案报送时限、整改情况报告报送时限。"
+    ),
+    _Column(
+        "内容",
+        True,
+        30,
+        "类型填巡视、巡察、审计或督查；反馈日期为巡视巡察反馈（或审计报告）的日期；两项报送时限"
+        "可空，空则按规定从反馈日期推算（巡视巡察：方案两周、报告两个月；审计：方案15个工作日）。",
+    ),
+)
+_ROUND_ITEMS = {
+    "类型": "source",
+    "轮次类型": "source",
+    "反馈日期": "feedback_on",
+    "反馈时间": "feedback_on",
+    "整改方案报送时限": "plan_due",
+    "整改方案时限": "plan_due",
+    "整改情况报告报送时限": "report_due",
+    "整改报告报送时限": "report_due",
+    "整改情况报告时限": "report_due",
+}
+_ROUND_SOURCES = {
+    "巡视": CampaignSource.INSPECTION,
+    "巡察": CampaignSource.INSPECTION,
+    "巡视巡察": CampaignSource.INSPECTION,
+    "审计": CampaignSource.AUDIT,
+    "督查": CampaignSource.SUPERVISION,
+    "督察": CampaignSource.SUPERVISION,
+}
+_ROUND_EXAMPLE: tuple[tuple[str, object], ...] = (
+    ("类型", "巡察"),
+    ("反馈日期", None),
+    ("整改方案报送时限", None),
+    ("整改情况报告报送时限", None),
+)
 _INVITE_COLUMNS: tuple[tuple[str, int], ...] = (
     ("姓名", 14),
     ("单位", 22),
@@ -262,9 +302,52 @@ def read_workbook(data: bytes, *, allow_admin: bool) -> Workbook:
     tasks = _read_tasks(task_lines or [], errors)
     if task_lines is not None and not task_lines:
         errors.append(RowError(TASKS_SHEET, None, None, "“整改任务”表中没有任务，请至少填写一行"))
+    round_info = _read_round(book, errors)
     if errors:
         raise WorkbookRejected(errors)
-    return Workbook(people=tuple(people), tasks=tuple(tasks))
+    return Workbook(people=tuple(people), tasks=tuple(tasks), round=round_info)
+
+
+def _read_round(book: Any, errors: list[RowError]) -> RoundInfo | None:
+    """Read the optional 轮次 sheet (item / value rows); None when the file has none."""
+    if not any(_compact(str(sheet.title)) == ROUND_SHEET for sheet in book.worksheets):
+        return None
+    found: dict[str, object] = {}
+    for line in _sheet_lines(book, ROUND_SHEET, ROUND_COLUMNS, errors) or []:
+        check = _RowCheck(ROUND_SHEET, line, errors)
+        item = check.get("项目", _text)
+        field_name = _ROUND_ITEMS.get(_compact(item or ""))
+        if field_name is None:
+            check.fail("项目", f"无法识别的项目“{item or ''}”，只能是 {'、'.join(_ROUND_LABELS)}")
+        elif field_name in found:
+            check.fail("项目", f"“{item}”填写了两次，请只保留一行")
+        else:
+            parse = _round_source if field_name == "source" else _round_date
+            found[field_name] = check.get("内容", parse)
+    return RoundInfo(**found)  # type: ignore[arg-type]
+
+
+_ROUND_LABELS = ("类型", "反馈日期", "整改方案报送时限", "整改情况报告报送时限")
+
+
+def _round_source(cell: _Cell) -> CampaignSource | None:
+    value = _text(cell)
+    if value is None:
+        return None
+    source = _ROUND_SOURCES.get(_compact(value))
+    if source is None:
+        raise _Bad(f"类型“{value}”无法识别，只能是 巡视、巡察、审计 或 督查")
+    return source
+
+
+def _round_date(cell: _Cell) -> date | None:
+    try:
+        day = _due_value(cell)
+    except _Bad:
+        raise _Bad(f"日期无法识别：“{_text(cell)}”，请填写如 2026-11-20 的日期") from None
+    if day is not None and not deadlines.in_window(day):
+        raise _Bad(f"日期超出合理范围：“{_text(cell) or day.isoformat()}”，请检查年份")
+    return day
 
 
 def _file_error(reason: str) -> RowError:
@@ -866,6 +949,9 @@ def _template_book(
     ):
         sheet.column_dimensions[letter].number_format = number_format
         sheet[f"{letter}2"].number_format = number_format
+    round_sheet = book.create_sheet(ROUND_SHEET)
+    _write_table(round_sheet, [(c.name, c.width) for c in ROUND_COLUMNS], _ROUND_EXAMPLE)
+    round_sheet.column_dimensions["B"].number_format = DATE_FORMAT
     _write_help(book.create_sheet(HELP_SHEET))
     return _save(book)
 
@@ -935,7 +1021,11 @@ def _add_choice(
 
 def _write_help(sheet: Any) -> None:
     _write_table(sheet, [("工作表", 12), ("列", 16), ("填写说明", 90)], [])
-    for sheet_name, columns in ((PEOPLE_SHEET, PEOPLE_COLUMNS), (TASKS_SHEET, TASK_COLUMNS)):
+    for sheet_name, columns in (
+        (PEOPLE_SHEET, PEOPLE_COLUMNS),
+        (TASKS_SHEET, TASK_COLUMNS),
+        (ROUND_SHEET + "（可选）", ROUND_COLUMNS),
+    ):
         for column in columns:
             sheet.append([sheet_name, column.name, column.help])
     for note in (

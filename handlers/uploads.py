@@ -58,6 +58,8 @@ async def on_document(update: Update, context: BotContext) -> None:
             data=data,
             file_name=file_name,
             campaign_name=clean_input(message.caption or "").strip() or None,
+            rules=services.rhythm.policy.milestones,
+            work=services.rhythm.policy.calendar,
         )
     except WorkbookRejected as rejected:
         await _send_errors(update, rejected.errors, data, file_name, lang)
@@ -270,6 +272,7 @@ def _preview_text(preview: ImportPreview, file_name: str, lang: str) -> str:
             count=len(preview.new_units),
             units=_listed(preview.new_units, lang),
         )
+    removed += _round_lines(preview, lang)
     kinds = [(text(f"kind.{k.value}", lang), n) for k, n in preview.by_kind]
     return text(
         "import.preview",
@@ -289,6 +292,34 @@ def _preview_text(preview: ImportPreview, file_name: str, lang: str) -> str:
         kinds=Html(_counts(kinds, lang)),
         leads=Html(_counts(preview.by_lead, lang)),
     )
+
+
+def _round_lines(preview: ImportPreview, lang: str) -> str:
+    """The 轮次 sheet's values, and 立行立改 measures due beyond their month."""
+    lines = ""
+    info = preview.round
+    if info is not None:
+        items = [
+            text(f"import.round_{name}", lang, value=shown)
+            for name, shown in (
+                ("source", text(f"source.{info.source.value}", lang) if info.source else None),
+                ("feedback", info.feedback_on),
+                ("plan", info.plan_due),
+                ("report", info.report_due),
+            )
+            if shown is not None
+        ]
+        if items:
+            lines += text("import.round", lang, items=Html("；".join(items)))
+    if preview.immediate_late and preview.immediate_by is not None:
+        lines += text(
+            "import.immediate_late",
+            lang,
+            count=len(preview.immediate_late),
+            due=preview.immediate_by.isoformat(),
+            numbers=_listed(preview.immediate_late, lang),
+        )
+    return lines
 
 
 def _preview_keyboard(preview: ImportPreview, lang: str) -> InlineKeyboardMarkup:

@@ -451,6 +451,24 @@ class SqlCampaigns(_Repo):
             for r in rows
         ]
 
+    async def open_with_milestones(self) -> list[tuple[Campaign, list[MilestoneRecord]]]:
+        rows = await self.session.execute(
+            select(CampaignRow, MilestoneRow)
+            .outerjoin(MilestoneRow, MilestoneRow.campaign_id == CampaignRow.id)
+            .where(CampaignRow.is_open.is_(True))
+            .order_by(CampaignRow.id)
+        )
+        found: dict[int, tuple[Campaign, list[MilestoneRecord]]] = {}
+        for campaign, m in rows:
+            _, records = found.setdefault(campaign.id, (_campaign(campaign), []))
+            if m is not None:
+                records.append(
+                    MilestoneRecord(
+                        m.campaign_id, Milestone(m.milestone), m.due_override, m.submitted_on
+                    )
+                )
+        return list(found.values())
+
     async def set_milestone_due(
         self, campaign_id: int, milestone: Milestone, due: date | None
     ) -> None:

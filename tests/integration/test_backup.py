@@ -14,6 +14,7 @@ from sqlalchemy import select
 from bot.cli import main
 from bot.single import hold_sqlite_lock
 from domain.ports import Attachment
+from storage.migrate import head_revision
 from storage.database import make_engine, make_session_factory
 from storage.tables import EvidenceRow
 from storage.uow import SqlUnitOfWork
@@ -94,7 +95,7 @@ async def test_a_backup_restored_on_another_folder_brings_back_the_round_and_its
     assert f"Backup written to {folder}" in out
     assert "evidence: 1 file(s)" in out
     manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
-    assert manifest["schema"] == "0006"
+    assert manifest["schema"] == head_revision()
     assert manifest["evidence_root"] == str((old / "evidence").resolve())
 
     # The old server is gone; the backup comes back on a new one with another data folder.

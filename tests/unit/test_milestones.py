@@ -62,7 +62,7 @@ def test_a_limit_is_read_in_either_notation(raw: str, limit: Limit) -> None:
 
 @pytest.mark.parametrize("raw", ["", "14", "two weeks", "0d", "-3d", "14y", "1000d"])
 def test_a_limit_that_cannot_be_read_says_how_to_write_one(raw: str) -> None:
-    with pytest.raises(ValueError, match="e.g. 14d, 15wd, 2m"):
+    with pytest.raises(ValueError, match=r"e\.g\. 14d, 15wd, 2m"):
         parse_limit(raw)
 
 
@@ -115,8 +115,10 @@ def test_without_a_feedback_date_nothing_is_due_unless_a_date_was_set_by_hand() 
         WORK,
     )
     plan, report = states
-    assert plan.due_on is None and plan.standing(date(2026, 12, 1)) == Standing.UNKNOWN
-    assert report.due_on == date(2027, 1, 15) and report.limit is None
+    assert plan.due_on is None
+    assert plan.standing(date(2026, 12, 1)) == Standing.UNKNOWN
+    assert report.due_on == date(2027, 1, 15)
+    assert report.limit is None
 
 
 def test_a_date_set_by_hand_wins_over_the_rule_and_records_of_other_rounds_are_ignored() -> None:
@@ -144,13 +146,17 @@ def test_a_date_set_by_hand_wins_over_the_rule_and_records_of_other_rounds_are_i
 )
 def test_where_a_milestone_stands(today: date, submitted: date | None, standing: Standing) -> None:
     record = MilestoneRecord(7, Milestone.PLAN, submitted_on=submitted)
-    state = states_of(campaign(CampaignSource.INSPECTION, date(2026, 11, 20)), [record], RULES, WORK)
+    state = states_of(
+        campaign(CampaignSource.INSPECTION, date(2026, 11, 20)), [record], RULES, WORK
+    )
     assert state[0].standing(today) == standing
 
 
 def test_lines_and_notices_say_the_date_the_days_and_the_rule() -> None:
     plan = states_of(campaign(CampaignSource.AUDIT, date(2026, 2, 6)), [], RULES, WORK)[0]
-    assert milestone_line(plan, date(2026, 3, 2), "zh") == "📅 整改方案：2026-03-05 到期（还有 3 天）"
+    assert (
+        milestone_line(plan, date(2026, 3, 2), "zh") == "📅 整改方案：2026-03-05 到期（还有 3 天）"
+    )
     assert milestone_line(plan, date(2026, 3, 9), "en") == (
         "⚠️ rectification plan: was due 2026-03-05, not submitted (4 days late)"
     )
@@ -215,7 +221,10 @@ def test_a_new_date_gives_new_runs() -> None:
         (["feedback", "2026年11月20日"], MilestoneCommand(Change.FEEDBACK, day=date(2026, 11, 20))),
         (["反馈", "清除"], MilestoneCommand(Change.FEEDBACK)),
         (["类型", "审计"], MilestoneCommand(Change.SOURCE, source=CampaignSource.AUDIT)),
-        (["source", "Inspection"], MilestoneCommand(Change.SOURCE, source=CampaignSource.INSPECTION)),
+        (
+            ["source", "Inspection"],
+            MilestoneCommand(Change.SOURCE, source=CampaignSource.INSPECTION),
+        ),
         (["方案", "2026/12/10"], MilestoneCommand(Change.DUE, Milestone.PLAN, date(2026, 12, 10))),
         (["整改情况报告", "自动"], MilestoneCommand(Change.DUE, Milestone.REPORT)),
         (["plan", "submitted"], MilestoneCommand(Change.SUBMITTED, Milestone.PLAN)),

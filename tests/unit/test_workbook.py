@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 import domain.workbook as workbook_module
 from domain.errors import WorkbookRejected
-from domain.model import Role, RowError, TaskKind, Workbook
+from domain.model import CampaignSource, Role, RoundInfo, RowError, TaskKind, Workbook
 from domain.workbook import InviteRow, read_workbook, write_invites, write_template
 from domain.workbook_marks import mark_errors
 from tests.conftest import PUTUO_XLSX as PUTUO
@@ -769,12 +769,13 @@ def test_the_template_parses_back_with_its_example_rows() -> None:
     assert result.tasks[0].number == "1.1"
     assert result.tasks[0].owner == "张三"
     assert result.tasks[0].kind is TaskKind.BOUNDED
+    assert result.round == RoundInfo(source=CampaignSource.INSPECTION)  # 类型 巡察, dates empty
 
 
 def test_the_template_has_styled_frozen_headers_dropdowns_and_instructions() -> None:
     template = load_workbook(BytesIO(write_template()))
-    assert template.sheetnames == ["人员", "整改任务", "说明"]
-    people, tasks, help_sheet = (template[name] for name in template.sheetnames)
+    assert template.sheetnames == ["人员", "整改任务", "轮次", "说明"]
+    people, tasks, _round, help_sheet = (template[name] for name in template.sheetnames)
     assert [c.value for c in people[1]] == PEOPLE_HEADER
     assert [c.value for c in tasks[1]] == TASK_HEADER
     for sheet in (people, tasks):
@@ -884,3 +885,65 @@ def test_a_two_row_header_with_merged_cells_is_not_read_as_a_task() -> None:
     data = book(tasks=[sub_header, task()], tweak={"整改任务": merge_header})
     tasks = parse(data).tasks
     assert [t.number for t in tasks] == ["1.1"]
+
+
+# ---------------------------------------------------------------- the optional 轮次 sheet
+
+
+def with_round(rows: Rows) -> bytes:
+    return xlsx(
+        {
+            "人员": [PEOPLE_HEADER, person(), person("李四", "区领导小组", "领导")],
+            "整改任务": [TASK_HEADER, task()],
+            "轮次": [["项目", "内容"], *rows],
+        }
+    )
+
+
+def test_a_file_without_a_round_sheet_has_no_round() -> None:
+    data = xlsx(
+        {
+            "人员": [PEOPLE_HEADER, person(), person("李四", "区领导小组", "领导")],
+            "整改任务": [TASK_HEADER, task()],
+        }
+    )
+    assert read_workbook(data, allow_admin=False).round is None
+
+
+def test_the_round_sheet_gives_the_source_the_feedback_date_and_dates_set_by_hand() -> None:
+    data = with_round(
+        [
+            ["类型", "审计"],
+            [" 反馈日期 ", datetime(2026, 11, 20)],
+            ["整改方案报送时限", "2026年12月11日"],
+            ["整改情况报告报送时限", None],
+        ]
+    )
+    assert read_workbook(data, allow_admin=False).round == RoundInfo(
+        CampaignSource.AUDIT, date(2026, 11, 20), date(2026, 12, 11), None
+    )
+
+
+def test_round_sheet_mistakes_are_named_by_row_and_column() -> None:
+    data = with_round(
+        [
+            ["类型", "专项检查"],
+            ["反馈日期", "上个月"],
+            ["反馈日期", "2026-11-20"],
+            ["截止日期", "2026-12-31"],
+            ["整改方案报送时限", "1926-12-31"],
+        ]
+    )
+    with pytest.raises(WorkbookRejected) as caught:
+        read_workbook(data, allow_admin=False)
+    reasons = {(e.row, e.column): e.reason for e in caught.value.errors if e.sheet == "轮次"}
+    assert reasons == {
+        (2, "内容"): "类型“专项检查”无法识别，只能是 巡视、巡察、审计 或 督查",
+        (3, "内容"): "日期无法识别：“上个月”，请填写如 2026-11-20 的日期",
+        (4, "项目"): "“反馈日期”填写了两次，请只保留一行",
+        (
+            5,
+            "项目",
+        ): "无法识别的项目“截止日期”，只能是 类型、反馈日期、整改方案报送时限、整改情况报告报送时限",
+        (6, "内容"): "日期超出合理范围：“1926-12-31”，请检查年份",
+    }
