@@ -12,7 +12,7 @@ import random
 import tempfile
 import time as wallclock
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 9, 14, 8, 0, tzinfo=SHANGHAI)
 WEEKS = 6
 STEP = timedelta(minutes=30)
+FEEDBACK = date(2026, 9, 10)  # the inspection's feedback, a few days before the demo starts
 # The sample's deadlines start in December 2026; move them so some fall inside the six weeks.
 SHIFT = timedelta(days=-54)
 STAR = "王建国"
@@ -67,6 +68,7 @@ class Demo:
     progress: dict[str, int] = field(default_factory=dict)  # what each measure really stands at
     sent_back: bool = False
     review_log: list[str] = field(default_factory=list)  # what the coordinator decided
+    milestone_log: list[str] = field(default_factory=list)  # plan reminders and the record
     first_board: str = ""
     board: str = ""
     chart: Path | None = None
@@ -132,6 +134,10 @@ async def _set_up(world: World) -> Demo:
     await world.tick()  # the rhythm starts now
     demo = Demo(world, officials, joined[LEADER], joined[COORDINATOR], rng)
     demo.coordinator.skip_all()
+    # The inspection's feedback came on Thursday 10 September: the plan is due in two weeks.
+    await demo.coordinator.command("milestone", f"反馈 {FEEDBACK:%Y-%m-%d}")
+    demo.milestone_log.append(_line(demo, COORDINATOR, f"/milestone 反馈 {FEEDBACK:%Y-%m-%d}"))
+    demo.milestone_log.append(_line(demo, "bot", (await demo.coordinator.next_message()).text))
     await demo.coordinator.command("board")
     demo.first_board = (await demo.coordinator.next_message()).text
     demo.coordinator_seen = len(demo.coordinator.inbox)
@@ -218,6 +224,13 @@ async def _review(demo: Demo) -> None:
     """The coordinator signs off what is asked, but sends the first request back."""
     gao = demo.coordinator
     fresh = gao.inbox[demo.coordinator_seen :]
+    for reminder in [m for m in fresh if "报送提醒" in m.text]:
+        demo.milestone_log.append(_line(demo, "bot", reminder.text))
+        if "还有 1 天" in reminder.text:  # the plan goes in the day before it is due
+            gao.skip_all()
+            await gao.command("milestone", "方案 已报送")
+            demo.milestone_log.append(_line(demo, COORDINATOR, "/milestone 方案 已报送"))
+            demo.milestone_log.append(_line(demo, "bot", (await gao.next_message()).text))
     for notice in [m for m in fresh if "销号申请" in m.text and m.buttons]:
         summary = (notice.text.splitlines()[1] if "\n" in notice.text else notice.text).rstrip("：")
         if not demo.sent_back:
@@ -281,6 +294,8 @@ def _print(demo: Demo, board: str, chart: Path, seconds: float, quiet: bool) -> 
     signed = sum("同意销号" in line for line in demo.review_log)
     say.write(f"\n=== Sign-offs by {COORDINATOR}: {signed} signed off, 1 sent back ===\n")
     say.write("\n".join([*demo.review_log[:3], "…", *demo.review_log[-2:]]) + "\n")
+    say.write(f"\n=== The plan's milestone ({COORDINATOR}) ===\n")
+    say.write("\n".join(demo.milestone_log) + "\n")
     say.write(f"\nChart written to {chart} ({seconds:.1f} s)\n")
     say.write(f"\n=== Board at the start ===\n{demo.first_board}\n")
     say.write(f"\n=== Final board ===\n{board}\n")

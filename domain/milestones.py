@@ -486,8 +486,8 @@ async def _apply(
             await uow.campaigns.set_milestone_submitted(campaign_id, command.milestone, None, None)
 
 
-def calendar_text(calendar: RoundCalendar, lang: str) -> str:
-    """/milestone's answer: the round's source, feedback date, milestones and the usage."""
+def calendar_text(calendar: RoundCalendar, lang: str, *, usage: bool = True) -> str:
+    """/milestone's answer: the round's source, feedback date, milestones (and the usage)."""
     campaign = calendar.campaign
     lines = [
         text("milestone.title", lang, campaign=campaign.name),
@@ -505,11 +505,14 @@ def calendar_text(calendar: RoundCalendar, lang: str) -> str:
         lines.append(f"{line}{_basis_suffix(state, lang)}")
     if calendar.immediate_by is not None:
         lines.append(text("milestone.immediate", lang, due=calendar.immediate_by.isoformat()))
-    lines += ["", text("milestone.usage", lang)]
+    if usage:
+        lines += ["", text("milestone.usage", lang)]
     return "\n".join(lines)
 
 
 def _basis_suffix(state: MilestoneState, lang: str) -> str:
+    if state.submitted_on is not None:
+        return ""
     if state.limit is None:
         return text("milestone.suffix_set", lang) if state.due_on else ""
     return text("milestone.suffix_rule", lang, limit=limit_text(state.limit, lang))

@@ -26,7 +26,8 @@ async def milestone(update: Update, context: BotContext) -> None:
         tz=policy.tz,
         command=command,
     )
-    body = calendar_text(calendar, lang)
-    if command.change != Change.SHOW:
+    shown = command.change == Change.SHOW
+    body = calendar_text(calendar, lang, usage=shown)
+    if not shown:
         body = f"{text('milestone.saved', lang)}\n\n{body}"
     await reply(update, body)

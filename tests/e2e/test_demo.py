@@ -37,5 +37,11 @@ async def test_the_demo_runs_the_rhythm_and_its_final_board_shows_real_progress(
     assert any("退回" in line for line in demo.review_log)
     assert any("同意销号" in line for line in demo.review_log)
     assert LIAISON in {o.name for o in demo.officials.values()}
+    # The plan's milestone: reminded a week and a day before, recorded the day before.
+    reminders = [line for line in demo.milestone_log if "整改方案报送提醒" in line]
+    assert len(reminders) == 2
+    assert "还有 1 天" in reminders[-1]
+    assert any("✅ 整改方案：已于 2026-09-23 报送" in line for line in demo.milestone_log)
+    assert "✅ 整改方案：已于 2026-09-23 报送" in demo.digests[-1]
     docx = await asyncio.to_thread(lambda: list(tmp_path.glob("*.docx")))
     assert len(docx) == 1  # the September bulletin

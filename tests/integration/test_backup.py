@@ -14,8 +14,8 @@ from sqlalchemy import select
 from bot.cli import main
 from bot.single import hold_sqlite_lock
 from domain.ports import Attachment
-from storage.migrate import head_revision
 from storage.database import make_engine, make_session_factory
+from storage.migrate import head_revision
 from storage.tables import EvidenceRow
 from storage.uow import SqlUnitOfWork
 from tests.conftest import PUTUO_XLSX

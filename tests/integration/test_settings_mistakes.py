@@ -141,3 +141,15 @@ def test_a_holiday_file_that_is_not_toml_is_one_sentence(tmp_path: Path) -> None
     )
     assert line.startswith("rectibot: HOLIDAY_OVERRIDES_FILE cannot be used:")
     assert "not valid TOML" in line
+
+
+def test_a_milestone_limit_written_as_words_is_one_sentence_saying_how_to_write_it(
+    tmp_path: Path,
+) -> None:
+    line = one_sentence(
+        rectibot(
+            tmp_path, "run", TELEGRAM_BOT_TOKEN=FAKE_TOKEN, MILESTONES_AUDIT="plan=三周, report=2m"
+        )
+    )
+    assert line.startswith("rectibot: MILESTONES_AUDIT cannot be used:")
+    assert "e.g. 14d, 15wd, 2m" in line
