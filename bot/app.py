@@ -82,6 +82,7 @@ def rhythm_policy(settings: Settings) -> RhythmPolicy:
         calendar=calendar,
         weekly=weekly,
         bulletin_at=settings.bulletin_time,
+        quarterly_at=settings.quarterly_time,
         deadline_at=settings.deadline_warning_time,
         signoff_check_at=settings.deadline_warning_time,
         window_start=start,

@@ -6,6 +6,7 @@ from domain.board import Board
 from domain.charts import ChartLabels, unit_status_chart
 from domain.digest import BulletinInput, bulletin_subject, summary_sentence
 from domain.model import TaskStatus, TaskView
+from domain.quarterly import quarterly_docx
 from domain.reminders import Renderers
 from domain.texts import Html, excerpt, text
 from handlers.callback_data import FocusTask, NoChangeWeek
@@ -120,6 +121,7 @@ def default_renderers() -> Renderers:
     return Renderers(
         chart=chart_png,
         bulletin_doc=bulletin_doc,
+        quarterly_doc=quarterly_docx,
         focus_button=focus_button,
         no_change_data=NoChangeWeek().encode(),
     )

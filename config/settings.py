@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     milestones_audit: str = "plan=15wd, report=2m"
     immediate_fix_within: str = "1m"
     bulletin_time: time = time(16, 0)
+    quarterly_time: time = time(16, 30)  # 季总结 on the last working day of each quarter
     deadline_warning_time: time = time(9, 0)
     working_hours: str = "08:30-18:00"
     catch_up_hours: int = Field(default=24, ge=0, le=24 * 14)

@@ -25,6 +25,11 @@ _STALE_AFTER: dict[str, timedelta] = {
     Kind.OVERDUE.value: timedelta(days=3),
     Kind.DUE_7.value: timedelta(days=5),
     Kind.BULLETIN.value: timedelta(days=7),
+    Kind.QUARTERLY.value: timedelta(days=7),
+    Kind.MILESTONE_1.value: timedelta(days=1),
+    Kind.MILESTONE_DAY.value: timedelta(hours=12),  # "due today"
+    Kind.MILESTONE_7.value: timedelta(days=5),
+    Kind.MILESTONE_MISSED.value: timedelta(days=3),
 }
 DEFAULT_STALE_AFTER = timedelta(days=7)  # notices to one person, answers to coordinators
 

@@ -705,6 +705,10 @@ class AuditLog(Protocol):
         data: dict[str, Any] | None = None,
         actor_label: str | None = None,
     ) -> None: ...
+    async def counts(self, action: str, since: datetime, until: datetime) -> dict[int, int]:
+        """How often each entity id met `action` in [since, until)."""
+        ...
+
     async def for_entity(self, entity: str, ids: Iterable[int]) -> list[AuditEvent]: ...
 
 

@@ -22,6 +22,7 @@ from domain.lights import LightPolicy, thresholds
 from domain.milestones import milestone_notice, states_of
 from domain.model import Campaign, Person, Role, TaskLine, TaskStatus, TaskView
 from domain.ports import Clock, ListOrder, Outgoing, OutgoingFile, TaskQuery, UnitOfWork
+from domain.quarterly import QuarterInput, quarterly_text
 from domain.rhythm import (
     DueMilestone,
     Kind,
@@ -56,6 +57,7 @@ class Renderers:
 
     chart: Callable[[Board, str], bytes] | None = None
     bulletin_doc: Callable[[digest.BulletinInput], bytes] | None = None
+    quarterly_doc: Callable[[QuarterInput], bytes] | None = None
     focus_button: Callable[[int], str] | None = None  # callback data that focuses a task
     no_change_data: str | None = None  # callback data of the check-in's "no change" button
 
@@ -252,6 +254,8 @@ class _Job:
                 await self._digest(run)
             case Kind.BULLETIN:
                 await self._bulletin(run)
+            case Kind.QUARTERLY:
+                await self._quarterly(run)
             case Kind.ESCALATION:
                 await self._escalation(run)
             case Kind.MILESTONE_7 | Kind.MILESTONE_1 | Kind.MILESTONE_DAY | Kind.MILESTONE_MISSED:
@@ -778,6 +782,70 @@ class _Job:
                     body(lang=self.audience.default_language, personal=False),
                     None,
                 )
+
+    async def _quarterly(self, run: Run) -> None:
+        """季总结: each open round's quarter, with its chart and a printable .docx."""
+        readers = _unique_people(
+            await self._with_role(Role.LEADER) + await self._with_role(Role.COORDINATOR)
+        )
+        year, number = run.period.split("-Q")
+        quarter_start = self._midnight(date(int(year), 3 * int(number) - 2, 1))
+        escalations = await self.uow.audit.counts("task.escalated", quarter_start, self.now)
+        weeks = self.policy.stalled_weeks
+        stalled_since = self._midnight(week_monday(self.today)) - timedelta(weeks=weeks)
+        for campaign in await self.uow.campaigns.open_campaigns():
+            board, previous = await self._snapshot(campaign, "Q" + run.period)
+            board = await with_milestones(self.uow, board, campaign, self.policy, self.now)
+            stalled_ids = await self.uow.reports.stalled(campaign.id, stalled_since)
+            escalated = [
+                (v, escalations[v.id])
+                for v in await self.uow.tasks.views_of(list(escalations))
+                if v.campaign_id == campaign.id
+            ]
+            escalated.sort(key=lambda item: (-item[1], item[0].number))
+            data = QuarterInput(
+                campaign=campaign.name,
+                quarter=run.period,
+                issued_on=self.today,
+                board=board,
+                previous=previous,
+                ranks=digest.ranking(
+                    board,
+                    await self.uow.tasks.due_before(TaskQuery(campaign.id), self.today),
+                    previous,
+                ),
+                stalled=await self.uow.tasks.views_of(stalled_ids),
+                stalled_count=len(stalled_ids),
+                stalled_weeks=weeks,
+                escalated=escalated,
+            )
+            doc_id = await self._quarterly_doc(data, run)
+            period = f"{run.period}#{campaign.id}"
+            charts: dict[str, int | None] = {}
+            for person in readers:
+                lang = self._lang(person)
+                if lang not in charts:
+                    charts[lang] = await self._chart(board, lang, campaign.name)
+                body = quarterly_text(data, lang, personal=True)
+                await self._send(run, person, body, period=period, file_id=charts[lang])
+                if doc_id is not None:
+                    caption = text("quarterly.doc_caption", lang, campaign=campaign.name)
+                    await self._send(run, person, caption, period=f"{period}#doc", file_id=doc_id)
+            for chat in self.audience.group_chats:
+                body = quarterly_text(data, self.audience.default_language, personal=False)
+                await self._send_group(_with_period(run, period), chat, body, None)
+
+    async def _quarterly_doc(self, data: QuarterInput, run: Run) -> int | None:
+        make = self.render.quarterly_doc
+        if make is None:
+            return None
+        payload = await asyncio.to_thread(make, data)
+        return await self.uow.outbox.add_file(
+            OutgoingFile(
+                name=f"{data.campaign}-{run.period}-季度总结.docx", kind="document", data=payload
+            ),
+            now=self.now,
+        )
 
     async def _red_listed(self, campaign_id: int, month: str) -> list[tuple[TaskView, int]]:
         """The measures the month's digests listed as red, with how many digests listed each."""

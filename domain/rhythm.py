@@ -26,6 +26,7 @@ class Kind(StrEnum):
     UNIT_HEAD = "unit_head"
     DIGEST = "digest"
     BULLETIN = "bulletin"
+    QUARTERLY = "quarterly"  # 季总结: the last working day of each quarter
     DUE_7 = "due7"
     DUE_1 = "due1"
     OVERDUE = "overdue"
@@ -72,6 +73,7 @@ class RhythmPolicy:
         }
     )
     bulletin_at: time = time(16, 0)
+    quarterly_at: time = time(16, 30)  # after the month's bulletin, on the same day
     deadline_at: time = time(9, 0)
     signoff_check_at: time = time(9, 0)
     window_start: time = time(8, 30)
@@ -152,6 +154,20 @@ def bulletin_run(year: int, month: int, policy: RhythmPolicy) -> Run:
     return Run(Kind.BULLETIN, month_label(first), _at(day, policy.bulletin_at, policy.tz), day)
 
 
+def quarter_label(day: date) -> str:
+    """Return the quarter label of a day, e.g. 2026-Q4."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def quarterly_run(year: int, quarter: int, policy: RhythmPolicy) -> Run:
+    """Return the quarterly summary's run: the last working day of the quarter."""
+    first = date(year, 3 * quarter - 2, 1)
+    last_month = 3 * quarter
+    last = date(year, last_month, cal.monthrange(year, last_month)[1])
+    day = _within_period(last, first, last, policy.calendar)
+    return Run(Kind.QUARTERLY, quarter_label(first), _at(day, policy.quarterly_at, policy.tz), day)
+
+
 def deadline_run(kind: Kind, due_on: date, policy: RhythmPolicy) -> Run:
     """Return a deadline warning's run for tasks due on `due_on`."""
     work = policy.calendar
@@ -185,6 +201,8 @@ def periodic_runs(start: datetime, end: datetime, policy: RhythmPolicy) -> Itera
     year, month = first.year, first.month
     while (year, month) <= (last.year, last.month):
         candidates.append(bulletin_run(year, month, policy))
+        if month % 3 == 0:
+            candidates.append(quarterly_run(year, month // 3, policy))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     day = first
     while day <= last:

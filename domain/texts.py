@@ -872,6 +872,60 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The submission date {word} is in the future; give the day it was submitted "
         "(none means today).",
     ),
+    # The quarterly summary (季总结, issue 14)
+    "quarterly.title": (
+        "📑 <b>整改工作季度总结（{quarter}）</b>",
+        "📑 <b>Quarterly summary ({quarter})</b>",
+    ),
+    "quarterly.first": (
+        "这是本轮整改的第一份季度总结，无上季度数据可比。",
+        "This is the round's first quarterly summary; there is no previous quarter to compare.",
+    ),
+    "quarterly.changes": (
+        "本季度新完成整改措施{closed}条、问题{rectified}个；逾期措施由上季度末的{overdue_before}条变为{overdue_now}条。",
+        "This quarter {closed} measures and {rectified} problems were completed; overdue "
+        "measures went from {overdue_before} at the end of last quarter to {overdue_now}.",
+    ),
+    "quarterly.lights": (
+        "🔴 {red}　🟡 {yellow}　🟢 {green}　逾期 {overdue} 条",
+        "🔴 {red}  🟡 {yellow}  🟢 {green}  overdue {overdue}",
+    ),
+    "quarterly.units_header": (
+        "<b>各单位完成率与按期率</b>（完成/总数，完成率，按期率，较上季度百分点）",
+        "<b>Units: completion and punctuality</b> (done/total, completion, on time, change "
+        "since last quarter in points)",
+    ),
+    "quarterly.unit_line": (
+        "{rank}. {unit}：{closed}/{total}，{completion}%，按期 {on_time}%，{change}",
+        "{rank}. {unit}: {closed}/{total}, {completion}%, on time {on_time}%, {change}",
+    ),
+    "quarterly.stalled_header": (
+        "<b>停滞事项</b>（连续{weeks}周以上无新进展）：{count} 条",
+        "<b>Stalled</b> (only “no change” for {weeks} weeks or more): {count}",
+    ),
+    "quarterly.escalated_header": (
+        "<b>本季度约谈提醒事项</b>：{count} 条",
+        "<b>Escalated this quarter</b>: {count}",
+    ),
+    "quarterly.item": (
+        "<b>{number}</b> {who}：{measure}（进度{percent}%）",
+        "<b>{number}</b> {who}: {measure} ({percent}%)",
+    ),
+    "quarterly.times": ("，提醒{times}次", ", {times} reminder(s)"),
+    "quarterly.doc_title": (
+        "关于{campaign}整改工作{quarter}情况的总结",
+        "Summary of the {campaign} rectification, {quarter}",
+    ),
+    "quarterly.doc_caption": (
+        "📎 {campaign} 季度总结（可打印的 Word 文档）",
+        "📎 {campaign}: the quarterly summary as a printable Word document",
+    ),
+    "quarterly.note": (
+        "各责任单位要对照本季度总结查找差距，对停滞和逾期事项逐项分析原因、明确措施和时限，"
+        "确保整改任务按期完成、取得实效。",
+        "Each unit is to review this summary, find the reasons for stalled and overdue items, "
+        "and set measures and dates so the rectification is finished on time.",
+    ),
     "milestone.saved": ("✅ 已记录。", "✅ Saved."),
     "milestone.heading": ("<b>整改节点</b>", "<b>Milestones</b>"),
     "milestone.line.upcoming": (

@@ -1727,6 +1727,20 @@ class SqlAudit(_Repo):
             },
         )
 
+    async def counts(self, action: str, since: datetime, until: datetime) -> dict[int, int]:
+        """How often each entity met the action in [since, until)."""
+        rows = await self.session.execute(
+            select(AuditEventRow.entity_id, func.count())
+            .where(
+                AuditEventRow.action == action,
+                AuditEventRow.at >= since,
+                AuditEventRow.at < until,
+                AuditEventRow.entity_id.is_not(None),
+            )
+            .group_by(AuditEventRow.entity_id)
+        )
+        return {entity_id: int(n) for entity_id, n in rows if entity_id is not None}
+
     async def for_entity(self, entity: str, ids: Iterable[int]) -> list[AuditEvent]:
         """Return the events about these entities, oldest first."""
         wanted = set(ids)

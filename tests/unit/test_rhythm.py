@@ -12,6 +12,7 @@ from domain.rhythm import (
     bulletin_run,
     deadline_run,
     periodic_runs,
+    quarterly_run,
     week_label,
     week_monday,
     week_of_label,
@@ -138,3 +139,29 @@ def test_escalation_is_scheduled_with_custom_weekly_slots_and_can_be_switched_of
 def test_week_labels_turn_back_into_their_mondays() -> None:
     for day in (date(2026, 12, 31), date(2027, 1, 4), date(2026, 2, 24)):
         assert week_of_label(week_label(day)) == week_monday(day)
+
+
+@pytest.mark.parametrize(
+    ("year", "quarter", "day"),
+    [
+        (2026, 1, date(2026, 3, 31)),
+        (2026, 2, date(2026, 6, 30)),
+        (2026, 3, date(2026, 9, 30)),  # the day before National Day
+        (2026, 4, date(2026, 12, 31)),
+        (2025, 4, date(2025, 12, 31)),
+    ],
+)
+def test_the_quarterly_summary_runs_on_the_quarters_last_working_day(
+    year: int, quarter: int, day: date
+) -> None:
+    run = quarterly_run(year, quarter, POLICY)
+    assert run.day == day
+    assert run.period == f"{year}-Q{quarter}"
+    assert run.due_at == datetime(day.year, day.month, day.day, 16, 30, tzinfo=SHANGHAI)
+    # The month's bulletin comes first the same day.
+    assert run.due_at > bulletin_run(day.year, day.month, POLICY).due_at
+
+
+def test_a_quarter_ending_on_a_weekend_moves_back_to_its_last_working_day() -> None:
+    # 31 March 2024 was a Sunday.
+    assert quarterly_run(2024, 1, POLICY).day == date(2024, 3, 29)
