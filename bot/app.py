@@ -94,6 +94,7 @@ def rhythm_policy(settings: Settings) -> RhythmPolicy:
         ),
         escalation_periods=settings.escalation_periods,
         stalled_weeks=settings.stalled_weeks,
+        lookback_months=settings.lookback_months,
     )
 
 

@@ -18,6 +18,7 @@ from domain.ports import UnitOfWork
 from domain.reminders import Renderers
 from domain.workbook import read_workbook
 from handlers.callback_data import NoChangeWeek
+from handlers.views import lookback_choices
 from scheduler.pacing import Limits
 from simulator import BotApiSimulator, SimUser
 
@@ -118,7 +119,11 @@ async def start_world(
             clock=clock,
             scheduler=False,
             renderers=renderers
-            or Renderers(focus_button=focus_button, no_change_data=NoChangeWeek().encode()),
+            or Renderers(
+                focus_button=focus_button,
+                no_change_data=NoChangeWeek().encode(),
+                lookback_choices=lookback_choices,
+            ),
             limits=limits or Limits(per_second=0, private_interval=0, group_interval=0),
         ),
     )

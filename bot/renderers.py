@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from domain.board import Board
 from domain.charts import ChartLabels, unit_status_chart
-from domain.digest import BulletinInput, bulletin_subject, summary_sentence
+from domain.digest import BulletinInput, bulletin_subject, lookback_sentence, summary_sentence
+from domain.history import plain_text
 from domain.model import TaskStatus, TaskView
 from domain.quarterly import quarterly_docx
 from domain.reminders import Renderers
 from domain.texts import Html, excerpt, text
 from handlers.callback_data import FocusTask, NoChangeWeek
+from handlers.views import lookback_choices
 
 ENGLISH_LABELS = ChartLabels(
     closed="Signed off",
@@ -98,6 +100,11 @@ def bulletin_doc(data: BulletinInput) -> bytes:
             for i, (t, weeks) in enumerate(data.red_listed, start=1)
         ],
         notes=[text("bulletin.note", "zh")],
+        lookback=(
+            plain_text(lookback_sentence(data.lookback, "zh"))
+            if data.lookback is not None and data.lookback.any
+            else ""
+        ),
     )
     return bulletin_docx(content)
 
@@ -122,6 +129,7 @@ def default_renderers() -> Renderers:
         chart=chart_png,
         bulletin_doc=bulletin_doc,
         quarterly_doc=quarterly_docx,
+        lookback_choices=lookback_choices,
         focus_button=focus_button,
         no_change_data=NoChangeWeek().encode(),
     )

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     milestones_inspection: str = "plan=14d, report=2m"
     milestones_audit: str = "plan=15wd, report=2m"
     immediate_fix_within: str = "1m"
+    # 回头看: rounds that switched it on (/lookback 自动 开) re-check measures this long after
+    # their sign-off.
+    lookback_months: int = Field(default=6, ge=1, le=36)
     bulletin_time: time = time(16, 0)
     quarterly_time: time = time(16, 30)  # 季总结 on the last working day of each quarter
     deadline_warning_time: time = time(9, 0)

@@ -66,6 +66,7 @@ class BulletinContent:
     doc_number: str = ""  # 发文字号 with a blank for the coordinator, e.g. "〔2026〕　号"
     addressee: str = ""  # 主送机关, e.g. "各责任单位："
     rank_rule: str = ""  # how the ranking is ordered and when units are tied
+    lookback: str = ""  # the month's 回头看, one sentence
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,10 @@ def bulletin_docx(content: BulletinContent, *, fonts: BulletinFonts = DEFAULT_FO
         _heading1(doc, f"{sections.next()}本月周报红灯事项", fonts)
         for line in red:
             _body(doc, line, fonts)
+
+    if clean_text(content.lookback):
+        _heading1(doc, f"{sections.next()}回头看情况", fonts)
+        _body(doc, clean_text(content.lookback), fonts)
 
     notes = [n for n in (clean_text(n) for n in content.notes) if n]
     if notes:

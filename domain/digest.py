@@ -12,7 +12,7 @@ from typing import Any
 from domain.board import Board, UnitLine
 from domain.lights import LightPolicy, is_overdue
 from domain.milestones import milestone_lines
-from domain.model import Light, Person, TaskStatus, TaskView
+from domain.model import Light, LookbackCheck, LookbackStatus, Person, TaskStatus, TaskView
 from domain.ports import WeekKinds
 from domain.texts import Html, excerpt, text
 
@@ -265,6 +265,7 @@ def bulletin_text(
     lang: str,
     personal: bool,
     red_listed: Sequence[tuple[TaskView, int]] = (),
+    lookback: LookbackFigures | None = None,
 ) -> str:
     """Render the monthly bulletin message (the .docx carries the printable version)."""
     prev = previous or {}
@@ -313,7 +314,45 @@ def bulletin_text(
     if red_listed:
         still = sum(t.status != TaskStatus.CLOSED for t, _ in red_listed)
         lines += ["", text("bulletin.red_listed", lang, count=len(red_listed), open=still)]
+    if lookback is not None and lookback.any:
+        lines += ["", lookback_sentence(lookback, lang)]
     return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class LookbackFigures:
+    """The month's 回头看: checks answered this month (held, slipped) and still pending."""
+
+    held: int
+    slipped: int
+    pending: int
+
+    @property
+    def any(self) -> bool:
+        """Whether there is anything to say."""
+        return bool(self.held or self.slipped or self.pending)
+
+
+def lookback_figures(checks: Sequence[LookbackCheck], since: datetime) -> LookbackFigures:
+    """Count the checks answered since `since`, and those still pending."""
+    answered = [c for c in checks if c.answered_at is not None and c.answered_at >= since]
+    return LookbackFigures(
+        held=sum(c.status == LookbackStatus.HELD for c in answered),
+        slipped=sum(c.status == LookbackStatus.SLIPPED for c in answered),
+        pending=sum(c.status == LookbackStatus.PENDING for c in checks),
+    )
+
+
+def lookback_sentence(figures: LookbackFigures, lang: str) -> str:
+    """The bulletin's look-back sentence."""
+    return text(
+        "bulletin.lookback",
+        lang,
+        checked=figures.held + figures.slipped,
+        held=figures.held,
+        slipped=figures.slipped,
+        pending=figures.pending,
+    )
 
 
 def recipients_language(person: Person, default: str) -> str:
@@ -333,3 +372,4 @@ class BulletinInput:
     ranks: Sequence[RankLine]
     overdue: Sequence[TaskView]
     red_listed: Sequence[tuple[TaskView, int]] = ()  # the month's digests' red, how often
+    lookback: LookbackFigures | None = None

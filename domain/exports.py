@@ -97,7 +97,9 @@ async def report_of(
         views = await uow.tasks.views_for_campaign(campaign.id)
         granted = await uow.extensions.granted_in_campaign(campaign.id)
         reports = await uow.reports.count_in_campaign(campaign.id)
+        checks = await uow.lookbacks.for_campaign(campaign.id)
     today = clock.now().astimezone(tz).date()
+    by_id = {v.id: v for v in views}
     report = build_report(
         round_name=campaign.name,
         views=views,
@@ -106,5 +108,6 @@ async def report_of(
         kind=kind,
         today=today,
         tz=tz,
+        lookbacks=[(c, by_id[c.task_id]) for c in checks if c.task_id in by_id],
     )
     return report_file_name(campaign.name, kind, today), report_docx(report)

@@ -178,6 +178,30 @@ class Campaign:
     source: CampaignSource
     is_open: bool
     feedback_on: date | None = None  # the inspection's feedback (or audit report): clocks start
+    lookback_auto: bool = False  # 回头看 started by the tick LOOKBACK_MONTHS after sign-off
+
+
+class LookbackStatus(StrEnum):
+    """Where a 回头看 check of a signed-off measure stands."""
+
+    PENDING = "pending"
+    HELD = "held"  # the rectification still holds
+    SLIPPED = "slipped"  # it slipped back: the measure was reopened
+
+
+@dataclass(frozen=True, slots=True)
+class LookbackCheck:
+    """One signed-off measure re-checked."""
+
+    id: int
+    campaign_id: int
+    task_id: int
+    status: LookbackStatus
+    started_at: datetime
+    started_by: int | None
+    answered_at: datetime | None = None
+    answered_by: int | None = None
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,8 @@ from domain.lights import LightThresholds
 from domain.model import (
     Campaign,
     CampaignSource,
+    LookbackCheck,
+    LookbackStatus,
     Person,
     Role,
     TaskKind,
@@ -158,6 +160,7 @@ class CampaignRepository(Protocol):
     async def add(self, *, name: str, source: CampaignSource, now: datetime) -> Campaign: ...
     async def set_source(self, campaign_id: int, source: CampaignSource) -> None: ...
     async def set_feedback(self, campaign_id: int, day: date | None) -> None: ...
+    async def set_lookback_auto(self, campaign_id: int, on: bool) -> None: ...
     async def milestones(self, campaign_ids: Sequence[int]) -> list[MilestoneRecord]: ...
     async def open_with_milestones(self) -> list[tuple[Campaign, list[MilestoneRecord]]]:
         """The open rounds with their stored milestones, in one query (the tick's)."""
@@ -169,6 +172,21 @@ class CampaignRepository(Protocol):
     async def set_milestone_submitted(
         self, campaign_id: int, milestone: Milestone, on: date | None, by: int | None
     ) -> None: ...
+
+
+class LookbackRepository(Protocol):
+    """回头看 checks of signed-off measures."""
+
+    async def add(
+        self, *, campaign_id: int, task_ids: Sequence[int], started_by: int | None, now: datetime
+    ) -> list[LookbackCheck]: ...
+    async def get(self, check_id: int) -> LookbackCheck | None: ...
+    async def for_campaign(self, campaign_id: int) -> list[LookbackCheck]: ...
+    async def answer(
+        self, check_id: int, *, status: LookbackStatus, by: int, at: datetime, note: str
+    ) -> bool:
+        """Record the answer if the check is still pending; False when someone answered first."""
+        ...
 
 
 class ListOrder(StrEnum):
@@ -721,6 +739,8 @@ class UnitOfWork(Protocol):
     def invites(self) -> InviteRepository: ...
     @property
     def campaigns(self) -> CampaignRepository: ...
+    @property
+    def lookbacks(self) -> LookbackRepository: ...
     @property
     def tasks(self) -> TaskRepository: ...
     @property

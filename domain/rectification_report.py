@@ -18,7 +18,7 @@ from datetime import date, tzinfo
 from domain.bulletin_doc import OfficialDocument, chinese_date, clean_text
 from domain.digest import bulletin_subject
 from domain.headings import category_name, cn_number
-from domain.model import ReportKind, TaskStatus, TaskView
+from domain.model import LookbackCheck, LookbackStatus, ReportKind, TaskStatus, TaskView
 from domain.ports import Extension
 
 EXCERPT = 60  # characters of a reported progress text quoted per measure
@@ -71,6 +71,7 @@ def build_report(
     today: date,
     tz: tzinfo,
     issuer: str = "",
+    lookbacks: Sequence[tuple[LookbackCheck, TaskView]] = (),
 ) -> RectificationReport:
     """Write the report of one round from its measures (in ledger order)."""
     problems = _problems(views)
@@ -92,6 +93,7 @@ def build_report(
         Block(1, "四、整改成效"),
         Block(0, f"反馈的{len(problems)}项问题已完成整改{done_problems}项，"
                  f"整改措施{len(views)}条已完成{closed}条。"),
+        *_lookback_blocks(lookbacks),
     ]  # fmt: skip
     title = f"关于{subject}整改{'' if kind == ReportKind.FINAL else '进展'}情况的报告"
     return RectificationReport(
@@ -106,6 +108,29 @@ def build_report(
         closed_measures=closed,
         closed_problems=done_problems,
     )
+
+
+def _lookback_blocks(checks: Sequence[tuple[LookbackCheck, TaskView]]) -> list[Block]:
+    """五、回头看情况: how many signed-off measures were re-checked, and which slipped back."""
+    answered = [(c, t) for c, t in checks if c.status != LookbackStatus.PENDING]
+    if not checks:
+        return []
+    held = sum(c.status == LookbackStatus.HELD for c, _ in answered)
+    slipped = [(c, t) for c, t in answered if c.status == LookbackStatus.SLIPPED]
+    pending = len(checks) - len(answered)
+    sentence = (
+        f"对已销号的{len(checks)}条整改措施开展回头看，经核查整改成效保持{held}条，"
+        f"出现反弹{len(slipped)}条（已重新打开整改）"
+        + (f"，尚待核查{pending}条" if pending else "")
+        + "。"
+    )
+    blocks = [Block(1, "五、回头看情况"), Block(0, sentence)]
+    if slipped:
+        named = "；".join(
+            f"措施{t.number}（{_flat(t.unit_name)}）：{_excerpt(c.note)}" for c, t in slipped
+        )
+        blocks.append(Block(0, f"出现反弹的措施：{named}。"))
+    return blocks
 
 
 def report_text(report: RectificationReport) -> str:

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from domain import digest, escalation
+from domain import digest, escalation, lookback
 from domain.board import Board, counted_board, with_milestones
 from domain.deadlines import in_window
 from domain.lights import LightPolicy, thresholds
@@ -58,6 +58,7 @@ class Renderers:
     chart: Callable[[Board, str], bytes] | None = None
     bulletin_doc: Callable[[digest.BulletinInput], bytes] | None = None
     quarterly_doc: Callable[[QuarterInput], bytes] | None = None
+    lookback_choices: lookback.ChoiceButtons | None = None  # a check's held / slipped buttons
     focus_button: Callable[[int], str] | None = None  # callback data that focuses a task
     no_change_data: str | None = None  # callback data of the check-in's "no change" button
 
@@ -256,6 +257,8 @@ class _Job:
                 await self._bulletin(run)
             case Kind.QUARTERLY:
                 await self._quarterly(run)
+            case Kind.LOOKBACK:
+                await self._lookback()
             case Kind.ESCALATION:
                 await self._escalation(run)
             case Kind.MILESTONE_7 | Kind.MILESTONE_1 | Kind.MILESTONE_DAY | Kind.MILESTONE_MISSED:
@@ -751,8 +754,13 @@ class _Job:
                 TaskQuery(campaign.id, overdue_on=self.today, order=ListOrder.URGENT)
             )
             red_listed = await self._red_listed(campaign.id, run.period)
+            year, month = (int(x) for x in run.period.split("-"))
+            looked = digest.lookback_figures(
+                await self.uow.lookbacks.for_campaign(campaign.id),
+                self._midnight(date(year, month, 1)),
+            )
             doc_id = await self._bulletin_doc(
-                campaign.name, run, board, previous, ranks, overdue, red_listed
+                campaign.name, run, board, previous, ranks, overdue, red_listed, looked
             )
 
             body = partial(
@@ -765,6 +773,7 @@ class _Job:
                 overdue=overdue,
                 red_listed=red_listed,
                 today=self.today,
+                lookback=looked,
             )
 
             for person in readers:
@@ -782,6 +791,20 @@ class _Job:
                     body(lang=self.audience.default_language, personal=False),
                     None,
                 )
+
+    async def _lookback(self) -> None:
+        """Open the 回头看 checks that rounds with automatic look-back have due today."""
+        choices = self.render.lookback_choices
+        if choices is None:
+            return
+        self._added += await lookback.start_due(
+            uow=self.uow,
+            now=self.now,
+            today=self.today,
+            months=self.policy.lookback_months,
+            default_lang=self.audience.default_language,
+            choices=choices,
+        )
 
     async def _quarterly(self, run: Run) -> None:
         """季总结: each open round's quarter, with its chart and a printable .docx."""
@@ -866,6 +889,7 @@ class _Job:
         ranks: list[digest.RankLine],
         overdue: list[TaskView],
         red_listed: list[tuple[TaskView, int]],
+        looked: digest.LookbackFigures,
     ) -> int | None:
         make = self.render.bulletin_doc
         if make is None:
@@ -881,6 +905,7 @@ class _Job:
                 ranks=ranks,
                 overdue=overdue,
                 red_listed=red_listed,
+                lookback=looked,
             ),
         )
         return await self.uow.outbox.add_file(

@@ -27,6 +27,7 @@ class Kind(StrEnum):
     DIGEST = "digest"
     BULLETIN = "bulletin"
     QUARTERLY = "quarterly"  # 季总结: the last working day of each quarter
+    LOOKBACK = "lookback_due"  # daily: 回头看 of measures signed off LOOKBACK_MONTHS ago
     DUE_7 = "due7"
     DUE_1 = "due1"
     OVERDUE = "overdue"
@@ -88,6 +89,7 @@ class RhythmPolicy:
     escalation_periods: int = 2  # red in this many consecutive check-in periods
     stalled_weeks: int = 4  # only "no change" reports this many weeks in a row: stalled
     milestones: MilestoneRules = field(default_factory=MilestoneRules)
+    lookback_months: int = 6
 
     def slot(self, kind: Kind) -> WeeklySlot | None:
         """Return a weekly kind's slot, or None when it is not scheduled."""
@@ -188,6 +190,13 @@ def signoff_run(day: date, policy: RhythmPolicy) -> Run | None:
     )
 
 
+def lookback_run(day: date, policy: RhythmPolicy) -> Run | None:
+    """Return the day's automatic look-back, or None on a day off."""
+    if not policy.calendar.is_working_day(day):
+        return None
+    return Run(Kind.LOOKBACK, day.isoformat(), _at(day, policy.deadline_at, policy.tz), day)
+
+
 def periodic_runs(start: datetime, end: datetime, policy: RhythmPolicy) -> Iterator[Run]:
     """Yield the weekly, monthly and daily runs whose instant lies in (start, end]."""
     first = start.astimezone(policy.tz).date() - timedelta(days=7)
@@ -206,9 +215,9 @@ def periodic_runs(start: datetime, end: datetime, policy: RhythmPolicy) -> Itera
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     day = first
     while day <= last:
-        run = signoff_run(day, policy)
-        if run is not None:
-            candidates.append(run)
+        for daily in (signoff_run(day, policy), lookback_run(day, policy)):
+            if daily is not None:
+                candidates.append(daily)
         day += timedelta(days=1)
     for run in sorted(candidates, key=lambda r: r.due_at):
         if start < run.due_at <= end and (run.kind, run.period) not in seen:

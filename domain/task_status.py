@@ -108,6 +108,15 @@ def send_back(state: TaskState) -> TaskState:
     )
 
 
+def reopen(state: TaskState) -> TaskState:
+    """Put a signed-off task back in progress (回头看 found it slipped); its percent stays.
+
+    The percent is what the official last reported; they report again as the rework goes.
+    """
+    _require(state, TaskStatus.CLOSED)
+    return replace(state, status=TaskStatus.IN_PROGRESS, percent_before_request=None)
+
+
 def reassign(state: TaskState, *, to: int) -> TaskState:
     """Give the task to another person; not once closed, nor while waiting (send it back first)."""
     _refuse_in(state, TaskStatus.CLOSED, TaskStatus.PENDING_REVIEW)

@@ -926,6 +926,114 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Each unit is to review this summary, find the reasons for stalled and overdue items, "
         "and set measures and dates so the rectification is finished on time.",
     ),
+    # 回头看 (issue 14)
+    "lookback.question": (
+        "🔁 <b>回头看</b>（{campaign}）\n以下措施已销号，请确认整改成效是否保持；如出现反弹，请选择“出现反弹”并说明原因：",
+        "🔁 <b>Look-back</b> ({campaign})\nThese measures were signed off. Does each "
+        "rectification still hold? If one slipped back, choose “Slipped” and say why:",
+    ),
+    "lookback.question_line": (
+        "<b>{number}</b> {measure}（{closed} 销号）",
+        "<b>{number}</b> {measure} (signed off {closed})",
+    ),
+    "lookback.held_button": ("✅ {number} 保持", "✅ {number} holds"),
+    "lookback.slipped_button": ("⚠️ {number} 反弹", "⚠️ {number} slipped"),
+    "lookback.ask_reason": (
+        "请回复本消息，说明措施 <b>{number}</b> 出现反弹的情况和原因（将重新打开整改）：",
+        "Reply to this message with how measure <b>{number}</b> slipped back and why (it will "
+        "be reopened):",
+    ),
+    "lookback.done_held": (
+        "✅ 已记录：措施 {number} 整改成效保持（{by}）。",
+        "✅ Recorded: measure {number} still holds ({by}).",
+    ),
+    "lookback.done_slipped": (
+        "⚠️ 已记录：措施 {number} 出现反弹，已重新打开整改。原因：{reason}",
+        "⚠️ Recorded: measure {number} slipped back and is reopened. Reason: {reason}",
+    ),
+    "lookback.reopened_notice": (
+        "⚠️ <b>回头看发现反弹</b>\n措施 <b>{number}</b>（{unit}，{owner}）：{measure}\n"
+        "已重新打开整改。原因：{reason}（{by} 记录）",
+        "⚠️ <b>Look-back: slipped back</b>\nMeasure <b>{number}</b> ({unit}, {owner}): "
+        "{measure}\nReopened. Reason: {reason} (recorded by {by})",
+    ),
+    "lookback.started": (
+        "🔁 已对“{campaign}”{scope}发起回头看：{checks} 项已销号措施，已发给各责任人确认。{pending}{not_closed}{unreachable}",
+        "🔁 Look-back started on “{campaign}”{scope}: {checks} signed-off measures, sent to "
+        "their officials.{pending}{not_closed}{unreachable}",
+    ),
+    "lookback.scope": ("（{scope}）", " ({scope})"),
+    "lookback.already_pending": (
+        "\n{count} 项已在回头看中、尚未答复，未重复发送。",
+        "\n{count} are already being checked and were not sent again.",
+    ),
+    "lookback.not_closed": (
+        "\n以下措施尚未销号，无需回头看：{numbers}",
+        "\nNot signed off, so not checked: {numbers}",
+    ),
+    "lookback.unreachable": (
+        "\n⚠️ 以下责任人无法接收消息，请协调员在 /lookback 中代为确认：{names}",
+        "\n⚠️ These officials cannot be messaged; a coordinator answers for them in /lookback: "
+        "{names}",
+    ),
+    "lookback.summary": (
+        "🔁 <b>{campaign} 回头看</b>\n共 {total} 项：保持 {held} 项，反弹 {slipped} 项（已重新打开），待确认 {pending} 项。",
+        "🔁 <b>{campaign}: look-back</b>\n{total} checks: {held} hold, {slipped} slipped "
+        "(reopened), {pending} awaiting an answer.",
+    ),
+    "lookback.auto_state": (
+        "自动回头看：{state}（销号满 {months} 个月后自动发起）",
+        "Automatic look-back: {state} (started {months} months after sign-off)",
+    ),
+    "lookback.on": ("已开启", "on"),
+    "lookback.off": ("未开启", "off"),
+    "lookback.slipped_header": ("<b>出现反弹</b>", "<b>Slipped back</b>"),
+    "lookback.pending_header": ("<b>待确认</b>", "<b>Awaiting an answer</b>"),
+    "lookback.line": (
+        "<b>{number}</b> {unit} {owner}：{measure}{note}",
+        "<b>{number}</b> {unit} {owner}: {measure}{note}",
+    ),
+    "lookback.usage": (
+        "协调员可发送：\n<code>/lookback 全部</code> 对本轮所有已销号措施发起回头看\n"
+        "<code>/lookback 区发展改革委</code> 对一个单位\n<code>/lookback 1.1 2.3</code> 对指定措施\n"
+        "<code>/lookback 自动 开</code>（或 关）销号满一定月数后自动发起",
+        "Coordinators can send:\n<code>/lookback all</code> check every signed-off measure of "
+        "the round\n<code>/lookback UNIT</code> one unit\n<code>/lookback 1.1 2.3</code> chosen "
+        "measures\n<code>/lookback auto on</code> (or off) start automatically some months "
+        "after sign-off",
+    ),
+    "lookback.auto_set": (
+        "✅ “{campaign}”的自动回头看：{state}。",
+        "✅ Automatic look-back for “{campaign}” is now {state}.",
+    ),
+    "error.lookback_usage": (
+        "请说明对哪些措施回头看。发送 /lookback 查看用法。",
+        "Say which measures to check. Send /lookback to see how.",
+    ),
+    "error.lookback_units": (
+        "有多个单位匹配：{word}。请写全单位名称。",
+        "Several units match: {word}. Please give the full name.",
+    ),
+    "error.lookback_auto": (
+        "请写 <code>/lookback 自动 开</code> 或 <code>/lookback 自动 关</code>。",
+        "Write <code>/lookback auto on</code> or <code>/lookback auto off</code>.",
+    ),
+    "error.lookback_reason": (
+        "请写明出现反弹的原因。",
+        "Please say why it slipped back.",
+    ),
+    "bulletin.lookback": (
+        "🔁 回头看：本月核查已销号措施 {checked} 条，整改成效保持 {held} 条，出现反弹 {slipped} 条（已重新打开整改）；待确认 {pending} 条。",
+        "🔁 Look-back: {checked} signed-off measures checked this month, {held} hold, "
+        "{slipped} slipped back (reopened); {pending} awaiting an answer.",
+    ),
+    "history.task.lookback_started": ("发起回头看", "Look-back started"),
+    "history.task.lookback_held": ("回头看：整改成效保持", "Look-back: the rectification holds"),
+    "history.task.reopened": (
+        "回头看发现反弹，重新打开整改，原因：{reason}",
+        "Look-back found it slipped back; reopened: {reason}",
+    ),
+    "cmd.lookback": ("回头看：复查已销号措施", "Look-back: re-check signed-off measures"),
     "milestone.saved": ("✅ 已记录。", "✅ Saved."),
     "milestone.heading": ("<b>整改节点</b>", "<b>Milestones</b>"),
     "milestone.line.upcoming": (

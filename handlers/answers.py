@@ -8,7 +8,7 @@ from bot.context import BotContext
 from domain import prompts
 from domain.model import Person
 from domain.texts import clean_input, text
-from handlers import extensions, review
+from handlers import extensions, lookback, review
 from handlers.common import language_of, reply
 
 
@@ -32,6 +32,8 @@ async def answer_prompt(update: Update, context: BotContext, person: Person) -> 
     body = clean_input(message.text or message.caption or "")
     if prompt.kind == review.SEND_BACK:
         await review.on_reason(update, context, prompt, body)
+    elif prompt.kind == lookback.SLIPPED:
+        await lookback.on_reason(update, context, prompt, body)
     else:
         await extensions.on_answer(update, context, prompt, body)
     return True

@@ -261,6 +261,22 @@ class NoChangeWeek(Payload):
     prefix: ClassVar[str] = "nc"
 
 
+@dataclass(frozen=True, slots=True)
+class LookbackHeld(Payload):
+    """回头看: the rectification of this check's measure still holds."""
+
+    prefix: ClassVar[str] = "lh"
+    check_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class LookbackSlipped(Payload):
+    """回头看: this check's measure slipped back (the reason is asked next)."""
+
+    prefix: ClassVar[str] = "ls"
+    check_id: int
+
+
 _TYPES: dict[str, type[Payload]] = {
     t.prefix: t
     for t in (
@@ -291,6 +307,8 @@ _TYPES: dict[str, type[Payload]] = {
         BatchSet,
         BatchSignoff,
         NoChangeWeek,
+        LookbackHeld,
+        LookbackSlipped,
     )
 }
 _LANGUAGES = frozenset({"zh", "en"})

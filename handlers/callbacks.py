@@ -14,6 +14,7 @@ from handlers import (
     desk,
     extensions,
     language,
+    lookback,
     progress,
     queries,
     records,
@@ -92,5 +93,9 @@ async def on_callback(update: Update, context: BotContext) -> None:
             await weekly.signoff_done(update, context, payload)
         case cd.NoChangeWeek():
             await weekly.no_change_week(update, context, payload)
+        case cd.LookbackHeld():
+            await lookback.held(update, context, payload)
+        case cd.LookbackSlipped():
+            await lookback.slipped(update, context, payload)
         case cd.DossierUnit():
             await records.dossier_unit(update, context, payload)

@@ -94,6 +94,36 @@ async def choose(update: Update, body: str, options: list[tuple[str, str]]) -> N
     await chat.send_message(body, reply_markup=markup)
 
 
+async def choose_rows(update: Update, body: str, rows: list[list[tuple[str, str]]]) -> None:
+    """Send the body with rows of (label, callback data) buttons; without any, just reply."""
+    if not rows:
+        await reply(update, body)
+        return
+    chat = update.effective_chat
+    assert chat is not None
+    markup = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+    await chat.send_message(body, reply_markup=markup)
+
+
+async def drop_pressed_row(query: CallbackQuery) -> None:
+    """Remove the row of the pressed button (the others are still to be answered)."""
+    message = query.message
+    markup = getattr(message, "reply_markup", None)
+    if markup is None:
+        return
+    rows = [
+        list(row)
+        for row in markup.inline_keyboard
+        if all(button.callback_data != query.data for button in row)
+    ]
+    try:
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
+    except BadRequest as exc:
+        log.info("could not drop the answered row: %s", exc)
+
+
 async def clear_buttons(query: CallbackQuery) -> None:
     """Remove the buttons under a decided message; a message without any is fine as it is.
 

@@ -10,13 +10,15 @@ from domain.board import Board
 from domain.digest import summary_sentence, unit_line
 from domain.lights import LightPolicy, light_for
 from domain.milestones import milestone_lines
-from domain.model import Light, TaskStatus, TaskView
+from domain.model import Light, LookbackCheck, TaskStatus, TaskView
 from domain.ports import Report
 from domain.texts import Html, excerpt, text
 from handlers.callback_data import (
     AskPercent,
     AskSignoff,
     FocusTask,
+    LookbackHeld,
+    LookbackSlipped,
     PickTask,
     SetLanguage,
     SetPercent,
@@ -175,3 +177,14 @@ def board_text(board: Board, lang: str) -> str:
     if board.today is not None and (block := milestone_lines(board.milestones, board.today, lang)):
         lines += ["", *block]
     return "\n".join(lines)
+
+
+def lookback_choices(check: LookbackCheck, task: TaskView, lang: str) -> list[tuple[str, str]]:
+    """The two answers to one 回头看 check, as a row of buttons."""
+    return [
+        (text("lookback.held_button", lang, number=task.number), LookbackHeld(check.id).encode()),
+        (
+            text("lookback.slipped_button", lang, number=task.number),
+            LookbackSlipped(check.id).encode(),
+        ),
+    ]

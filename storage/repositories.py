@@ -36,6 +36,8 @@ from domain.milestones import Milestone, MilestoneRecord
 from domain.model import (
     Campaign,
     CampaignSource,
+    LookbackCheck,
+    LookbackStatus,
     Person,
     Role,
     TaskKind,
@@ -66,6 +68,7 @@ from storage.tables import (
     ChatMigrationRow,
     EvidenceRow,
     InviteRowT,
+    LookbackRow,
     MessageLinkRow,
     MilestoneRow,
     OutboxFileRow,
@@ -404,6 +407,7 @@ def _campaign(row: CampaignRow) -> Campaign:
         source=CampaignSource(row.source),
         is_open=row.is_open,
         feedback_on=row.feedback_on,
+        lookback_auto=row.lookback_auto,
     )
 
 
@@ -433,6 +437,11 @@ class SqlCampaigns(_Repo):
     async def set_source(self, campaign_id: int, source: CampaignSource) -> None:
         await self.session.execute(
             update(CampaignRow).where(CampaignRow.id == campaign_id).values(source=source.value)
+        )
+
+    async def set_lookback_auto(self, campaign_id: int, on: bool) -> None:
+        await self.session.execute(
+            update(CampaignRow).where(CampaignRow.id == campaign_id).values(lookback_auto=on)
         )
 
     async def set_feedback(self, campaign_id: int, day: date | None) -> None:
@@ -489,6 +498,64 @@ class SqlCampaigns(_Repo):
             row = MilestoneRow(campaign_id=campaign_id, milestone=milestone.value)
             self.session.add(row)
         return row
+
+
+def _lookback(row: LookbackRow) -> LookbackCheck:
+    return LookbackCheck(
+        id=row.id,
+        campaign_id=row.campaign_id,
+        task_id=row.task_id,
+        status=LookbackStatus(row.status),
+        started_at=row.started_at,
+        started_by=row.started_by,
+        answered_at=row.answered_at,
+        answered_by=row.answered_by,
+        note=row.note,
+    )
+
+
+class SqlLookbacks(_Repo):
+    """回头看 checks of signed-off measures."""
+
+    async def add(
+        self, *, campaign_id: int, task_ids: Sequence[int], started_by: int | None, now: datetime
+    ) -> list[LookbackCheck]:
+        rows = [
+            LookbackRow(
+                campaign_id=campaign_id,
+                task_id=task_id,
+                status=LookbackStatus.PENDING.value,
+                started_at=now,
+                started_by=started_by,
+                note="",
+            )
+            for task_id in task_ids
+        ]
+        self.session.add_all(rows)
+        await self.session.flush()
+        return [_lookback(r) for r in rows]
+
+    async def get(self, check_id: int) -> LookbackCheck | None:
+        row = await self.session.get(LookbackRow, check_id)
+        return _lookback(row) if row else None
+
+    async def for_campaign(self, campaign_id: int) -> list[LookbackCheck]:
+        rows = await self.session.scalars(
+            select(LookbackRow)
+            .where(LookbackRow.campaign_id == campaign_id)
+            .order_by(LookbackRow.id)
+        )
+        return [_lookback(r) for r in rows]
+
+    async def answer(
+        self, check_id: int, *, status: LookbackStatus, by: int, at: datetime, note: str
+    ) -> bool:
+        result = await self.session.execute(
+            update(LookbackRow)
+            .where(LookbackRow.id == check_id, LookbackRow.status == LookbackStatus.PENDING.value)
+            .values(status=status.value, answered_by=by, answered_at=at, note=note)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 NO_CHANGE_MARK = "【无新进展】"

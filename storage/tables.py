@@ -68,6 +68,8 @@ class CampaignRow(Base):
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(TZDateTime)
     feedback_on: Mapped[date | None] = mapped_column(Date)
+    # 回头看 of measures signed off LOOKBACK_MONTHS ago, started by the tick (off by default).
+    lookback_auto: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class MilestoneRow(Base):
@@ -80,6 +82,23 @@ class MilestoneRow(Base):
     due_override: Mapped[date | None] = mapped_column(Date)
     submitted_on: Mapped[date | None] = mapped_column(Date)
     submitted_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+class LookbackRow(Base):
+    """One closed measure re-checked (回头看): does its rectification still hold?"""
+
+    __tablename__ = "lookbacks"
+    __table_args__ = (Index("ix_lookbacks_task", "task_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"))
+    status: Mapped[str] = mapped_column(String(20))  # pending, held, slipped
+    started_at: Mapped[datetime] = mapped_column(TZDateTime)
+    started_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
 
 
 class UnitRow(Base):

@@ -12,6 +12,7 @@ from storage.repositories import (
     SqlAudit,
     SqlCampaigns,
     SqlInvites,
+    SqlLookbacks,
     SqlOutbox,
     SqlPeople,
     SqlReports,
@@ -72,6 +73,7 @@ class SqlUnitOfWork:
         self.people = SqlPeople(session)
         self.invites = SqlInvites(session)
         self.campaigns = SqlCampaigns(session)
+        self.lookbacks = SqlLookbacks(session)
         self.tasks = SqlTasks(session)
         self.reports = SqlReports(session)
         self.audit = SqlAudit(session)

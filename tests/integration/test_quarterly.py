@@ -49,7 +49,7 @@ async def quarterly_rows(uow_factory: Factory) -> list[tuple[str, str, list[str]
             .where(OutboxRow.kind == "quarterly")
             .order_by(OutboxRow.id)
         )
-        return [tuple(r) for r in rows]  # type: ignore[misc]
+        return [tuple(r) for r in rows]
 
 
 async def at(uow_factory: Factory, clock: ManualClock, moment: datetime) -> TickResult:

@@ -16,6 +16,7 @@ from domain.task_status import (
     ask_signoff,
     extend,
     reassign,
+    reopen,
     replay,
     report,
     report_no_change,
@@ -50,6 +51,7 @@ TRANSITIONS: dict[str, Transition] = {
     "send_back": send_back,
     "reassign": lambda s: reassign(s, to=OTHER),
     "extend": extend,
+    "reopen": reopen,
 }
 
 ALLOWED = [
@@ -140,6 +142,12 @@ ALLOWED = [
         at(TaskStatus.IN_PROGRESS, 40, owner=OTHER),
         id="a task in progress may change hands with its percent",
     ),
+    pytest.param(
+        "reopen",
+        CLOSED,
+        at(TaskStatus.IN_PROGRESS, 100),
+        id="a look-back that finds a closed task slipped puts it back in progress",
+    ),
     pytest.param("extend", OPEN, OPEN, id="an open task's deadline may be extended"),
     pytest.param(
         "extend", IN_PROGRESS, IN_PROGRESS, id="a task in progress may have its deadline extended"
@@ -183,6 +191,11 @@ REFUSED = [
     ),
     pytest.param("reassign", CLOSED, "closed", id="a closed task does not change hands"),
     pytest.param("extend", CLOSED, "closed", id="a closed task's deadline is not extended"),
+    pytest.param("reopen", OPEN, "open", id="an open task is not reopened"),
+    pytest.param("reopen", IN_PROGRESS, "in_progress", id="a task in progress is not reopened"),
+    pytest.param(
+        "reopen", WAITING, "pending_review", id="a task waiting for sign-off is not reopened"
+    ),
 ]
 
 
