@@ -25,6 +25,7 @@ from bot.renderers import default_renderers
 from config.settings import ConfigError, Settings, parse_hours, parse_weekly
 from domain import inbox
 from domain.commands import commands_for
+from domain.grading import GradeRule, parse_conditions
 from domain.lights import LightPolicy
 from domain.milestones import MilestoneRules, parse_limit, parse_limits, rules_from
 from domain.ports import Clock, UnitOfWork
@@ -117,6 +118,17 @@ def milestone_rules(settings: Settings) -> MilestoneRules:
     )
 
 
+def grade_rule(settings: Settings) -> GradeRule:
+    """The A and B conditions from settings, a mistake named by its setting."""
+    conditions = []
+    for name, value in (("GRADE_A", settings.grade_a), ("GRADE_B", settings.grade_b)):
+        try:
+            conditions.append(parse_conditions(value))
+        except ValueError as exc:
+            raise ConfigError(f"{name} cannot be used: {exc}.") from None
+    return GradeRule(a=conditions[0], b=conditions[1])
+
+
 def light_policy(settings: Settings) -> LightPolicy:
     """Traffic lights measured against the configured check-in."""
     weekday, at = parse_weekly(settings.checkin_at)
@@ -202,6 +214,7 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> BotAp
         rhythm=rhythm,
         metrics=metrics,
         poller=ProcessLock(engine, POLLER_LOCK),
+        grade_rule=grade_rule(settings),
     )
     register(app)
     if wiring.scheduler:

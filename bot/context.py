@@ -12,6 +12,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.metrics import Metrics
 from config.settings import Settings
+from domain.grading import GradeRule
 from domain.lights import LightPolicy
 from domain.ports import Attachment, Clock, UnitOfWork
 from domain.reminders import Audience, Renderers
@@ -82,6 +83,7 @@ class Services:
     close: Callable[[], Awaitable[None]]
     rhythm: Rhythm
     metrics: Metrics = field(default_factory=Metrics)
+    grade_rule: GradeRule = field(default_factory=GradeRule)  # GRADE_A / GRADE_B
     poller: Lock | None = None  # held by the one process that polls (PostgreSQL)
 
 

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     # 回头看: rounds that switched it on (/lookback 自动 开) re-check measures this long after
     # their sign-off.
     lookback_months: int = Field(default=6, ge=1, le=36)
+    # Grades at the end of a round: A when every GRADE_A condition holds, else B when every
+    # GRADE_B one does, else C. Inputs: completion, on_time (percent), reopened, escalated,
+    # milestones_missed.
+    grade_a: str = "completion>=90, on_time>=80, reopened<=0, escalated<=1"
+    grade_b: str = "completion>=60, on_time>=60"
     bulletin_time: time = time(16, 0)
     quarterly_time: time = time(16, 30)  # 季总结 on the last working day of each quarter
     deadline_warning_time: time = time(9, 0)

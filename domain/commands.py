@@ -30,7 +30,7 @@ def commands_for(person: Person | None) -> list[str]:
         return list(EVERYONE)
     names = ["mytasks", "extend"]
     if person.has(*BOARD_ROLES):
-        names += ["board", "milestone", "lookback"]
+        names += ["board", "milestone", "lookback", "grade"]
     if person.has(*QUERY_ROLES):
         names += QUERIES
     if person.has(*DESK_ROLES):

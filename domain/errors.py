@@ -134,6 +134,16 @@ class BadMilestoneCommand(DomainError):
         self.key = f"error.milestone_{problem}"
 
 
+class BadGradeCommand(DomainError):
+    """A /grade command that cannot be read, or a changed grade without its reason."""
+
+    key = "error.grade_usage"
+
+    def __init__(self, *, problem: str, word: str = "") -> None:
+        super().__init__(problem=problem, word=word)
+        self.key = f"error.grade_{problem}"
+
+
 class BadLookbackCommand(DomainError):
     """A /lookback command that cannot be read, or a slipped answer without its reason."""
 

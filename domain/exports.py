@@ -11,7 +11,7 @@ from domain.errors import NotFound
 from domain.lights import LightPolicy
 from domain.model import Campaign, Person, ReportKind
 from domain.names import named_pairs
-from domain.ports import Clock, UnitOfWork
+from domain.ports import Clock, TaskQuery, UnitOfWork
 
 
 async def ledger(
@@ -98,6 +98,12 @@ async def report_of(
         granted = await uow.extensions.granted_in_campaign(campaign.id)
         reports = await uow.reports.count_in_campaign(campaign.id)
         checks = await uow.lookbacks.for_campaign(campaign.id)
+        units = dict(await uow.tasks.units_in(TaskQuery(campaign.id)))
+        grades = [
+            (units.get(g.unit_id, ""), g.grade, g.reason)
+            for g in await uow.grades.for_campaign(campaign.id)
+            if g.unit_id in units
+        ]
     today = clock.now().astimezone(tz).date()
     by_id = {v.id: v for v in views}
     report = build_report(
@@ -109,5 +115,6 @@ async def report_of(
         today=today,
         tz=tz,
         lookbacks=[(c, by_id[c.task_id]) for c in checks if c.task_id in by_id],
+        grades=sorted(grades),
     )
     return report_file_name(campaign.name, kind, today), report_docx(report)

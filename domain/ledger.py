@@ -90,6 +90,12 @@ async def export_ledger(
         # Everyone, not only whom the tasks name: unit heads, coordinators and liaisons too,
         # so the ledger imported into an empty bot restores every person and role.
         people = await uow.people.active()
+        unit_names = dict(await uow.tasks.units_in(TaskQuery(campaign_id)))
+        grades = {
+            unit_names[g.unit_id]: g.grade
+            for g in await uow.grades.for_campaign(campaign_id)
+            if g.unit_id in unit_names
+        }
     # openpyxl is slow on big campaigns: write in a worker thread, off the event loop.
     return await asyncio.to_thread(
         partial(
@@ -102,6 +108,7 @@ async def export_ledger(
             generated_at=now,
             tz=policy.tz,
             lang=lang,
+            grades=grades,
         )
     )
 
@@ -122,13 +129,16 @@ def write_ledger(
     generated_at: datetime,
     tz: tzinfo,
     lang: str,
+    grades: Mapping[str, str] | None = None,  # unit name -> A/B/C, once /grade decided it
 ) -> bytes:
     """Write the ledger: 整改任务 (re-importable, plus progress), 汇总 and 人员 sheets."""
     book = _XlWorkbook()
     sheet = book.active
     sheet.title = TASKS_SHEET
     _task_sheet(sheet, tasks, lights, tz, lang)
-    _summary_sheet(book.create_sheet(SUMMARY_SHEET), campaign, board, generated_at, tz, lang)
+    _summary_sheet(
+        book.create_sheet(SUMMARY_SHEET), campaign, board, generated_at, tz, lang, grades or {}
+    )
     _people_sheet(book.create_sheet(PEOPLE_SHEET), tasks, people)
     return _save(book)
 
@@ -231,7 +241,13 @@ def _roles_zh(held: frozenset[Role], implied: set[Role]) -> str:
 
 
 def _summary_sheet(
-    sheet: Any, campaign: str, board: Board, generated_at: datetime, tz: tzinfo, lang: str
+    sheet: Any,
+    campaign: str,
+    board: Board,
+    generated_at: datetime,
+    tz: tzinfo,
+    lang: str,
+    grades: Mapping[str, str],
 ) -> None:
     local = generated_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
     _put(sheet.cell(1, 1), plain_text(text("ledger.summary_title", lang, campaign=campaign)))
@@ -241,9 +257,9 @@ def _summary_sheet(
     row = _figures(sheet, 5, board, lang)
     row = _by_status(sheet, row + 1, board, lang)
     row = _by_kind(sheet, row + 1, board, lang)
-    _by_unit(sheet, row + 1, board, lang)
+    _by_unit(sheet, row + 1, board, lang, grades)
     sheet.column_dimensions["A"].width = 28
-    for col in range(2, 9):
+    for col in range(2, 10):
         sheet.column_dimensions[get_column_letter(col)].width = 12
 
 
@@ -291,7 +307,7 @@ def _by_kind(sheet: Any, row: int, board: Board, lang: str) -> int:
     return row + len(kinds) + 1
 
 
-def _by_unit(sheet: Any, row: int, board: Board, lang: str) -> int:
+def _by_unit(sheet: Any, row: int, board: Board, lang: str, grades: Mapping[str, str]) -> int:
     _header(
         sheet,
         row,
@@ -302,6 +318,7 @@ def _by_unit(sheet: Any, row: int, board: Board, lang: str) -> int:
             text("ledger.rate", lang),
             text("ledger.overdue", lang),
             *(text(f"light.{light.value}", lang) for light in LIGHTS),
+            *([text("ledger.grade", lang)] if grades else []),
         ],
     )
     for col, light in enumerate(LIGHTS, start=6):
@@ -309,6 +326,8 @@ def _by_unit(sheet: Any, row: int, board: Board, lang: str) -> int:
     for offset, unit in enumerate(board.units, start=1):
         values: list[object] = [unit.unit, unit.total, unit.closed, unit.rate, unit.overdue]
         values += [unit.lights[light] for light in LIGHTS]
+        if grades:
+            values.append(grades.get(unit.unit, ""))
         for col, value in enumerate(values, start=1):
             _put(sheet.cell(row + offset, col), value)
         sheet.cell(row + offset, 4).number_format = _RATE_FORMAT

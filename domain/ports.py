@@ -174,6 +174,36 @@ class CampaignRepository(Protocol):
     ) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class GradeRecord:
+    """A unit's decided grade in a round."""
+
+    campaign_id: int
+    unit_id: int
+    grade: str  # A, B or C
+    proposed: str  # what the rule proposed when it was decided
+    reason: str
+    decided_by: int | None
+    decided_at: datetime
+
+
+class GradeRepository(Protocol):
+    """Units' grades at the end of a round."""
+
+    async def for_campaign(self, campaign_id: int) -> list[GradeRecord]: ...
+    async def set(
+        self,
+        *,
+        campaign_id: int,
+        unit_id: int,
+        grade: str,
+        proposed: str,
+        reason: str,
+        by: int | None,
+        at: datetime,
+    ) -> None: ...
+
+
 class LookbackRepository(Protocol):
     """回头看 checks of signed-off measures."""
 
@@ -741,6 +771,8 @@ class UnitOfWork(Protocol):
     def campaigns(self) -> CampaignRepository: ...
     @property
     def lookbacks(self) -> LookbackRepository: ...
+    @property
+    def grades(self) -> GradeRepository: ...
     @property
     def tasks(self) -> TaskRepository: ...
     @property

@@ -72,6 +72,7 @@ def build_report(
     tz: tzinfo,
     issuer: str = "",
     lookbacks: Sequence[tuple[LookbackCheck, TaskView]] = (),
+    grades: Sequence[tuple[str, str, str]] = (),  # (unit, grade, reason) decided by /grade
 ) -> RectificationReport:
     """Write the report of one round from its measures (in ledger order)."""
     problems = _problems(views)
@@ -93,8 +94,11 @@ def build_report(
         Block(1, "四、整改成效"),
         Block(0, f"反馈的{len(problems)}项问题已完成整改{done_problems}项，"
                  f"整改措施{len(views)}条已完成{closed}条。"),
-        *_lookback_blocks(lookbacks),
     ]  # fmt: skip
+    for section in (_lookback_blocks(lookbacks), _grade_blocks(grades)):
+        if section:
+            number = cn_number(sum(b.level == 1 for b in blocks) + 1)
+            blocks += [Block(1, f"{number}、{section[0].text}"), *section[1:]]
     title = f"关于{subject}整改{'' if kind == ReportKind.FINAL else '进展'}情况的报告"
     return RectificationReport(
         title=title,
@@ -124,12 +128,32 @@ def _lookback_blocks(checks: Sequence[tuple[LookbackCheck, TaskView]]) -> list[B
         + (f"，尚待核查{pending}条" if pending else "")
         + "。"
     )
-    blocks = [Block(1, "五、回头看情况"), Block(0, sentence)]
+    blocks = [Block(1, "回头看情况"), Block(0, sentence)]
     if slipped:
         named = "；".join(
             f"措施{t.number}（{_flat(t.unit_name)}）：{_excerpt(c.note)}" for c, t in slipped
         )
         blocks.append(Block(0, f"出现反弹的措施：{named}。"))
+    return blocks
+
+
+def _grade_blocks(grades: Sequence[tuple[str, str, str]]) -> list[Block]:
+    """整改评价: the units by grade, with the reason where the coordinator gave one."""
+    if not grades:
+        return []
+    blocks = [Block(1, "整改评价")]
+    parts = []
+    for grade in ("A", "B", "C"):
+        units = [
+            _flat(unit) + (f"（{_excerpt(reason)}）" if reason else "")
+            for unit, given, reason in grades
+            if given == grade
+        ]
+        if units:
+            parts.append(f"评为{grade}级的单位{len(units)}个：{'、'.join(units)}")
+    blocks.append(Block(0, "经综合评定，" + "；".join(parts) + "。"))
+    if any(given == "C" for _, given, _ in grades):
+        blocks.append(Block(0, "对评为C级的单位，由牵头领导对其主要负责人进行履责约谈。"))
     return blocks
 
 

@@ -1027,6 +1027,72 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "🔁 Look-back: {checked} signed-off measures checked this month, {held} hold, "
         "{slipped} slipped back (reopened); {pending} awaiting an answer.",
     ),
+    # Grading (评定, issue 14)
+    "ledger.grade": ("评定", "Grade"),
+    "grade.title": ("<b>{campaign} 整改评定</b>", "<b>{campaign}: grades</b>"),
+    "grade.rule": (
+        "评定规则：A 级——{a}；B 级——{b}；其余为 C 级（C 级单位由牵头领导对单位负责人履责约谈）。",
+        "Rule: A when {a}; B when {b}; otherwise C (the lead leader summons a C unit's head).",
+    ),
+    "grade.op.ge": ("≥", " ≥ "),
+    "grade.op.le": ("≤", " ≤ "),
+    "grade.input.completion": ("完成率", "completion"),
+    "grade.input.on_time": ("按期率", "on time"),
+    "grade.input.reopened": ("回头看反弹", "slipped back"),
+    "grade.input.escalated": ("约谈提醒", "escalations"),
+    "grade.input.milestones_missed": ("节点逾期", "milestones missed"),
+    "grade.milestones": (
+        "本轮整改方案、报告逾期或未报送 {count} 项（计入每个单位）。",
+        "The round's plan and report: {count} missed or late (counted for every unit).",
+    ),
+    "grade.line": (
+        "{unit}：完成率 {completion}%（{closed}/{total}），按期率 {on_time}%，反弹 {reopened}，约谈提醒 {escalated} → 建议 <b>{proposed}</b>{decided}",
+        "{unit}: completion {completion}% ({closed}/{total}), on time {on_time}%, slipped "
+        "{reopened}, escalations {escalated} → proposed <b>{proposed}</b>{decided}",
+    ),
+    "grade.decided": ("；已定 <b>{grade}</b>{reason}", "; decided <b>{grade}</b>{reason}"),
+    "grade.reason": ("（{reason}）", " ({reason})"),
+    "grade.usage": (
+        "协调员可按建议确定，或发送 <code>/grade 单位 等级 理由</code> 另定（与建议不同须写理由），"
+        "如 <code>/grade 区发展改革委 B 三项措施逾期</code>。",
+        "Coordinators confirm the proposals, or send <code>/grade UNIT GRADE REASON</code> "
+        "(a reason is needed to differ), e.g. <code>/grade 区发展改革委 B three measures late</code>.",
+    ),
+    "grade.confirm_button": (
+        "✅ 按建议确定（{count} 个单位）",
+        "✅ Confirm the proposals ({count} units)",
+    ),
+    "grade.confirmed": (
+        "✅ 已按建议确定 {count} 个单位的评定。",
+        "✅ Grades confirmed for {count} units.",
+    ),
+    "grade.saved": ("✅ {unit} 评定为 {grade}。", "✅ {unit} graded {grade}."),
+    "grade.summoned": (
+        "\n⚖️ 已向牵头领导发送履责约谈提醒：{units}",
+        "\n⚖️ Summons reminder sent to the lead leader about: {units}",
+    ),
+    "grade.summons": (
+        "⚖️ <b>履责约谈提醒</b>\n{campaign}：{unit} 整改评定为 C 级（完成率 {completion}%，按期率 {on_time}%；{reason}）。\n"
+        "请约谈该单位负责人 {heads}，督促落实整改主体责任。",
+        "⚖️ <b>Summons (履责约谈)</b>\n{campaign}: {unit} was graded C (completion "
+        "{completion}%, on time {on_time}%; {reason}).\nPlease summon the unit's head, {heads}.",
+    ),
+    "grade.no_head": ("（未登记单位负责人）", "(no unit head on record)"),
+    "grade.by_rule": ("按评定规则", "by the rule"),
+    "error.grade_usage": (
+        "请写 <code>/grade 单位 等级 理由</code>，如 <code>/grade 区发展改革委 B 三项措施逾期</code>。",
+        "Write <code>/grade UNIT GRADE REASON</code>, e.g. <code>/grade 区发展改革委 B three "
+        "measures late</code>.",
+    ),
+    "error.grade_reason": (
+        "与建议等级（{word}）不同，请在等级后写明理由。",
+        "That differs from the proposal ({word}); give the reason after the grade.",
+    ),
+    "error.grade_units": (
+        "有多个单位匹配：{word}。请写全单位名称。",
+        "Several units match: {word}. Please give the full name.",
+    ),
+    "cmd.grade": ("整改评定（A/B/C）", "Grade the units (A/B/C)"),
     "history.task.lookback_started": ("发起回头看", "Look-back started"),
     "history.task.lookback_held": ("回头看：整改成效保持", "Look-back: the rectification holds"),
     "history.task.reopened": (

@@ -277,6 +277,14 @@ class LookbackSlipped(Payload):
     check_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class GradeConfirm(Payload):
+    """Take the rule's proposed grade for every unit of the round not yet decided."""
+
+    prefix: ClassVar[str] = "gc"
+    campaign_id: int
+
+
 _TYPES: dict[str, type[Payload]] = {
     t.prefix: t
     for t in (
@@ -309,6 +317,7 @@ _TYPES: dict[str, type[Payload]] = {
         NoChangeWeek,
         LookbackHeld,
         LookbackSlipped,
+        GradeConfirm,
     )
 }
 _LANGUAGES = frozenset({"zh", "en"})

@@ -13,6 +13,7 @@ from handlers import (
     changes,
     desk,
     extensions,
+    grading,
     language,
     lookback,
     progress,
@@ -93,6 +94,8 @@ async def on_callback(update: Update, context: BotContext) -> None:
             await weekly.signoff_done(update, context, payload)
         case cd.NoChangeWeek():
             await weekly.no_change_week(update, context, payload)
+        case cd.GradeConfirm():
+            await grading.confirm(update, context, payload)
         case cd.LookbackHeld():
             await lookback.held(update, context, payload)
         case cd.LookbackSlipped():

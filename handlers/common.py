@@ -96,15 +96,15 @@ async def choose(update: Update, body: str, options: list[tuple[str, str]]) -> N
 
 async def choose_rows(update: Update, body: str, rows: list[list[tuple[str, str]]]) -> None:
     """Send the body with rows of (label, callback data) buttons; without any, just reply."""
-    if not rows:
-        await reply(update, body)
-        return
     chat = update.effective_chat
     assert chat is not None
+    parts = split_message(body)
+    for part in parts[:-1]:
+        await chat.send_message(part)
     markup = InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
     )
-    await chat.send_message(body, reply_markup=markup)
+    await chat.send_message(parts[-1], reply_markup=markup if rows else None)
 
 
 async def drop_pressed_row(query: CallbackQuery) -> None:

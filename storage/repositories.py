@@ -51,6 +51,7 @@ from domain.ports import (
     Backlog,
     Delivery,
     EvidenceRecord,
+    GradeRecord,
     InviteRecord,
     ListOrder,
     Outgoing,
@@ -67,6 +68,7 @@ from storage.tables import (
     CampaignRow,
     ChatMigrationRow,
     EvidenceRow,
+    GradeRow,
     InviteRowT,
     LookbackRow,
     MessageLinkRow,
@@ -512,6 +514,40 @@ def _lookback(row: LookbackRow) -> LookbackCheck:
         answered_by=row.answered_by,
         note=row.note,
     )
+
+
+class SqlGrades(_Repo):
+    """Units' grades at the end of a round."""
+
+    async def for_campaign(self, campaign_id: int) -> list[GradeRecord]:
+        rows = await self.session.scalars(
+            select(GradeRow).where(GradeRow.campaign_id == campaign_id)
+        )
+        return [
+            GradeRecord(
+                r.campaign_id, r.unit_id, r.grade, r.proposed, r.reason, r.decided_by, r.decided_at
+            )
+            for r in rows
+        ]
+
+    async def set(
+        self,
+        *,
+        campaign_id: int,
+        unit_id: int,
+        grade: str,
+        proposed: str,
+        reason: str,
+        by: int | None,
+        at: datetime,
+    ) -> None:
+        row = await self.session.get(GradeRow, (campaign_id, unit_id))
+        if row is None:
+            row = GradeRow(campaign_id=campaign_id, unit_id=unit_id)
+            self.session.add(row)
+        row.grade, row.proposed, row.reason = grade, proposed, reason
+        row.decided_by, row.decided_at = by, at
+        await self.session.flush()
 
 
 class SqlLookbacks(_Repo):

@@ -101,6 +101,20 @@ class LookbackRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+class GradeRow(Base):
+    """A unit's grade at the end of a round (A/B/C), as the coordinator decided it."""
+
+    __tablename__ = "grades"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    grade: Mapped[str] = mapped_column(String(1))
+    proposed: Mapped[str] = mapped_column(String(1))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decided_at: Mapped[datetime] = mapped_column(TZDateTime)
+
+
 class UnitRow(Base):
     __tablename__ = "units"
 

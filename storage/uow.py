@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.repositories import (
     SqlAudit,
     SqlCampaigns,
+    SqlGrades,
     SqlInvites,
     SqlLookbacks,
     SqlOutbox,
@@ -74,6 +75,7 @@ class SqlUnitOfWork:
         self.invites = SqlInvites(session)
         self.campaigns = SqlCampaigns(session)
         self.lookbacks = SqlLookbacks(session)
+        self.grades = SqlGrades(session)
         self.tasks = SqlTasks(session)
         self.reports = SqlReports(session)
         self.audit = SqlAudit(session)

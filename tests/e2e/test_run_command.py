@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from simulator import BotApiSimulator
+from storage.migrate import head_revision
 from tests.e2e.conftest import ADMIN_ID, BOT_USERNAME, TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -156,7 +157,8 @@ async def test_doctor_reports_each_part_and_fails_only_on_what_stops_the_bot(
         code, report = await rectibot(tmp_path, env, "doctor")
         assert code == 0, report
         assert f"✓ token: accepted: the bot is @{BOT_USERNAME}" in report
-        assert "schema 0006 (current)" in report  # the fixture's database is migrated
+        # The fixture's database is migrated to the newest revision.
+        assert f"schema {head_revision()} (current)" in report
         assert "✓ webhook: none (long polling)" in report
         assert "✓ administrators: 1 in ADMIN_TELEGRAM_IDS" in report
         assert "rectibot: ready to run." in report
