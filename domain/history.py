@@ -71,6 +71,7 @@ class TaskHistory:
     reports: tuple[ReportRecord, ...]
     evidence: tuple[EvidenceFile, ...]
     entries: tuple[HistoryEntry, ...]
+    supporting: tuple[str, ...] = ()  # 配合单位
 
 
 async def task_history(*, uow: UnitOfWork, task_id: int) -> TaskHistory:
@@ -104,6 +105,7 @@ async def load_history(uow: UnitOfWork, task_id: int) -> TaskHistory:
         reports=records,
         evidence=files,
         entries=_entries(task, records, files, events, names),
+        supporting=tuple((await uow.supports.names_for([task_id])).get(task_id, [])),
     )
 
 

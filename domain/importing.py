@@ -108,7 +108,7 @@ async def _apply(
     if errors:
         raise WorkbookRejected(errors)
     added, updated, problems = await _write_tasks(
-        uow, campaign, workbook.tasks, people, now, actor_id
+        uow, campaign, workbook.tasks, people, now, actor_id, workbook.supporting_column
     )
     if workbook.round is not None:
         await _apply_round(uow, campaign.id, workbook.round)
@@ -184,6 +184,7 @@ async def _write_tasks(
     people: dict[str, Person],
     now: datetime,
     actor_id: int | None = None,
+    supporting_column: bool = False,
 ) -> tuple[int, int, int]:
     # Loaded once and written in bulk: a 10,000-row file must not hold the database for
     # seconds (every other chat waits for the writer meanwhile).
@@ -226,6 +227,13 @@ async def _write_tasks(
             )
     await uow.tasks.add_many(campaign_id=campaign.id, plans=new, now=now)
     await uow.tasks.replan_many(replanned)
+    if supporting_column:
+        for unit in dict.fromkeys(u for row in tasks for u in row.supporting):
+            if unit not in unit_ids:
+                unit_ids[unit] = await uow.people.unit_id(unit)
+        await uow.supports.replace(
+            campaign.id, {row.number: [unit_ids[u] for u in row.supporting] for row in tasks}
+        )
     added, updated = len(new), len(replanned)
     return added, updated, len(problem_ids)
 
@@ -317,7 +325,7 @@ async def stage_import(
         staged_id, campaign.name if campaign else name, workbook, existing, people_new, not campaign
     )
     # On a first import every unit is new; afterwards a new one is worth a second look.
-    wanted = dict.fromkeys(row.unit for row in workbook.tasks)
+    wanted = dict.fromkeys(u for row in workbook.tasks for u in (row.unit, *row.supporting))
     new_units = tuple(u for u in wanted if u not in known_units) if known_units else ()
     feedback = (workbook.round.feedback_on if workbook.round else None) or (
         campaign.feedback_on if campaign else None

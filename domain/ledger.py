@@ -90,6 +90,7 @@ async def export_ledger(
         # Everyone, not only whom the tasks name: unit heads, coordinators and liaisons too,
         # so the ledger imported into an empty bot restores every person and role.
         people = await uow.people.active()
+        supporting = await uow.supports.names_in_campaign(campaign_id)
         unit_names = dict(await uow.tasks.units_in(TaskQuery(campaign_id)))
         grades = {
             unit_names[g.unit_id]: g.grade
@@ -109,6 +110,7 @@ async def export_ledger(
             tz=policy.tz,
             lang=lang,
             grades=grades,
+            supporting=supporting,
         )
     )
 
@@ -130,12 +132,13 @@ def write_ledger(
     tz: tzinfo,
     lang: str,
     grades: Mapping[str, str] | None = None,  # unit name -> A/B/C, once /grade decided it
+    supporting: Mapping[int, Sequence[str]] | None = None,  # task id -> 配合单位
 ) -> bytes:
     """Write the ledger: 整改任务 (re-importable, plus progress), 汇总 and 人员 sheets."""
     book = _XlWorkbook()
     sheet = book.active
     sheet.title = TASKS_SHEET
-    _task_sheet(sheet, tasks, lights, tz, lang)
+    _task_sheet(sheet, tasks, lights, tz, lang, supporting or {})
     _summary_sheet(
         book.create_sheet(SUMMARY_SHEET), campaign, board, generated_at, tz, lang, grades or {}
     )
@@ -147,19 +150,33 @@ def write_ledger(
 
 
 def _task_sheet(
-    sheet: Any, tasks: Sequence[TaskView], lights: Mapping[int, Light], tz: tzinfo, lang: str
+    sheet: Any,
+    tasks: Sequence[TaskView],
+    lights: Mapping[int, Light],
+    tz: tzinfo,
+    lang: str,
+    supporting: Mapping[int, Sequence[str]],
 ) -> None:
     headers = [(c.name, c.width) for c in TASK_COLUMNS]
     headers += [(text(key, lang), width) for key, width in EXTRA_COLUMNS]
     _write_table(sheet, headers, [])
     for row, task in enumerate(tasks, start=2):
-        _task_row(sheet, row, task, lights.get(task.id, Light.GREEN), tz, lang)
+        light = lights.get(task.id, Light.GREEN)
+        _task_row(sheet, row, task, light, tz, lang, supporting.get(task.id, ()))
     # Text format keeps 1.10 as typed when someone adds a row by hand.
     sheet.column_dimensions["A"].number_format = "@"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(len(tasks) + 1, 2)}"
 
 
-def _task_row(sheet: Any, row: int, task: TaskView, light: Light, tz: tzinfo, lang: str) -> None:
+def _task_row(
+    sheet: Any,
+    row: int,
+    task: TaskView,
+    light: Light,
+    tz: tzinfo,
+    lang: str,
+    supporting: Sequence[str],
+) -> None:
     planned: list[object] = [
         task.number,
         task.category,
@@ -170,6 +187,7 @@ def _task_row(sheet: Any, row: int, task: TaskView, light: Light, tz: tzinfo, la
         task.lead_name,
         task.due_on,
         _KIND_ZH[task.kind],
+        "、".join(supporting) or None,
     ]
     last_at = (
         task.last_update_at.astimezone(tz).replace(tzinfo=None) if task.last_update_at else None
@@ -183,15 +201,16 @@ def _task_row(sheet: Any, row: int, task: TaskView, light: Light, tz: tzinfo, la
         last_at,  # Excel has no time zones: the local wall-clock time
         closed_on,
     ]
+    base = len(planned)  # the progress columns follow the template's
     for col, value in enumerate(planned + progress, start=1):
         cell = sheet.cell(row, col)
         _put(cell, value)
-        cell.alignment = _WRAPPED if col in (3, 4, 13) else _TOP
+        cell.alignment = _WRAPPED if col in (3, 4, base + 4) else _TOP
     sheet.cell(row, 8).number_format = DATE_FORMAT
-    sheet.cell(row, 11).number_format = _PERCENT_FORMAT
-    sheet.cell(row, 12).fill = _fill(LIGHT_FILLS[light])
-    sheet.cell(row, 14).number_format = DATETIME_FORMAT
-    sheet.cell(row, 15).number_format = DATE_FORMAT
+    sheet.cell(row, base + 2).number_format = _PERCENT_FORMAT
+    sheet.cell(row, base + 3).fill = _fill(LIGHT_FILLS[light])
+    sheet.cell(row, base + 5).number_format = DATETIME_FORMAT
+    sheet.cell(row, base + 6).number_format = DATE_FORMAT
 
 
 # ---------------------------------------------------------------- 人员

@@ -109,6 +109,7 @@ class TaskRow:
     lead: str | None
     due_on: date | None
     kind: TaskKind
+    supporting: tuple[str, ...] = ()  # 配合单位: see the measure, not counted for it
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +139,7 @@ class Workbook:
     people: tuple[PersonRow, ...]
     tasks: tuple[TaskRow, ...]
     round: RoundInfo | None = None  # None when the file has no 轮次 sheet
+    supporting_column: bool = False  # the file has 配合单位 (else re-import keeps them)
 
 
 @dataclass(frozen=True, slots=True)

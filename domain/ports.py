@@ -204,6 +204,26 @@ class GradeRepository(Protocol):
     ) -> None: ...
 
 
+class SupportRepository(Protocol):
+    """Supporting units (配合单位) of measures."""
+
+    async def replace(self, campaign_id: int, by_number: dict[str, list[int]]) -> None:
+        """Make the round's supporting units exactly these (task number -> unit ids)."""
+        ...
+
+    async def names_for(self, task_ids: Sequence[int]) -> dict[int, list[str]]:
+        """The supporting units' names of these tasks (tasks without any are left out)."""
+        ...
+
+    async def names_in_campaign(self, campaign_id: int) -> dict[int, list[str]]:
+        """Every supported task of the round with its supporting units' names."""
+        ...
+
+    async def supported_by(self, campaign_id: int, unit_id: int) -> list[int]:
+        """The ids of the round's tasks the unit supports, in the ledger's order."""
+        ...
+
+
 class LookbackRepository(Protocol):
     """回头看 checks of signed-off measures."""
 
@@ -245,6 +265,7 @@ class TaskQuery:
     silent_since: datetime | None = None  # open or in progress, no report since (made before)
     status: TaskStatus | None = None
     of_unit: int | None = None
+    supported_by: int | None = None  # measures this unit supports (配合单位)
     of_owner: int | None = None
     needs_report: bool = False  # open or in progress (`domain.digest.needs_report`)
     due_on: date | None = None  # this very deadline
@@ -773,6 +794,8 @@ class UnitOfWork(Protocol):
     def lookbacks(self) -> LookbackRepository: ...
     @property
     def grades(self) -> GradeRepository: ...
+    @property
+    def supports(self) -> SupportRepository: ...
     @property
     def tasks(self) -> TaskRepository: ...
     @property

@@ -46,6 +46,7 @@ class Listing:
     page: int
     pages: int
     total: int
+    supported: tuple[str, ...] = ()  # a unit's list: the numbers it supports (配合)
 
 
 class Kind:
@@ -83,12 +84,23 @@ async def person_scope(uow: UnitOfWork, person: Person) -> Scope:
 
 async def status(
     *, uow: UnitOfWork, clock: Clock, person: Person, policy: LightPolicy
-) -> tuple[Scope, Board]:
-    """Return the board of the person's scope."""
+) -> tuple[Scope, Board, list[TaskView]]:
+    """Return the board of the person's scope, and the measures a unit head's unit supports.
+
+    Supported measures (配合) are listed apart: they count for their lead unit only.
+    """
     async with uow:
         scope = await person_scope(uow, person)
         at = thresholds(clock.now(), policy)
-        return scope, await counted_board(uow, scope.campaign.name, _scoped(scope), at)
+        board = await counted_board(uow, scope.campaign.name, _scoped(scope), at)
+        supported = (
+            await uow.tasks.views_of(
+                await uow.supports.supported_by(scope.campaign.id, scope.unit_id)
+            )
+            if scope.unit_id is not None
+            else []
+        )
+        return scope, board, supported
 
 
 async def units_matching(*, uow: UnitOfWork, person: Person, name: str) -> list[tuple[int, str]]:
@@ -126,6 +138,10 @@ async def listing(
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(page, 0), pages - 1)
         tasks = await uow.tasks.page(query, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+        supported: tuple[str, ...] = ()
+        if kind == Kind.UNIT:
+            ids = await uow.supports.supported_by(scope.campaign.id, arg)
+            supported = tuple(v.number for v in await uow.tasks.views_of(ids) if scope.covers(v))
     return Listing(
         campaign=scope.campaign.name,
         scope=scope,
@@ -133,6 +149,7 @@ async def listing(
         page=page,
         pages=pages,
         total=total,
+        supported=supported,
     )
 
 
@@ -168,6 +185,13 @@ async def task_record(*, uow: UnitOfWork, person: Person, number: str) -> TaskHi
         scope = await person_scope(uow, person)
         task_id = await uow.tasks.id_by_number(scope.campaign.id, number.strip())
         view = await uow.tasks.view(task_id) if task_id is not None else None
-        if view is None or not scope.covers(view):
+        if view is None or not (scope.covers(view) or await _supports(uow, scope, view)):
             raise NotFound(what=number)
         return await load_history(uow, view.id)
+
+
+async def _supports(uow: UnitOfWork, scope: Scope, view: TaskView) -> bool:
+    """Whether the scope's unit is a supporting unit (配合单位) of the task."""
+    if scope.unit_id is None:
+        return False
+    return view.id in await uow.supports.supported_by(scope.campaign.id, scope.unit_id)

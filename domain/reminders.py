@@ -470,8 +470,9 @@ class _Job:
         for s in await self._silent_last_week(run, None):
             by_unit[s.unit].append(s)
         for head in heads:
-            entries = by_unit.get(head.unit_name or "")
-            if not entries:
+            entries = by_unit.get(head.unit_name or "", [])
+            supported = await self._silent_supported(run, head.unit_id)
+            if not entries and not supported:
                 continue
             lang = self._lang(head)
             lines = [text("unit_head.header", lang, unit=head.unit_name or "")]
@@ -479,7 +480,27 @@ class _Job:
                 text("unit_head.line", lang, person=s.person, numbers="、".join(s.numbers))
                 for s in entries
             ]
+            if supported:  # measures the unit supports (配合), marked apart
+                lines.append(text("unit_head.supported", lang))
+                lines += [
+                    text("unit_head.supported_line", lang, unit=t.unit_name, number=t.number)
+                    for t in supported[:30]
+                ]
             await self._send(run, head, "\n".join(lines))
+
+    async def _silent_supported(self, run: Run, unit_id: int | None) -> list[TaskLine]:
+        """The measures a unit supports that went without a report in the week before."""
+        if unit_id is None:
+            return []
+        last_week = week_monday(run.day) - timedelta(days=7)
+        checkin = weekly_run(Kind.CHECKIN, last_week, self.policy)
+        start = self._midnight(last_week)
+        return await self._lines(
+            supported_by=unit_id,
+            needs_report=True,
+            created_before=checkin.due_at,
+            not_reported_in=(start, start + digest.SILENT_WEEK),
+        )
 
     async def _milestone(self, run: Run) -> None:
         """Remind coordinators, and the heads of the round's units, of a plan or report due.

@@ -1028,6 +1028,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{slipped} slipped back (reopened); {pending} awaiting an answer.",
     ),
     # Grading (评定, issue 14)
+    "unit_head.supported": (
+        "本单位配合的措施上周未报送进展的（请配合责任单位推进）：",
+        "Measures your unit supports that had no report last week (please help the lead unit):",
+    ),
+    "unit_head.supported_line": (
+        "• {number}（责任单位：{unit}）",
+        "• {number} (lead unit: {unit})",
+    ),
+    "query.supported_header": (
+        "<b>本单位配合的措施</b>（{count} 项，完成情况计入责任单位）",
+        "<b>Measures your unit supports</b> ({count}; they count for their lead unit)",
+    ),
+    "query.supported": (
+        "另配合 {numbers}（完成情况计入责任单位）",
+        "Also supports {numbers} (counted for their lead unit)",
+    ),
+    "query.supporting": ("配合单位：{units}", "Supporting units: {units}"),
     "ledger.grade": ("评定", "Grade"),
     "grade.title": ("<b>{campaign} 整改评定</b>", "<b>{campaign}: grades</b>"),
     "grade.rule": (

@@ -53,6 +53,7 @@ COLUMN_LIMITS = {
     "牵头领导": 100,
     "单位": 200,
     "责任单位": 200,
+    "配合单位": 1000,
     "序号": 50,
     "问题类别": 500,
     "Telegram用户名": 64,
@@ -160,6 +161,13 @@ TASK_COLUMNS: tuple[_Column, ...] = (
         True,
         12,
         "立行立改、限期整改或长期推进；留空时，有整改时限的按限期整改，否则按长期推进。",
+    ),
+    _Column(
+        "配合单位",
+        False,
+        22,
+        "可空。可填多个，用顿号分隔；配合单位在 /status 和单位负责人的周提醒中能看到这些措施，"
+        "完成率和评定只计入责任单位。",
     ),
 )
 ROUND_COLUMNS: tuple[_Column, ...] = (
@@ -305,7 +313,12 @@ def read_workbook(data: bytes, *, allow_admin: bool) -> Workbook:
     round_info = _read_round(book, errors)
     if errors:
         raise WorkbookRejected(errors)
-    return Workbook(people=tuple(people), tasks=tuple(tasks), round=round_info)
+    return Workbook(
+        people=tuple(people),
+        tasks=tuple(tasks),
+        round=round_info,
+        supporting_column=any("配合单位" in line.cells for line in task_lines or []),
+    )
 
 
 def _read_round(book: Any, errors: list[RowError]) -> RoundInfo | None:
@@ -871,11 +884,32 @@ def _task(line: _Line, seen: dict[str, int], errors: list[RowError]) -> TaskRow 
     lead = check.get("牵头领导", _name)
     due = check.get("整改时限", _due)
     kind = _settle_kind(check, due)
+    supporting = check.get("配合单位", _units) or ()
+    if unit is not None and unit in supporting:
+        check.fail("配合单位", f"“{unit}”是本措施的责任单位，不能同时作为配合单位")
     if check.failed or number is None or problem is None or measure is None:
         return None
     if unit is None or owner is None or kind is None:
         return None
-    return TaskRow(line.row, number, category, problem, measure, unit, owner, lead, due, kind)
+    return TaskRow(
+        line.row, number, category, problem, measure, unit, owner, lead, due, kind, supporting
+    )
+
+
+_UNIT_SEPARATORS = re.compile(r"[、，,；;/\n]+")
+
+
+def _units(cell: _Cell) -> tuple[str, ...] | None:
+    """Read several unit names separated by 、 (or commas, semicolons, line breaks)."""
+    text = _text(cell)
+    if text is None:
+        return None
+    names = [" ".join(_CJK_ADJACENT_SPACE.sub("", n).split()) for n in _UNIT_SEPARATORS.split(text)]
+    found = tuple(dict.fromkeys(n for n in names if n))
+    too_long = [n for n in found if len(n) > COLUMN_LIMITS["责任单位"]]
+    if too_long:
+        raise _Bad(f"单位名称过长：“{too_long[0][:20]}…”")
+    return found or None
 
 
 def _settle_kind(check: _RowCheck, due: date | None) -> TaskKind | None:

@@ -73,15 +73,21 @@ async def status(update: Update, context: BotContext) -> None:
     lang = language_of(person, services)
     name = " ".join(context.args or []).strip()
     if not name:
-        scope, board = await queries.status(
+        scope, board, supported = await queries.status(
             uow=services.uow(), clock=services.clock, person=person, policy=services.policy
         )
         body = board_text(board, lang)
         head, _, rest = body.partition("\n")
+        if supported:
+            rest += "\n\n" + text("query.supported_header", lang, count=len(supported))
+            rest += "\n" + "\n".join(_item(t, lang, context) for t in supported[:MAX_SUPPORTED])
         await reply(update, head + _scope_text(scope, person, lang) + "\n" + rest)
         return
     units = await queries.units_matching(uow=services.uow(), person=person, name=name)
     await _subject(update, context, person, Kind.UNIT, units, name, "unit")
+
+
+MAX_SUPPORTED = 30  # supported measures listed under a unit head's /status
 
 
 async def person_tasks(update: Update, context: BotContext) -> None:
@@ -183,6 +189,8 @@ async def _page(
         **common,
     )
     lines = [_item(t, lang, context) for t in found.tasks]
+    if found.supported:
+        lines += ["", text("query.supported", lang, numbers="、".join(found.supported[:40]))]
     body = "\n".join([header, "", *lines])
     return split_message(body)[0], _pager(found, kind, arg, lang)
 
@@ -274,8 +282,10 @@ async def task(update: Update, context: BotContext) -> None:
             status=text(f"status.{view.status.value}", lang),
             percent=view.percent,
         ),
-        "",
     ]
+    if record.supporting:
+        lines.append(text("query.supporting", lang, units="、".join(record.supporting)))
+    lines.append("")
     live = [r for r in record.reports if r.withdrawn_at is None]
     if live:
         shown = live[-SHOWN_REPORTS:]

@@ -17,7 +17,7 @@ from domain.board import BoardCell, ProblemFigures
 from domain.lights import LightThresholds
 from domain.model import Light, TaskKind, TaskStatus
 from domain.ports import TaskQuery
-from storage.tables import CampaignRow, TaskRowT, UnitRow
+from storage.tables import CampaignRow, TaskRowT, TaskSupportRow, UnitRow
 
 
 def light_case(at: LightThresholds) -> ColumnElement[Any]:
@@ -121,6 +121,12 @@ def query_filter(query: TaskQuery) -> ColumnElement[bool]:
         clauses.append(TaskRowT.status == query.status.value)
     if query.of_unit is not None:
         clauses.append(TaskRowT.unit_id == query.of_unit)
+    if query.supported_by is not None:
+        clauses.append(
+            TaskRowT.id.in_(
+                select(TaskSupportRow.task_id).where(TaskSupportRow.unit_id == query.supported_by)
+            )
+        )
     if query.of_owner is not None:
         clauses.append(TaskRowT.owner_id == query.of_owner)
     return and_(*clauses, *_tick_filters(query))

@@ -85,6 +85,7 @@ from storage.tables import (
     SnapshotRow,
     StateRow,
     TaskRowT,
+    TaskSupportRow,
     UnitRow,
 )
 
@@ -514,6 +515,64 @@ def _lookback(row: LookbackRow) -> LookbackCheck:
         answered_by=row.answered_by,
         note=row.note,
     )
+
+
+class SqlSupports(_Repo):
+    """Supporting units (配合单位) of measures."""
+
+    async def replace(self, campaign_id: int, by_number: dict[str, list[int]]) -> None:
+        round_tasks = select(TaskRowT.id).where(TaskRowT.campaign_id == campaign_id)
+        await self.session.execute(
+            delete(TaskSupportRow).where(TaskSupportRow.task_id.in_(round_tasks))
+        )
+        numbered = await self.session.execute(
+            select(TaskRowT.number, TaskRowT.id).where(TaskRowT.campaign_id == campaign_id)
+        )
+        ids = {number: task_id for number, task_id in numbered}
+        rows = [
+            {"task_id": ids[number], "unit_id": unit_id}
+            for number, units in by_number.items()
+            if number in ids
+            for unit_id in dict.fromkeys(units)
+        ]
+        if rows:
+            await self.session.execute(insert(TaskSupportRow), rows)
+
+    async def names_for(self, task_ids: Sequence[int]) -> dict[int, list[str]]:
+        if not task_ids:
+            return {}
+        found: dict[int, list[str]] = {}
+        rows = await self.session.execute(
+            select(TaskSupportRow.task_id, UnitRow.name)
+            .join(UnitRow, UnitRow.id == TaskSupportRow.unit_id)
+            .where(TaskSupportRow.task_id.in_(list(task_ids)))
+            .order_by(TaskSupportRow.task_id, UnitRow.name)
+        )
+        for task_id, name in rows:
+            found.setdefault(task_id, []).append(name)
+        return found
+
+    async def names_in_campaign(self, campaign_id: int) -> dict[int, list[str]]:
+        found: dict[int, list[str]] = {}
+        rows = await self.session.execute(
+            select(TaskSupportRow.task_id, UnitRow.name)
+            .join(UnitRow, UnitRow.id == TaskSupportRow.unit_id)
+            .join(TaskRowT, TaskRowT.id == TaskSupportRow.task_id)
+            .where(TaskRowT.campaign_id == campaign_id)
+            .order_by(TaskSupportRow.task_id, UnitRow.name)
+        )
+        for task_id, name in rows:
+            found.setdefault(task_id, []).append(name)
+        return found
+
+    async def supported_by(self, campaign_id: int, unit_id: int) -> list[int]:
+        rows = await self.session.scalars(
+            select(TaskRowT.id)
+            .join(TaskSupportRow, TaskSupportRow.task_id == TaskRowT.id)
+            .where(TaskRowT.campaign_id == campaign_id, TaskSupportRow.unit_id == unit_id)
+            .order_by(TaskRowT.position)
+        )
+        return list(rows)
 
 
 class SqlGrades(_Repo):

@@ -115,6 +115,15 @@ class GradeRow(Base):
     decided_at: Mapped[datetime] = mapped_column(TZDateTime)
 
 
+class TaskSupportRow(Base):
+    """A supporting unit (配合单位) of a measure: it sees the measure, is not counted for it."""
+
+    __tablename__ = "task_supports"
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True, index=True)
+
+
 class UnitRow(Base):
     __tablename__ = "units"
 

@@ -18,6 +18,7 @@ from storage.repositories import (
     SqlPeople,
     SqlReports,
     SqlRhythm,
+    SqlSupports,
     SqlTasks,
 )
 from storage.workflow import SqlBatches, SqlExtensions, SqlPrompts, SqlStaging
@@ -76,6 +77,7 @@ class SqlUnitOfWork:
         self.campaigns = SqlCampaigns(session)
         self.lookbacks = SqlLookbacks(session)
         self.grades = SqlGrades(session)
+        self.supports = SqlSupports(session)
         self.tasks = SqlTasks(session)
         self.reports = SqlReports(session)
         self.audit = SqlAudit(session)

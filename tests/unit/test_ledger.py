@@ -90,6 +90,7 @@ def ledger(lang: str = "zh") -> bytes:
         generated_at=NOW,
         tz=SHANGHAI,
         lang=lang,
+        supporting={TASKS[0].id: ["区商务委", "区科委"]},
     )
 
 
@@ -121,7 +122,9 @@ def test_the_task_sheet_starts_with_the_template_columns_then_progress() -> None
         datetime(2026, 12, 4),
         "限期整改",
     )
-    assert first[9:] == (
+    assert first[9] == "区商务委、区科委"  # 配合单位, as the import reads them back
+    assert second[9] is None
+    assert first[10:] == (
         "整改中",
         60,
         "黄灯",
@@ -132,25 +135,25 @@ def test_the_task_sheet_starts_with_the_template_columns_then_progress() -> None
     assert second[3] == "=SUM(A1:A3)"
     assert sheet["D3"].data_type == "s"  # text, not a formula
     assert third[7:9] == (None, "长期推进")
-    assert third[9:12] == ("已销号", 100, "绿灯")
-    assert third[14] == datetime(2026, 11, 29)  # the sign-off date in Shanghai
-    assert sheet["K2"].number_format == '0"%"'
+    assert third[10:13] == ("已销号", 100, "绿灯")
+    assert third[15] == datetime(2026, 11, 29)  # the sign-off date in Shanghai
+    assert sheet["L2"].number_format == '0"%"'
 
 
 def test_the_light_cell_is_filled_with_its_colour() -> None:
     assert LIGHTS == {1: Light.YELLOW, 2: Light.RED, 3: Light.GREEN}  # due soon, overdue, closed
     sheet = load_workbook(BytesIO(ledger()))["整改任务"]
-    fills = [sheet.cell(row, 12).fill.start_color.rgb for row in (2, 3, 4)]
+    fills = [sheet.cell(row, 13).fill.start_color.rgb for row in (2, 3, 4)]
     assert fills == [LIGHT_FILLS[Light.YELLOW], LIGHT_FILLS[Light.RED], LIGHT_FILLS[Light.GREEN]]
-    assert [sheet.cell(row, 12).value for row in (2, 3, 4)] == ["黄灯", "红灯", "绿灯"]
+    assert [sheet.cell(row, 13).value for row in (2, 3, 4)] == ["黄灯", "红灯", "绿灯"]
 
 
 def test_the_header_is_frozen_filtered_and_the_columns_have_widths() -> None:
     sheet = load_workbook(BytesIO(ledger()))["整改任务"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:O4"
+    assert sheet.auto_filter.ref == "A1:P4"
     assert sheet.column_dimensions["D"].width == 50
-    assert sheet.column_dimensions["M"].width == 50
+    assert sheet.column_dimensions["N"].width == 50
     assert sheet["D2"].alignment.wrap_text
 
 
@@ -193,7 +196,7 @@ def test_english_names_the_added_columns_but_keeps_the_template_headers() -> Non
     book = load_workbook(BytesIO(ledger("en")))
     header = rows(book["整改任务"])[0]
     assert header[0] == "序号"
-    assert header[9:] == (
+    assert header[10:] == (
         "Status",
         "Progress",
         "Light",
@@ -201,7 +204,7 @@ def test_english_names_the_added_columns_but_keeps_the_template_headers() -> Non
         "Last report at",
         "Signed off on",
     )
-    assert rows(book["整改任务"])[1][11] == "yellow"
+    assert rows(book["整改任务"])[1][12] == "yellow"
     assert str(rows(book["汇总"])[2][0]).startswith("Of the 2 problems raised")
 
 

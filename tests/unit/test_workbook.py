@@ -777,7 +777,7 @@ def test_the_template_has_styled_frozen_headers_dropdowns_and_instructions() -> 
     assert template.sheetnames == ["人员", "整改任务", "轮次", "说明"]
     people, tasks, _round, help_sheet = (template[name] for name in template.sheetnames)
     assert [c.value for c in people[1]] == PEOPLE_HEADER
-    assert [c.value for c in tasks[1]] == TASK_HEADER
+    assert [c.value for c in tasks[1]] == [*TASK_HEADER, "配合单位"]
     for sheet in (people, tasks):
         assert sheet.freeze_panes == "A2"
         assert sheet["A1"].font.b
@@ -947,3 +947,36 @@ def test_round_sheet_mistakes_are_named_by_row_and_column() -> None:
         ): "无法识别的项目“截止日期”，只能是 类型、反馈日期、整改方案报送时限、整改情况报告报送时限",
         (6, "内容"): "日期超出合理范围：“1926-12-31”，请检查年份",
     }
+
+
+# ---------------------------------------------------------------- 配合单位
+
+
+def with_supporting(value: object) -> bytes:
+    return xlsx(
+        {
+            "人员": [PEOPLE_HEADER, person(), person("李四", "区领导小组", "领导")],
+            "整改任务": [[*TASK_HEADER, "配合单位"], [*task(), value]],
+        }
+    )
+
+
+def test_supporting_units_are_read_split_on_any_usual_separator() -> None:
+    found = read_workbook(
+        with_supporting("区商务委、区财政局，区商务委;\n区 委 网信办"), allow_admin=False
+    )
+    assert found.tasks[0].supporting == ("区商务委", "区财政局", "区委网信办")
+    assert found.supporting_column
+    assert read_workbook(with_supporting(None), allow_admin=False).tasks[0].supporting == ()
+
+
+def test_the_lead_unit_cannot_also_support_its_own_measure() -> None:
+    with pytest.raises(WorkbookRejected) as caught:
+        read_workbook(with_supporting("区商务委、区科委"), allow_admin=False)
+    assert [(e.row, e.column, e.reason) for e in caught.value.errors] == [
+        (2, "配合单位", "“区科委”是本措施的责任单位，不能同时作为配合单位")
+    ]
+
+
+def test_a_file_without_the_column_keeps_the_supporting_units_on_reimport() -> None:
+    assert not read_workbook(one_task_with(), allow_admin=False).supporting_column
