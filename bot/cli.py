@@ -18,7 +18,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot import logs
-from bot.app import Wiring, build_application, light_policy, rhythm_policy
+from bot.app import Wiring, build_application, grade_rule, light_policy, rhythm_policy
 from bot.clock import SystemClock
 from bot.failures import telegram_failure
 from bot.serve import SecondPoller, serve
@@ -149,7 +149,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(settings: Settings, _args: argparse.Namespace) -> int:
     settings.require_token()  # say what is missing before touching anything
-    rhythm_policy(settings)  # a holiday file that cannot be read, too
+    rhythm_policy(settings)  # a holiday file or a milestone limit that cannot be read, too
+    grade_rule(settings)
     lock = hold_sqlite_lock(settings.effective_database_url)
     _database_ready(settings)
     with _telegram_explained(settings):  # before PTB's start, which logs a traceback instead

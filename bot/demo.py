@@ -69,6 +69,7 @@ class Demo:
     sent_back: bool = False
     review_log: list[str] = field(default_factory=list)  # what the coordinator decided
     milestone_log: list[str] = field(default_factory=list)  # plan reminders and the record
+    grades: str = ""  # /grade at the end: the proposed grades
     first_board: str = ""
     board: str = ""
     chart: Path | None = None
@@ -103,6 +104,8 @@ async def run_demo(out: Path, quiet: bool = False, weeks: int = WEEKS) -> Demo:
         demo = await _set_up(world)
         await _weeks(demo, weeks)
         demo.coordinator.skip_all()
+        await demo.coordinator.command("grade")  # the grades the rule proposes at this point
+        demo.grades = (await demo.coordinator.next_message()).text
         await demo.coordinator.command("board")
         board = (await demo.coordinator.next_message()).text
         chart = _save_outputs(demo, out)
@@ -297,6 +300,7 @@ def _print(demo: Demo, board: str, chart: Path, seconds: float, quiet: bool) -> 
     say.write(f"\n=== The plan's milestone ({COORDINATOR}) ===\n")
     say.write("\n".join(demo.milestone_log) + "\n")
     say.write(f"\nChart written to {chart} ({seconds:.1f} s)\n")
+    say.write(f"\n=== Proposed grades ({COORDINATOR}, /grade) ===\n{demo.grades}\n")
     say.write(f"\n=== Board at the start ===\n{demo.first_board}\n")
     say.write(f"\n=== Final board ===\n{board}\n")
     print(say.getvalue())

@@ -43,5 +43,7 @@ async def test_the_demo_runs_the_rhythm_and_its_final_board_shows_real_progress(
     assert "还有 1 天" in reminders[-1]
     assert any("✅ 整改方案：已于 2026-09-23 报送" in line for line in demo.milestone_log)
     assert "✅ 整改方案：已于 2026-09-23 报送" in demo.digests[-1]
+    assert "评定规则：A 级" in demo.grades
+    assert demo.grades.count("→ 建议") == len(demo.board.split("按单位")[1].strip().splitlines())
     docx = await asyncio.to_thread(lambda: list(tmp_path.glob("*.docx")))
     assert len(docx) == 1  # the September bulletin

@@ -153,3 +153,13 @@ def test_a_milestone_limit_written_as_words_is_one_sentence_saying_how_to_write_
     )
     assert line.startswith("rectibot: MILESTONES_AUDIT cannot be used:")
     assert "e.g. 14d, 15wd, 2m" in line
+
+
+def test_a_grade_rule_with_a_strict_comparison_is_one_sentence_naming_the_inputs(
+    tmp_path: Path,
+) -> None:
+    line = one_sentence(
+        rectibot(tmp_path, "run", TELEGRAM_BOT_TOKEN=FAKE_TOKEN, GRADE_A="completion>90")
+    )
+    assert line.startswith("rectibot: GRADE_A cannot be used:")
+    assert "completion, on_time, reopened, escalated, milestones_missed" in line
