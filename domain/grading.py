@@ -108,6 +108,16 @@ def _condition_words(condition: Condition, lang: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class GradingPolicy:
+    """What grading needs besides the database: the rule, and how milestones are dated."""
+
+    rule: GradeRule
+    milestones: MilestoneRules
+    work: WorkCalendar
+    tz: tzinfo
+
+
+@dataclass(frozen=True, slots=True)
 class UnitInputs:
     """What a unit's grade is proposed from."""
 
@@ -188,17 +198,14 @@ async def grade_sheet(
     uow: UnitOfWork,
     clock: Clock,
     person: Person,
-    rule: GradeRule,
-    milestones: MilestoneRules,
-    work: WorkCalendar,
-    tz: tzinfo,
+    policy: GradingPolicy,
 ) -> GradeSheet:
     """The current round's proposed and decided grades (coordinators, leaders, admins)."""
     if not may_see_board(person):
         raise PermissionDenied()
     async with uow:
         campaign = await current_campaign(uow, person)
-        return await _sheet(uow, clock, campaign, rule, milestones, work, tz)
+        return await _sheet(uow, clock, campaign, policy)
 
 
 async def confirm_proposals(
@@ -207,10 +214,7 @@ async def confirm_proposals(
     clock: Clock,
     person: Person,
     campaign_id: int,
-    rule: GradeRule,
-    milestones: MilestoneRules,
-    work: WorkCalendar,
-    tz: tzinfo,
+    policy: GradingPolicy,
     default_lang: str,
 ) -> GradeSheet:
     """Take the rule's grade for every unit not yet decided."""
@@ -219,7 +223,7 @@ async def confirm_proposals(
         campaign = await uow.campaigns.get(campaign_id)
         if campaign is None or not campaign.is_open:
             raise NotFound()
-        sheet = await _sheet(uow, clock, campaign, rule, milestones, work, tz)
+        sheet = await _sheet(uow, clock, campaign, policy)
         now = clock.now()
         summoned = []
         for line in sheet.lines:
@@ -230,14 +234,13 @@ async def confirm_proposals(
                 ):
                     summoned.append(line.inputs.unit)
         await uow.commit()
-        fresh = await _sheet(uow, clock, campaign, rule, milestones, work, tz)
+        fresh = await _sheet(uow, clock, campaign, policy)
     return GradeSheet(
         fresh.campaign,
-        rule,
+        policy.rule,
         fresh.lines,
         tuple(summoned),
-        confirmed=len(sheet.lines)
-        - len([line for line in sheet.lines if line.decided is not None]),
+        confirmed=sum(line.decided is None for line in sheet.lines),
     )
 
 
@@ -247,10 +250,7 @@ async def set_grade(
     clock: Clock,
     person: Person,
     words: Sequence[str],
-    rule: GradeRule,
-    milestones: MilestoneRules,
-    work: WorkCalendar,
-    tz: tzinfo,
+    policy: GradingPolicy,
     default_lang: str,
 ) -> GradeSheet:
     """Set one unit's grade: "/grade 区发展改革委 C 理由" (a reason is required to differ)."""
@@ -258,7 +258,7 @@ async def set_grade(
     unit_words, grade, reason = parse_grade_words(words)
     async with uow:
         campaign = await current_campaign(uow, person)
-        sheet = await _sheet(uow, clock, campaign, rule, milestones, work, tz)
+        sheet = await _sheet(uow, clock, campaign, policy)
         lines = {line.inputs.unit_id: line for line in sheet.lines}
         units = named_pairs(((i, line.inputs.unit) for i, line in lines.items()), unit_words)
         if not units:
@@ -276,8 +276,8 @@ async def set_grade(
         ):
             summoned = (line.inputs.unit,)
         await uow.commit()
-        fresh = await _sheet(uow, clock, campaign, rule, milestones, work, tz)
-    return GradeSheet(fresh.campaign, rule, fresh.lines, summoned, changed=line.inputs.unit)
+        fresh = await _sheet(uow, clock, campaign, policy)
+    return GradeSheet(fresh.campaign, policy.rule, fresh.lines, summoned, changed=line.inputs.unit)
 
 
 def parse_grade_words(words: Sequence[str]) -> tuple[str, Grade, str]:
@@ -292,10 +292,7 @@ async def _sheet(
     uow: UnitOfWork,
     clock: Clock,
     campaign: Campaign,
-    rule: GradeRule,
-    milestones: MilestoneRules,
-    work: WorkCalendar,
-    tz: tzinfo,
+    policy: GradingPolicy,
 ) -> GradeSheet:
     now = clock.now()
     tasks = await uow.tasks.views_for_campaign(campaign.id)
@@ -303,11 +300,11 @@ async def _sheet(
     reopened = Counter(c.task_id for c in checks if c.status == LookbackStatus.SLIPPED)
     since = min((t.created_at for t in tasks), default=now)
     escalated = Counter(await uow.audit.counts("task.escalated", since, now))
-    today = now.astimezone(tz).date()
+    today = now.astimezone(policy.tz).date()
     records = await uow.campaigns.milestones([campaign.id])
     missed = sum(
         s.standing(today) in (Standing.MISSED, Standing.SUBMITTED_LATE)
-        for s in states_of(campaign, records, milestones, work)
+        for s in states_of(campaign, records, policy.milestones, policy.work)
     )
     inputs = unit_inputs(
         tasks,
@@ -315,11 +312,11 @@ async def _sheet(
         reopened=reopened,
         escalated=escalated,
         milestones_missed=missed,
-        tz=tz,
+        tz=policy.tz,
     )
     decided = {g.unit_id: g for g in await uow.grades.for_campaign(campaign.id)}
-    lines = [GradeLine(i, rule.propose(i), decided.get(i.unit_id)) for i in inputs]
-    return GradeSheet(campaign, rule, lines)
+    lines = [GradeLine(i, policy.rule.propose(i), decided.get(i.unit_id)) for i in inputs]
+    return GradeSheet(campaign, policy.rule, lines)
 
 
 async def _decide(

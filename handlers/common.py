@@ -9,6 +9,7 @@ from telegram import (
     BotCommandScopeChat,
     CallbackQuery,
     Chat,
+    ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Update,
@@ -17,7 +18,7 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 
 from bot.context import BotContext, Services
-from domain import accounts
+from domain import accounts, prompts
 from domain.commands import commands_for, may_coordinate
 from domain.errors import PermissionDenied, PrivateOnly
 from domain.model import Person
@@ -92,6 +93,25 @@ async def choose(update: Update, body: str, options: list[tuple[str, str]]) -> N
         [[InlineKeyboardButton(label, callback_data=data)] for label, data in options[:20]]
     )
     await chat.send_message(body, reply_markup=markup)
+
+
+async def ask_by_reply(
+    update: Update, context: BotContext, person: Person, body: str, kind: str, target: int
+) -> None:
+    """Ask a question the person answers by replying to it; the reply finds its way back
+    through the stored prompt (kind and target say what it answers)."""
+    services = context.bot_data
+    assert update.effective_chat is not None
+    sent = await update.effective_chat.send_message(body, reply_markup=ForceReply(selective=True))
+    await prompts.remember_prompt(
+        uow=services.uow(),
+        clock=services.clock,
+        person=person,
+        chat_id=sent.chat_id,
+        message_id=sent.message_id,
+        kind=kind,
+        target_id=target,
+    )
 
 
 async def choose_rows(update: Update, body: str, rows: list[list[tuple[str, str]]]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
 from domain import extensions, prompts, reporting
@@ -12,7 +12,7 @@ from domain.model import Person, TaskView
 from domain.ports import Prompt
 from domain.texts import text
 from handlers.callback_data import AskExtension, DecideExtension
-from handlers.common import caller, clear_buttons, is_private, language_of, reply
+from handlers.common import ask_by_reply, caller, clear_buttons, is_private, language_of, reply
 
 ASK = "extension_ask"
 DATE = "extension_date"
@@ -83,7 +83,7 @@ async def _ask(update: Update, context: BotContext, person: Person, task_id: int
     services = context.bot_data
     task = await extensions.check_may_ask(uow=services.uow(), person=person, task_id=task_id)
     lang = language_of(person, services)
-    await _prompt(
+    await ask_by_reply(
         update,
         context,
         person,
@@ -125,7 +125,7 @@ async def decide_pressed(update: Update, context: BotContext, payload: DecideExt
             NOTE,
         )
     )
-    await _prompt(
+    await ask_by_reply(
         update, context, person, text(key, lang, number=view.task.number), kind, view.extension.id
     )
 
@@ -197,23 +197,6 @@ async def _decided(
             outcome=text(f"outcome.{ext.outcome}", lang),
             due=due,
         ),
-    )
-
-
-async def _prompt(
-    update: Update, context: BotContext, person: Person, body: str, kind: str, target: int
-) -> None:
-    services = context.bot_data
-    assert update.effective_chat is not None
-    sent = await update.effective_chat.send_message(body, reply_markup=ForceReply(selective=True))
-    await prompts.remember_prompt(
-        uow=services.uow(),
-        clock=services.clock,
-        person=person,
-        chat_id=sent.chat_id,
-        message_id=sent.message_id,
-        kind=kind,
-        target_id=target,
     )
 
 

@@ -66,22 +66,24 @@ def _confirm_rows(
     return [[(label, GradeConfirm(sheet.campaign.id).encode())]]
 
 
+def _policy(context: BotContext) -> grading.GradingPolicy:
+    services = context.bot_data
+    rhythm = services.rhythm.policy
+    return grading.GradingPolicy(services.grade_rule, rhythm.milestones, rhythm.calendar, rhythm.tz)
+
+
 async def grade(update: Update, context: BotContext) -> None:
     """Show the grades, or set one unit's: /grade UNIT GRADE REASON."""
     services = context.bot_data
     person = await caller(update, context)
     lang = language_of(person, services)
-    policy = services.rhythm.policy
     words = [w for w in (context.args or []) if w.strip()]
     if not words:
         sheet = await grading.grade_sheet(
             uow=services.uow(),
             clock=services.clock,
             person=person,
-            rule=services.grade_rule,
-            milestones=policy.milestones,
-            work=policy.calendar,
-            tz=policy.tz,
+            policy=_policy(context),
         )
         await choose_rows(update, sheet_text(sheet, lang), _confirm_rows(sheet, person, lang))
         return
@@ -90,10 +92,7 @@ async def grade(update: Update, context: BotContext) -> None:
         clock=services.clock,
         person=person,
         words=words,
-        rule=services.grade_rule,
-        milestones=policy.milestones,
-        work=policy.calendar,
-        tz=policy.tz,
+        policy=_policy(context),
         default_lang=services.settings.default_language,
     )
     services.rhythm.wake.set()
@@ -108,16 +107,12 @@ async def confirm(update: Update, context: BotContext, payload: GradeConfirm) ->
     services = context.bot_data
     person = await caller(update, context)
     lang = language_of(person, services)
-    policy = services.rhythm.policy
     sheet = await grading.confirm_proposals(
         uow=services.uow(),
         clock=services.clock,
         person=person,
         campaign_id=payload.campaign_id,
-        rule=services.grade_rule,
-        milestones=policy.milestones,
-        work=policy.calendar,
-        tz=policy.tz,
+        policy=_policy(context),
         default_lang=services.settings.default_language,
     )
     services.rhythm.wake.set()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import ForceReply, Update
+from telegram import Update
 
 from bot.context import BotContext
 from domain import lookback as looking_back
@@ -12,7 +12,7 @@ from domain.ports import Prompt
 from domain.review import may_sign_off
 from domain.texts import Html, excerpt, text
 from handlers.callback_data import LookbackHeld, LookbackSlipped
-from handlers.common import caller, choose_rows, drop_pressed_row, language_of, reply
+from handlers.common import ask_by_reply, caller, choose_rows, drop_pressed_row, language_of, reply
 from handlers.views import lookback_choices
 
 SLIPPED = "lookback_slipped"
@@ -155,20 +155,8 @@ async def slipped(update: Update, context: BotContext, payload: LookbackSlipped)
     assert query is not None
     await query.answer()
     await drop_pressed_row(query)
-    assert update.effective_chat is not None
-    sent = await update.effective_chat.send_message(
-        text("lookback.ask_reason", language_of(person, services), number=task.number),
-        reply_markup=ForceReply(selective=True),
-    )
-    await prompts.remember_prompt(
-        uow=services.uow(),
-        clock=services.clock,
-        person=person,
-        chat_id=sent.chat_id,
-        message_id=sent.message_id,
-        kind=SLIPPED,
-        target_id=payload.check_id,
-    )
+    question = text("lookback.ask_reason", language_of(person, services), number=task.number)
+    await ask_by_reply(update, context, person, question, SLIPPED, payload.check_id)
 
 
 async def on_reason(update: Update, context: BotContext, prompt: Prompt, body: str) -> None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from telegram import ForceReply, Update
+from telegram import Update
 
 from bot.context import BotContext
 from domain import prompts, review
 from domain.ports import Prompt
 from domain.texts import excerpt, text
 from handlers.callback_data import SendBack, SignOff
-from handlers.common import caller, clear_buttons, language_of, reply
+from handlers.common import ask_by_reply, caller, clear_buttons, language_of, reply
 
 SEND_BACK = "send_back"
 
@@ -57,20 +57,8 @@ async def send_back(update: Update, context: BotContext, payload: SendBack) -> N
     query = update.callback_query
     assert query is not None
     await query.answer()
-    assert update.effective_chat is not None
-    sent = await update.effective_chat.send_message(
-        text("review.ask_reason", language_of(person, services), number=task.number),
-        reply_markup=ForceReply(selective=True),
-    )
-    await prompts.remember_prompt(
-        uow=services.uow(),
-        clock=services.clock,
-        person=person,
-        chat_id=sent.chat_id,
-        message_id=sent.message_id,
-        kind=SEND_BACK,
-        target_id=task.id,
-    )
+    question = text("review.ask_reason", language_of(person, services), number=task.number)
+    await ask_by_reply(update, context, person, question, SEND_BACK, task.id)
 
 
 async def on_reason(update: Update, context: BotContext, prompt: Prompt, body: str) -> None:
