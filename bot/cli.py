@@ -26,6 +26,7 @@ from bot.single import hold_sqlite_lock
 from bot.web import ListenerUnavailable
 from config.settings import ConfigError, Settings, load_settings
 from domain import accounts, exports, importing, notices
+from domain.campaigns import only_open
 from domain.errors import AmbiguousCampaign, DomainError, PersonUnknown, WorkbookRejected
 from domain.model import Campaign, CampaignSource, ReportKind, roles_zh
 from domain.notice_parser import outline_to_json
@@ -374,9 +375,9 @@ async def _campaign_named(uow: UnitOfWork, name: str | None) -> Campaign:
         found = await uow.campaigns.by_name(name.strip()) if name else None
         if found is not None:
             return found
+        if name is None:
+            return await only_open(uow)
         open_ones = await uow.campaigns.open_campaigns()
-    if name is None and len(open_ones) == 1:
-        return open_ones[0]
     raise AmbiguousCampaign(open=[c.name for c in open_ones])
 
 

@@ -17,6 +17,11 @@ async def current_campaign(uow: UnitOfWork, person: Person) -> Campaign:
         campaign = await uow.campaigns.get(int(chosen))
         if campaign is not None and campaign.is_open:
             return campaign
+    return await only_open(uow)
+
+
+async def only_open(uow: UnitOfWork) -> Campaign:
+    """Return the one open campaign; with none or several, raise naming the open ones."""
     open_ones = await uow.campaigns.open_campaigns()
     if len(open_ones) == 1:
         return open_ones[0]

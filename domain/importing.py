@@ -9,10 +9,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
-from domain.campaigns import current_campaign
+from domain.campaigns import current_campaign, only_open
 from domain.commands import require_coordinator
 from domain.errors import (
-    AmbiguousCampaign,
     ImportDecided,
     InvalidState,
     NotFound,
@@ -151,10 +150,7 @@ async def _campaign(
         if found is not None:
             return found, False
         return await uow.campaigns.add(name=name.strip(), source=source, now=now), True
-    open_ones = await uow.campaigns.open_campaigns()
-    if len(open_ones) == 1:
-        return open_ones[0], False
-    raise AmbiguousCampaign(open=[c.name for c in open_ones])
+    return await only_open(uow), False
 
 
 async def _resolve_names(

@@ -10,7 +10,7 @@ from domain.board import Board
 from domain.digest import summary_sentence, unit_line
 from domain.lights import LightPolicy, light_for
 from domain.milestones import milestone_lines
-from domain.model import Light, LookbackCheck, TaskStatus, TaskView
+from domain.model import CLOSED_OR_WAITING, Light, LookbackCheck, TaskStatus, TaskView
 from domain.ports import Report
 from domain.texts import Html, excerpt, text
 from handlers.callback_data import (
@@ -83,7 +83,7 @@ def report_ack(report: Report, task: TaskView, evidence: int, lang: str) -> str:
         excerpt=excerpt(report.text) if report.text else "—",
         evidence_part=Html(evidence_part),
     )
-    if report.done and task.status not in (TaskStatus.PENDING_REVIEW, TaskStatus.CLOSED):
+    if report.done and task.status not in CLOSED_OR_WAITING:
         body += text("report.done_hint", lang)
     return body
 
@@ -95,7 +95,7 @@ def report_keyboard(report: Report, task: TaskView, lang: str) -> InlineKeyboard
             text("button.set_percent", lang), callback_data=AskPercent(report.id).encode()
         )
     ]
-    if task.status not in (TaskStatus.PENDING_REVIEW, TaskStatus.CLOSED):
+    if task.status not in CLOSED_OR_WAITING:
         row.append(
             InlineKeyboardButton(
                 text("button.ask_signoff", lang), callback_data=AskSignoff(task.id).encode()
