@@ -15,14 +15,12 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import PurePath
 
+from domain.archives import NOTICE_LIMITS, is_ole, oversized
 from domain.errors import DomainError
 from domain.headings import category_name, cn_number
 
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 100
-RATIO_CHECK_MIN_BYTES = 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = NOTICE_LIMITS.max_total
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .wps, and password-protected .docx
 _ZIP_MAGIC = b"PK\x03\x04"
 _TEXT_SUFFIXES = {"", ".txt", ".text"}
 
@@ -66,7 +64,7 @@ def read_notice(data: bytes, filename: str) -> str:
 
 def _binary_kind(data: bytes) -> str | None:
     """Name the format given away by the first bytes, "docx" for a zip, None for anything else."""
-    if data.startswith(_OLE_MAGIC):
+    if is_ole(data):  # .doc, .wps, or a password-protected .docx
         return ".doc / .wps"
     if data.lstrip()[:5] == b"%PDF-":
         return "PDF"
@@ -127,12 +125,8 @@ def docx_paragraphs(data: bytes, filename: str = "notice.docx") -> list[str]:
 
 def _check_sizes(members: Sequence[zipfile.ZipInfo], filename: str) -> None:
     """Refuse archives that would inflate beyond the limits before reading any member."""
-    if sum(m.file_size for m in members) > MAX_UNCOMPRESSED_BYTES:
+    if oversized(members, NOTICE_LIMITS) is not None:
         raise NoticeUnreadable(filename)
-    for member in members:
-        ratio = member.file_size / max(member.compress_size, 1)
-        if member.file_size > RATIO_CHECK_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO:
-            raise NoticeUnreadable(filename)
 
 
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)

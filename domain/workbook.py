@@ -14,6 +14,7 @@ from io import BytesIO
 from typing import Any, TypeVar
 
 from domain import deadlines
+from domain.archives import MB, WORKBOOK_LIMITS, is_ole, oversized
 from domain.errors import WorkbookRejected
 from domain.model import (
     KIND_NAMES_ZH,
@@ -35,9 +36,7 @@ INVITES_SHEET = "邀请链接"
 ROUND_SHEET = "轮次"  # optional: the round's source, feedback date and due dates
 
 # Guards applied before openpyxl sees the file: a crafted zip must not exhaust memory.
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 200
-RATIO_CHECK_MIN_BYTES = 10 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = WORKBOOK_LIMITS.max_total
 MAX_DATA_ROWS = 20_000
 # openpyxl keeps every stored cell in memory (merged cells need read_only=False); 50 cells for
 # each allowed row leaves room for styled blanks while bounding load time and memory.
@@ -69,7 +68,6 @@ OLD_OR_LOCKED = (
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and password-protected .xlsx
 _WORKBOOK_CONTENT_TYPE = re.compile(
     rb"(spreadsheetml\.(sheet|template)|ms-excel\.(sheet|template)\.macroEnabled)\.main\+xml"
 )
@@ -369,7 +367,7 @@ def _file_error(reason: str) -> RowError:
 
 def _check_container(data: bytes) -> RowError | None:
     """Reject what is not an .xlsx, or would inflate beyond the limits, before parsing it."""
-    if data.startswith(_OLE_MAGIC):
+    if is_ole(data):  # .xls, or a password-protected .xlsx
         return _file_error(OLD_OR_LOCKED)
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
@@ -390,21 +388,18 @@ def _check_container(data: bytes) -> RowError | None:
 
 
 def _check_sizes(members: Sequence[zipfile.ZipInfo]) -> RowError | None:
-    limit_mb = MAX_UNCOMPRESSED_BYTES // (1024 * 1024)
-    total = sum(m.file_size for m in members)
-    if total > MAX_UNCOMPRESSED_BYTES:
+    found = oversized(members, WORKBOOK_LIMITS)
+    if found is None:
+        return None
+    if found.member:
         return _file_error(
-            f"文件解压后超过 {limit_mb} MB（约 {total // (1024 * 1024)} MB），"
-            "可能是异常压缩文件或工作簿过大，请精简后重新上传"
+            f"文件中的“{found.member}”压缩比异常（{found.ratio:.0f} 倍），"
+            "疑似压缩炸弹，已拒绝；请重新用 Excel 另存后上传"
         )
-    for member in members:
-        ratio = member.file_size / max(member.compress_size, 1)
-        if member.file_size > RATIO_CHECK_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO:
-            return _file_error(
-                f"文件中的“{member.filename}”压缩比异常（{ratio:.0f} 倍），"
-                "疑似压缩炸弹，已拒绝；请重新用 Excel 另存后上传"
-            )
-    return None
+    return _file_error(
+        f"文件解压后超过 {MAX_UNCOMPRESSED_BYTES // MB} MB（约 {found.total // MB} MB），"
+        "可能是异常压缩文件或工作簿过大，请精简后重新上传"
+    )
 
 
 def _check_cell_count(
