@@ -604,6 +604,10 @@ class OutboxRepository(Protocol):
 
 class RhythmRepository(Protocol):
     async def run_status(self, kind: str, period: str) -> str | None: ...
+    async def recorded_runs(self, runs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of these (kind, period) runs are recorded (done, missed or failed): one query."""
+        ...
+
     async def record_run(
         self,
         *,

@@ -125,12 +125,10 @@ async def tick(
             ],
             key=lambda r: r.due_at,
         )
-        pending = [
-            r
-            for r in runs
-            if (is_late(r, now, policy) or policy.in_window(now))  # else: wait for the window
-            and await uow.rhythm.run_status(r.kind, r.period) is None
-        ]
+        # Outside the window a run waits for it, unless it is already too late to send.
+        candidates = [r for r in runs if is_late(r, now, policy) or policy.in_window(now)]
+        recorded = await uow.rhythm.recorded_runs([(r.kind.value, r.period) for r in candidates])
+        pending = [r for r in candidates if (r.kind.value, r.period) not in recorded]
         gaps = [
             year
             for year in policy.calendar.years_without_data(_gap_years(now, policy))

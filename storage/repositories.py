@@ -1682,6 +1682,18 @@ class SqlRhythm(_Repo):
             )
         )
 
+    async def recorded_runs(self, runs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        if not runs:
+            return set()
+        wanted = set(runs)
+        rows = await self.session.execute(
+            select(RhythmRunRow.kind, RhythmRunRow.period).where(
+                RhythmRunRow.kind.in_({k for k, _ in wanted}),
+                RhythmRunRow.period.in_({p for _, p in wanted}),
+            )
+        )
+        return {(k, p) for k, p in rows if (k, p) in wanted}
+
     async def record_run(
         self,
         *,

@@ -325,9 +325,11 @@ async def test_the_ledger_shows_progress_light_and_sign_off_date(
     )
     book = openpyxl.load_workbook(io.BytesIO(data))
     rows = {r[0]: r for r in book["整改任务"].iter_rows(min_row=2, values_only=True)}
-    assert rows["2.1"][9:14] == ("整改中", 70, "绿灯", "进度70%", datetime(2026, 11, 30, 12, 0))
-    assert rows["1.2"][9:12] == ("已销号", 100, "绿灯")
-    assert rows["1.2"][14] == datetime(2026, 11, 30)
+    # After the template's columns (the 10th, 配合单位, is empty here) come the progress ones.
+    assert rows["2.1"][9] is None
+    assert rows["2.1"][10:15] == ("整改中", 70, "绿灯", "进度70%", datetime(2026, 11, 30, 12, 0))
+    assert rows["1.2"][10:13] == ("已销号", 100, "绿灯")
+    assert rows["1.2"][15] == datetime(2026, 11, 30)
     summary = [r[0] for r in book["汇总"].iter_rows(values_only=True)]
     assert "反馈的2项问题已完成整改0项，整改措施3条已完成1条。" in summary
 
