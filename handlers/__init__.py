@@ -13,6 +13,7 @@ from telegram.ext import (
 )
 
 from bot.context import BotApp, BotContext
+from domain import filetypes
 from domain.texts import text
 from handlers import (
     board,
@@ -38,9 +39,9 @@ from handlers.common import caller, language_of, reply
 PRIVATE = filters.ChatType.PRIVATE
 # Workbooks and notices by name: a coordinator's are imports and notices to parse, anyone
 # else's (or a reply) are evidence; uploads.on_document decides.
-DESK_FILES: filters.BaseFilter = filters.Document.FileExtension("xlsx")
-for _extension in ("xlsm", "xls", "et", "docx", "txt", "doc", "wps", "pdf"):
-    DESK_FILES = DESK_FILES | filters.Document.FileExtension(_extension)
+DESK_FILES: filters.BaseFilter = filters.Document.FileExtension(filetypes.DESK_FILES[0][1:])
+for _extension in filetypes.DESK_FILES[1:]:
+    DESK_FILES = DESK_FILES | filters.Document.FileExtension(_extension[1:])
 REPORT_CONTENT = (
     filters.TEXT | filters.PHOTO | filters.Document.ALL | filters.VIDEO | filters.AUDIO
 ) & ~filters.COMMAND

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from telegram import Document, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 
 from bot.context import BotContext
-from domain import importing, notices, reporting
+from domain import filetypes, importing, notices, reporting
 from domain.commands import may_coordinate
 from domain.errors import WorkbookRejected
 from domain.importing import ImportPreview, ImportSummary
@@ -18,7 +18,6 @@ from handlers import progress
 from handlers.callback_data import ImportCancel, ImportConfirm
 from handlers.common import caller, is_private, language_of, reply
 
-SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".et")
 MAX_LISTED_ERRORS = 30
 MAX_LISTED = 12
 
@@ -27,7 +26,7 @@ def is_spreadsheet(document: Document) -> bool:
     """Tell whether a document looks like a workbook by its name or type."""
     name = (document.file_name or "").lower()
     mime = document.mime_type or ""
-    return name.endswith(SPREADSHEET_EXTENSIONS) or "spreadsheet" in mime or "excel" in mime
+    return name.endswith(filetypes.SPREADSHEETS) or "spreadsheet" in mime or "excel" in mime
 
 
 async def on_document(update: Update, context: BotContext) -> None:
