@@ -22,6 +22,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.headings import zh_number
+
 
 @dataclass(frozen=True)
 class ParsedProblem:
@@ -204,7 +206,6 @@ def _stats_run(text: str) -> str:
 
 # --- Numbering ------------------------------------------------------------------------------
 
-_CN_DIGITS = {ch: n for n, ch in enumerate("零一二三四五六七八九")}
 _CN_NUM = r"[一二三四五六七八九十]{1,3}"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
@@ -238,12 +239,9 @@ class _Marker:
     rest: str
 
 
-def _cn_to_int(text: str) -> int:
-    """Convert a Chinese numeral up to 99 (一, 十二, 二十三) to an int."""
-    if "十" not in text:
-        return _CN_DIGITS.get(text, 0)
-    tens, _, units = text.partition("十")
-    return (_CN_DIGITS.get(tens, 0) if tens else 1) * 10 + _CN_DIGITS.get(units, 0)
+def _cn_int(text: str) -> int:
+    """A Chinese numeral's value (0 when it is none: a marker that never matches)."""
+    return zh_number(text) or 0
 
 
 def _to_int(token: str) -> int:
@@ -251,7 +249,7 @@ def _to_int(token: str) -> int:
         return int(token)
     if token in _CIRCLED:
         return _CIRCLED.index(token) + 1
-    return _cn_to_int(token)
+    return _cn_int(token)
 
 
 # An unnumbered heading such as 关于“…”的问题 on a line of its own.
@@ -365,7 +363,7 @@ def _worded_items(paragraph: str, style: str) -> list[str]:
     kept: list[re.Match[str]] = []
     if style == DI:  # 第一, 第二, … in order; a stray 第五， elsewhere is not an item
         for m in _DI_ITEM.finditer(paragraph):
-            if _cn_to_int(m.group(1)) == len(kept) + 1:
+            if _cn_int(m.group(1)) == len(kept) + 1:
                 kept.append(m)
     else:
         found = list(_FIRSTLY_ITEM.finditer(paragraph))
@@ -650,13 +648,13 @@ def _shi_heading(text: str, following: str) -> _Marker | None:
     title, inline = _split_heading(rest)
     # …or its measures restart at 一是 on the same line: "二是…的问题。一是…；二是…。"
     inner = _SHI_HEAD.match(inline)
-    restarts = inner is not None and _cn_to_int(inner.group(1)) == 1
+    restarts = inner is not None and _cn_int(inner.group(1)) == 1
     announced = (
         _INLINE_LABEL.match(inline) or (not inline and _is_measure_label(following)) or restarts
     )
     if not announced or not _HEADING_CUE.search(title.strip()):
         return None
-    return _Marker(SHI, _cn_to_int(m.group(1)), rest)
+    return _Marker(SHI, _cn_int(m.group(1)), rest)
 
 
 def _is_enumeration(m: _Marker, following: str) -> bool:

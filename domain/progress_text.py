@@ -24,12 +24,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from domain.headings import zh_number
 from domain.model import ParsedProgress
 
-__all__ = ["parse_progress", "zh_number"]
+__all__ = ["parse_progress"]
 
-_ZH_DIGITS = {"零": 0, "两": 2} | {ch: i for i, ch in enumerate("一二三四五六七八九", start=1)}
-_ZH_UNITS = {"十": 10, "百": 100}
 _ZH = "零一二两三四五六七八九十百"
 
 # After NFKC the full-width ，；！？ are ASCII; 。 stays as it is.
@@ -125,25 +124,6 @@ class _Candidate:
     @property
     def rank(self) -> tuple[bool, bool, bool, int]:
         return (self.strong, self.keyword, not self.superseded, self.start)
-
-
-def zh_number(numeral: str) -> int | None:
-    """Convert a Chinese numeral such as 二十五, 九十九 or 一百零五 to an int."""
-    if not numeral:
-        return None
-    total, digit, last_unit = 0, None, 1000
-    for ch in numeral:
-        if ch in _ZH_DIGITS:
-            if digit:  # two digits in a row ("五五") is not a numeral; 零 may precede one
-                return None
-            digit = _ZH_DIGITS[ch]
-        elif ch in _ZH_UNITS and _ZH_UNITS[ch] < last_unit:
-            last_unit = _ZH_UNITS[ch]
-            total += (1 if digit is None else digit) * last_unit
-            digit = None
-        else:
-            return None
-    return total + (digit or 0)
 
 
 def _match_value(m: re.Match[str]) -> float | None:

@@ -13,7 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
-from domain.progress_text import parse_progress, zh_number
+from domain.headings import zh_number
+from domain.progress_text import parse_progress
 
 __all__ = ["ItemKind", "SplitItem", "is_no_change", "split_report"]
 
