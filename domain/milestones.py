@@ -52,14 +52,18 @@ class Limit:
 
     def after(self, start: date, work: WorkCalendar) -> date:
         """Return the last day of the limit counted from `start` (the feedback date)."""
+        return work.next_working_day(self.nominal(start, work))
+
+    def nominal(self, start: date, work: WorkCalendar) -> date:
+        """The day the limit ends before a day off moves it (a working-day count never does)."""
         if self.span == Span.WORKING_DAYS:
             day = start
             for _ in range(self.amount):
                 day = work.next_working_day(day + timedelta(days=1))
             return day
         if self.span == Span.MONTHS:
-            return work.next_working_day(add_months(start, self.amount))
-        return work.next_working_day(start + timedelta(days=self.amount))
+            return add_months(start, self.amount)
+        return start + timedelta(days=self.amount)
 
     def __str__(self) -> str:
         return f"{self.amount}{self.span.value}"
@@ -187,6 +191,8 @@ class MilestoneState:
     limit: Limit | None  # the rule it follows; None when the date was set by hand
     submitted_on: date | None
     feedback_on: date | None = None
+    moved_from: date | None = None  # the limit ended on this day off and moved to `due_on`
+    day_off: str = ""  # what that day was (春节, 休息日 …)
 
     def standing(self, today: date) -> Standing:
         """Return where it stands on `today`."""
@@ -212,9 +218,11 @@ def states_of(
     for milestone in Milestone:
         record = stored.get(milestone, MilestoneRecord(campaign.id, milestone))
         limit = None if record.due_override else rules.limit(campaign.source, milestone)
-        due = record.due_override
+        due, moved_from = record.due_override, None
         if due is None and limit is not None and campaign.feedback_on is not None:
-            due = limit.after(campaign.feedback_on, work)
+            nominal = limit.nominal(campaign.feedback_on, work)
+            due = work.next_working_day(nominal)
+            moved_from = nominal if nominal != due else None
         states.append(
             MilestoneState(
                 campaign.id,
@@ -224,6 +232,8 @@ def states_of(
                 limit,
                 record.submitted_on,
                 campaign.feedback_on,
+                moved_from,
+                (work.holiday_name(moved_from) or "") if moved_from else "",
             )
         )
     return states
@@ -289,11 +299,19 @@ def milestone_notice(state: MilestoneState, kind: str, today: date, lang: str) -
 def _basis(state: MilestoneState, lang: str) -> str:
     if state.limit is None or state.feedback_on is None:
         return text("milestone.set_by_hand", lang)
-    return text(
+    basis = text(
         "milestone.by_rule",
         lang,
         limit=limit_text(state.limit, lang),
         feedback=state.feedback_on.isoformat(),
+    )
+    if state.moved_from is None:
+        return basis
+    return basis + text(
+        "milestone.moved",
+        lang,
+        day=state.moved_from.isoformat(),
+        off=state.day_off or text("milestone.weekend", lang),
     )
 
 

@@ -814,6 +814,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "依据：反馈日期 {feedback} 后{limit}内。",
         "Rule: within {limit} of the feedback on {feedback}.",
     ),
+    "milestone.moved": (
+        "{day} 为{off}，顺延至其后第一个工作日。",
+        " {day} is a day off ({off}), so it moves to the next working day.",
+    ),
+    "milestone.weekend": ("休息日", "weekend"),
     "milestone.set_by_hand": ("时限由协调员设定。", "The date was set by a coordinator."),
     "milestone.missed_notice": (
         "⚠️ <b>{what}逾期未记录报送</b>\n{campaign}：{what}应于 {due} 前报送，尚未记录报送。\n"

@@ -257,3 +257,19 @@ def test_a_command_that_cannot_be_read_names_the_problem(args: list[str], key: s
     with pytest.raises(BadMilestoneCommand) as raised:
         parse_command(args)
     assert raised.value.key == key
+
+
+def test_a_notice_says_why_the_date_moved_off_a_holiday_or_a_weekend() -> None:
+    plan = states_of(campaign(CampaignSource.INSPECTION, date(2026, 2, 2)), [], RULES, WORK)[0]
+    assert (plan.due_on, plan.moved_from, plan.day_off) == (
+        date(2026, 2, 24),
+        date(2026, 2, 16),
+        "农历除夕",
+    )
+    notice = milestone_notice(plan, Kind.MILESTONE_7.value, date(2026, 2, 14), "zh")
+    assert "后14天内。2026-02-16 为农历除夕，顺延至其后第一个工作日。" in notice
+    report = states_of(campaign(CampaignSource.INSPECTION, date(2026, 12, 31)), [], RULES, WORK)[1]
+    assert report.moved_from == date(2027, 2, 28)
+    assert "2027-02-28 为休息日" in milestone_notice(report, "milestone7", date(2027, 2, 22), "zh")
+    audit = states_of(campaign(CampaignSource.AUDIT, date(2026, 2, 6)), [], RULES, WORK)[0]
+    assert audit.moved_from is None  # working days are counted on working days: nothing moves
