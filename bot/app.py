@@ -56,17 +56,22 @@ class Wiring:
     limits: Limits | None = None
 
 
-def rhythm_policy(settings: Settings) -> RhythmPolicy:
-    """Build the rhythm's policy from settings (times, working hours, holiday overrides)."""
+def work_calendar(settings: Settings) -> WorkCalendar:
+    """The Chinese working-day calendar, with the holiday overrides file if one is set."""
     try:
         overrides = (
             load_overrides(settings.holiday_overrides_file)
             if settings.holiday_overrides_file
             else {}
         )
-        calendar = WorkCalendar(overrides)
+        return WorkCalendar(overrides)
     except (OSError, ValueError) as exc:
         raise ConfigError(f"HOLIDAY_OVERRIDES_FILE cannot be used: {exc}.") from None
+
+
+def rhythm_policy(settings: Settings) -> RhythmPolicy:
+    """Build the rhythm's policy from settings (times, working hours, holiday overrides)."""
+    calendar = work_calendar(settings)
     weekly = {
         kind: WeeklySlot(*parse_weekly(value))
         for kind, value in (

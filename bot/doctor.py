@@ -8,6 +8,7 @@ not removed.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,9 +18,11 @@ from sqlalchemy.exc import DBAPIError
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.app import rhythm_policy
+from bot.app import grade_rule, milestone_rules, work_calendar
 from bot.failures import telegram_failure
 from config.settings import ConfigError, Settings
+from domain.milestones import Limit, Milestone
+from domain.model import CampaignSource
 from storage.database import describe_failure
 from storage.migrate import current_revision, head_revision
 
@@ -44,6 +47,7 @@ def examine(settings: Settings) -> list[Finding]:
         _settings(settings),
         _admins(settings),
         _calendar(settings),
+        _round_rules(settings),
         _database(settings),
         *asyncio.run(_telegram(settings)),
     ]
@@ -74,7 +78,7 @@ def _admins(settings: Settings) -> Finding:
 
 def _calendar(settings: Settings, now: datetime | None = None) -> Finding:
     try:
-        calendar = rhythm_policy(settings).calendar
+        calendar = work_calendar(settings)
     except ConfigError as exc:
         return Finding(BAD, "holiday calendar", str(exc))
     year = (now or datetime.now(settings.tz)).year
@@ -89,6 +93,28 @@ def _calendar(settings: Settings, now: datetime | None = None) -> Finding:
         "law and swapped working days are unknown; when the State Council publishes it, put "
         "it in HOLIDAY_OVERRIDES_FILE (see the README)",
     )
+
+
+def _round_rules(settings: Settings) -> Finding:
+    """The plan's and report's time limits and the grading rule, as the bot will apply them."""
+    try:
+        milestones = milestone_rules(settings)
+        grades = grade_rule(settings)
+    except ConfigError as exc:
+        return Finding(BAD, "round rules", str(exc))
+    inspection = milestones.by_source[CampaignSource.INSPECTION]
+    audit = milestones.by_source[CampaignSource.AUDIT]
+    return Finding(
+        OK,
+        "round rules",
+        f"plan/report {_limits(inspection)} after an inspection's feedback, {_limits(audit)} "
+        f"after an audit; grade A when {', '.join(map(str, grades.a)) or 'always'}, "
+        f"B when {', '.join(map(str, grades.b)) or 'always'}",
+    )
+
+
+def _limits(limits: Mapping[Milestone, Limit]) -> str:
+    return f"{limits[Milestone.PLAN]}/{limits[Milestone.REPORT]}"
 
 
 def _database(settings: Settings) -> Finding:

@@ -161,6 +161,11 @@ async def test_doctor_reports_each_part_and_fails_only_on_what_stops_the_bot(
         assert f"schema {head_revision()} (current)" in report
         assert "✓ webhook: none (long polling)" in report
         assert "✓ administrators: 1 in ADMIN_TELEGRAM_IDS" in report
+        assert (
+            "✓ round rules: plan/report 14d/2m after an inspection's feedback, 15wd/2m after an "
+            "audit; grade A when completion>=90, on_time>=80, reopened<=0, escalated<=1, "
+            "B when completion>=60, on_time>=60"
+        ) in report
         assert "rectibot: ready to run." in report
 
         sim.state.webhook = {"url": "https://old.example.org/hook"}
@@ -179,12 +184,19 @@ async def test_doctor_reports_each_part_and_fails_only_on_what_stops_the_bot(
         assert "✓ webhook: https://bot.example.org/tg, 0 update(s) waiting" in report
         assert "long polling" not in report.split("webhook:")[0]
 
-        refused = {**env, "TELEGRAM_BOT_TOKEN": "42:NotThisBotsToken", "ADMIN_TELEGRAM_IDS": ""}
+        refused = {
+            **env,
+            "TELEGRAM_BOT_TOKEN": "42:NotThisBotsToken",
+            "ADMIN_TELEGRAM_IDS": "",
+            "MILESTONES_AUDIT": "plan=三周",
+        }
         code, report = await rectibot(tmp_path, refused, "doctor")
     assert code == 1, report
     assert "✗ token: TELEGRAM_BOT_TOKEN was refused by the Bot API" in report
     assert "! administrators: ADMIN_TELEGRAM_IDS is empty" in report
-    assert "rectibot: 1 problem(s) stop the bot." in report
+    assert "✗ round rules: MILESTONES_AUDIT cannot be used:" in report
+    assert "✗ holiday calendar" not in report  # the calendar itself is fine
+    assert "rectibot: 2 problem(s) stop the bot." in report
     assert "NotThisBotsToken" not in report
 
 
