@@ -72,6 +72,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "❌ The workbook was not imported (nothing was written); {count} problem(s):\n{lines}",
     ),
     "import.error_line": ("• {where}：{reason}", "• {where}: {reason}"),
+    "import.where_sheet": ("“{sheet}”表", "sheet “{sheet}”"),
+    "import.where_file": ("文件", "the file"),
+    "import.where_row": ("第 {row} 行", "row {row}"),
+    "import.where_column": ("“{column}”列", "column “{column}”"),
     "import.error_more": (
         "……另有 {count} 处，见附件中的“错误清单”。",
         "… {count} more, see the “错误清单” sheet of the attached file.",

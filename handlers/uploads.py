@@ -198,7 +198,7 @@ async def _send_errors(
     update: Update, errors: Sequence[RowError], data: bytes | None, file_name: str, lang: str
 ) -> None:
     lines = [
-        text("import.error_line", lang, where=_where(e), reason=e.reason)
+        text("import.error_line", lang, where=Html(_where(e, lang)), reason=e.reason)
         for e in errors[:MAX_LISTED_ERRORS]
     ]
     if len(errors) > MAX_LISTED_ERRORS:
@@ -216,12 +216,17 @@ async def _send_errors(
         )
 
 
-def _where(error: RowError) -> str:
-    parts = [f"“{error.sheet}”表" if error.sheet else "文件"]
+def _where(error: RowError, lang: str) -> str:
+    """Where in the workbook, in the reader's words (sheet and column keep their own names)."""
+    parts = [
+        text("import.where_sheet", lang, sheet=error.sheet)
+        if error.sheet
+        else text("import.where_file", lang)
+    ]
     if error.row is not None:
-        parts.append(f"第 {error.row} 行")
+        parts.append(text("import.where_row", lang, row=error.row))
     if error.column:
-        parts.append(f"“{error.column}”列")
+        parts.append(text("import.where_column", lang, column=error.column))
     return " ".join(parts)
 
 

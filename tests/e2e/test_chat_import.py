@@ -328,3 +328,15 @@ async def test_changes_to_people_already_in_the_bot_are_shown_before_confirming(
     preview = (await send_workbook(gao, moved))[-1]
     assert "1 位已有人员的信息将被修改" in preview.text
     assert "王建国：单位 区发展改革委→区科委；新增角色 协调员" in preview.text
+
+
+async def test_an_english_reader_is_told_where_in_english(world: World, putuo_bytes: bytes) -> None:
+    await world.import_putuo(putuo_bytes)
+    gao = await world.join("高飞")
+    await gao.command("language")
+    choice = await gao.next_message()
+    await gao.press(choice, "English")
+    await world.sim.wait_until(lambda: "English" in choice.text)
+    answer = await send_workbook(gao, book(tasks=[task(due="明年春天")]))
+    assert "The workbook was not imported" in answer[0].text
+    assert "• sheet “整改任务” row 2 column “整改时限”: " in answer[0].text
