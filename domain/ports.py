@@ -215,6 +215,10 @@ class SupportRepository(Protocol):
         """The supporting units' names of these tasks (tasks without any are left out)."""
         ...
 
+    async def units_of(self, task_ids: Sequence[int]) -> dict[int, list[int]]:
+        """The supporting units' ids of these tasks (tasks without any are left out)."""
+        ...
+
     async def names_in_campaign(self, campaign_id: int) -> dict[int, list[str]]:
         """Every supported task of the round with its supporting units' names."""
         ...
@@ -265,7 +269,7 @@ class TaskQuery:
     silent_since: datetime | None = None  # open or in progress, no report since (made before)
     status: TaskStatus | None = None
     of_unit: int | None = None
-    supported_by: int | None = None  # measures this unit supports (配合单位)
+    supported: bool = False  # only measures with supporting units (配合单位)
     of_owner: int | None = None
     needs_report: bool = False  # open or in progress (`domain.digest.needs_report`)
     due_on: date | None = None  # this very deadline

@@ -467,9 +467,10 @@ class _Job:
         by_unit: dict[str, list[digest.Silent]] = defaultdict(list)
         for s in await self._silent_last_week(run, None):
             by_unit[s.unit].append(s)
+        silent_supported = await self._silent_supported(run)
         for head in heads:
             entries = by_unit.get(head.unit_name or "", [])
-            supported = await self._silent_supported(run, head.unit_id)
+            supported = silent_supported.get(head.unit_id, []) if head.unit_id else []
             if not entries and not supported:
                 continue
             lang = self._lang(head)
@@ -486,19 +487,27 @@ class _Job:
                 ]
             await self._send(run, head, "\n".join(lines))
 
-    async def _silent_supported(self, run: Run, unit_id: int | None) -> list[TaskLine]:
-        """The measures a unit supports that went without a report in the week before."""
-        if unit_id is None:
-            return []
+    async def _silent_supported(self, run: Run) -> dict[int, list[TaskLine]]:
+        """Per supporting unit, its supported measures without a report in the week before.
+
+        Two queries for every unit head at once: the silent measures that have supporting
+        units, then those units.
+        """
         last_week = week_monday(run.day) - timedelta(days=7)
         checkin = weekly_run(Kind.CHECKIN, last_week, self.policy)
         start = self._midnight(last_week)
-        return await self._lines(
-            supported_by=unit_id,
+        silent = await self._lines(
+            supported=True,
             needs_report=True,
             created_before=checkin.due_at,
             not_reported_in=(start, start + digest.SILENT_WEEK),
         )
+        units = await self.uow.supports.units_of([t.id for t in silent])
+        by_unit: dict[int, list[TaskLine]] = defaultdict(list)
+        for t in silent:
+            for unit_id in units.get(t.id, []):
+                by_unit[unit_id].append(t)
+        return by_unit
 
     async def _milestone(self, run: Run) -> None:
         """Remind coordinators, and the heads of the round's units, of a plan or report due.

@@ -121,12 +121,8 @@ def query_filter(query: TaskQuery) -> ColumnElement[bool]:
         clauses.append(TaskRowT.status == query.status.value)
     if query.of_unit is not None:
         clauses.append(TaskRowT.unit_id == query.of_unit)
-    if query.supported_by is not None:
-        clauses.append(
-            TaskRowT.id.in_(
-                select(TaskSupportRow.task_id).where(TaskSupportRow.unit_id == query.supported_by)
-            )
-        )
+    if query.supported:
+        clauses.append(TaskRowT.id.in_(select(TaskSupportRow.task_id)))
     if query.of_owner is not None:
         clauses.append(TaskRowT.owner_id == query.of_owner)
     return and_(*clauses, *_tick_filters(query))

@@ -517,6 +517,9 @@ def _lookback(row: LookbackRow) -> LookbackCheck:
     )
 
 
+IDS_PER_QUERY = 5_000  # ids per IN list, well under both engines' parameter limits
+
+
 class SqlSupports(_Repo):
     """Supporting units (配合单位) of measures."""
 
@@ -537,6 +540,18 @@ class SqlSupports(_Repo):
         ]
         if rows:
             await self.session.execute(insert(TaskSupportRow), rows)
+
+    async def units_of(self, task_ids: Sequence[int]) -> dict[int, list[int]]:
+        found: dict[int, list[int]] = {}
+        for start in range(0, len(task_ids), IDS_PER_QUERY):
+            rows = await self.session.execute(
+                select(TaskSupportRow.task_id, TaskSupportRow.unit_id).where(
+                    TaskSupportRow.task_id.in_(list(task_ids[start : start + IDS_PER_QUERY]))
+                )
+            )
+            for task_id, unit_id in rows:
+                found.setdefault(task_id, []).append(unit_id)
+        return found
 
     async def names_for(self, task_ids: Sequence[int]) -> dict[int, list[str]]:
         if not task_ids:
