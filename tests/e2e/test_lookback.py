@@ -136,3 +136,38 @@ async def test_automatic_look_back_starts_six_months_after_sign_off_in_rounds_th
     asked = [m for m in await wang.messages_when_idle() if "回头看" in m.text]
     assert len(asked) == 1
     assert buttons(asked[0]) == ["✅ 1.1 保持", "⚠️ 1.1 反弹"]
+
+
+async def test_a_look_back_is_answered_only_by_its_official_or_a_coordinator_with_a_reason(
+    world: World, putuo_bytes: bytes
+) -> None:
+    await world.import_putuo(putuo_bytes)
+    gao, wang = await world.join("高飞"), await world.join("王建国")
+    li = await world.join("李晓燕")
+    await signed_off(world, gao, wang, "1.1")
+    await gao.command("lookback", "1.1")
+    await gao.next_message()
+    await world.drain()
+    question = await wang.next_message()
+    # Another official pressing the same buttons (forged onto her own chat) is refused.
+    await li.command("help")
+    anchor = await li.next_message()
+    data = next(b.callback_data for row in question.buttons for b in row if "反弹" in b.text)
+    answer = await li.wait_callback_answer(await li.press(anchor, data=data))
+    assert "没有权限" in (answer.text or (await li.next_message()).text)
+    # An empty reason is asked for again and changes nothing.
+    await wang.wait_callback_answer(await wang.press(question, "⚠️ 1.1 反弹"))
+    ask = await wang.next_message()
+    await wang.reply(ask, "   ")
+    assert "请写明出现反弹的原因" in (await wang.next_message()).text
+    assert (await state(world, "1.1"))[0] == TaskStatus.CLOSED.value
+    await wang.reply(ask, "台账又出现漏登")
+    assert "已重新打开整改" in (await wang.next_message()).text
+    # A coordinator's late answer to the decided check is refused and changes nothing.
+    await gao.command("lookback")
+    summary = await gao.next_message()
+    assert "待确认 0 项" in summary.text
+    held = data.replace(":ls:", ":lh:")
+    answer = await gao.wait_callback_answer(await gao.press(summary, data=held))
+    assert "已处理" in (answer.text or (await gao.next_message()).text)
+    assert (await state(world, "1.1"))[0] == TaskStatus.IN_PROGRESS.value

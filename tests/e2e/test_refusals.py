@@ -221,6 +221,10 @@ async def test_forged_desk_buttons_are_refused_and_change_nothing(
         (gao, anchor, cd.DecideExtension(999, 1), "未找到"),
         (wang, wang_anchor, cd.Deactivate(li.id), "没有权限"),
         (wang, wang_anchor, cd.AskExtension(2), "没有权限"),  # 1.2 belongs to 李晓燕
+        (gao, anchor, cd.LookbackHeld(999), "未找到"),
+        (gao, anchor, cd.LookbackSlipped(999), "未找到"),
+        (wang, wang_anchor, cd.GradeConfirm(1), "没有权限"),
+        (gao, anchor, cd.GradeConfirm(999), "未找到"),
     ]
     for user, message, payload, expected in cases:
         answer = await user.wait_callback_answer(await user.press(message, data=payload.encode()))
