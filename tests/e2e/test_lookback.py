@@ -153,6 +153,7 @@ async def test_a_look_back_is_answered_only_by_its_official_or_a_coordinator_wit
     await li.command("help")
     anchor = await li.next_message()
     data = next(b.callback_data for row in question.buttons for b in row if "反弹" in b.text)
+    assert data is not None
     answer = await li.wait_callback_answer(await li.press(anchor, data=data))
     assert "没有权限" in (answer.text or (await li.next_message()).text)
     # An empty reason is asked for again and changes nothing.
