@@ -130,6 +130,7 @@ class UnitInputs:
     reopened: int  # measures a look-back found slipped back
     escalated: int  # 约谈提醒 about its measures over the round
     milestones_missed: int  # the round's plan and report missed or late
+    lead_id: int | None = None  # the leader who leads most of its measures (the summons)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,9 +189,15 @@ def unit_inputs(
                 reopened=sum(reopened[t.id] for t in own),
                 escalated=sum(escalated[t.id] for t in own),
                 milestones_missed=milestones_missed,
+                lead_id=_main_lead(own),
             )
         )
     return found
+
+
+def _main_lead(tasks: Sequence[TaskView]) -> int | None:
+    leads = Counter(t.lead_id for t in tasks if t.lead_id is not None)
+    return leads.most_common(1)[0][0] if leads else None
 
 
 async def grade_sheet(
@@ -361,16 +368,13 @@ async def _summon(
     default_lang: str,
 ) -> bool:
     """Queue the 履责约谈 reminder to the unit's lead leader(s), once; tell whether it was new."""
-    tasks = [
-        t for t in await uow.tasks.views_for_campaign(campaign.id) if t.unit_id == inputs.unit_id
-    ]
-    leads = Counter(t.lead_id for t in tasks if t.lead_id is not None)
     heads = [
         p.name
         for p in await uow.people.with_role(Role.UNIT_HEAD)
         if p.unit_id == inputs.unit_id and p.active
     ]
-    readers = _reachable([await uow.people.get(lead) for lead, _ in leads.most_common(1)])
+    lead = await uow.people.get(inputs.lead_id) if inputs.lead_id is not None else None
+    readers = _reachable([lead])
     if not readers:  # no lead leader to tell: the coordinators are
         readers = _reachable(await uow.people.with_role(Role.COORDINATOR))
     queued = False
