@@ -2,7 +2,7 @@
 """Set up and run rectibot with nothing but Python 3.11+.
 
     python3 manage.py run      # create .venv from requirements.lock, then `rectibot run`
-    python3 manage.py test     # create .venv from requirements-dev.lock, then pytest
+    python3 manage.py test     # create .venv from requirements-dev.lock, then pytest (+ coverage)
     python3 manage.py lint     # ruff, ruff format --check, mypy, import contracts
     python3 manage.py lock     # regenerate both lockfiles (needs network)
 
@@ -68,7 +68,10 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(BIN / "rectibot"), *(rest or ["run"])], cwd=ROOT)
     if command == "test":
         ensure_env("requirements-dev.lock")
-        return subprocess.call([str(PY), "-m", "pytest", *rest], cwd=ROOT)
+        # The whole suite also measures coverage (configured in pyproject.toml); a run narrowed
+        # by arguments does not, since its figure would mean nothing.
+        coverage = [] if rest else ["--cov", "--cov-report=term"]
+        return subprocess.call([str(PY), "-m", "pytest", *coverage, *rest], cwd=ROOT)
     if command == "lint":
         ensure_env("requirements-dev.lock")
         for step in (
