@@ -15,7 +15,7 @@ from domain.ports import AuditEvent, EvidenceRecord, Report, UnitOfWork
 from domain.texts import CATALOGUE, Html, excerpt, text
 
 # Covered by the report entries themselves, which show the text as it finally stands.
-_SHOWN_AS_REPORTS = frozenset({"report.received", "report.merged"})
+SHOWN_AS_REPORTS = frozenset({"report.received", "report.merged"})
 # Data fields that mean nothing to a reader (internal ids, message numbers).
 _HIDDEN_DATA = frozenset({"task_id", "message_id", "file", "recipients"})
 _TAGS = re.compile(r"<[^>]+>")
@@ -169,7 +169,7 @@ def _entries(
         for f in files
     ]
     for event in events:
-        if event.action in _SHOWN_AS_REPORTS:
+        if event.action in SHOWN_AS_REPORTS:
             continue
         detail = dict(event.data)
         if event.entity == "report" and event.entity_id in number_of:

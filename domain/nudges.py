@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import IntEnum
 
 from domain.campaigns import current_campaign
 from domain.commands import require_coordinator
@@ -18,7 +19,15 @@ from domain.outbox import queue_to
 from domain.ports import Clock, UnitOfWork
 from domain.texts import excerpt, text
 
-PERSON, UNIT, SILENT = 1, 2, 3
+
+class Reach(IntEnum):
+    """Whom a nudge reaches (the number travels in button data)."""
+
+    PERSON = 1
+    UNIT = 2
+    SILENT = 3
+
+
 FocusButton = Callable[[int], str]
 
 
@@ -26,7 +35,7 @@ FocusButton = Callable[[int], str]
 class Target:
     """Who a nudge would reach, before it is sent."""
 
-    scope: int
+    scope: Reach
     target_id: int
     label: str
     people: list[Person]
@@ -52,12 +61,17 @@ async def resolve(
     wanted = words.strip()
     if wanted.lower() in ("silent", "未报送"):
         return await target(
-            uow=uow, clock=clock, coordinator=coordinator, policy=policy, scope=SILENT, target_id=0
+            uow=uow,
+            clock=clock,
+            coordinator=coordinator,
+            policy=policy,
+            scope=Reach.SILENT,
+            target_id=0,
         )
     owners = named_pairs(((t.owner_id, t.owner_name) for t in tasks), wanted)
     units = named_pairs(((t.unit_id, t.unit_name) for t in tasks), wanted)
     if len(owners) + len(units) == 1:
-        scope, (ident, _) = (PERSON, owners[0]) if owners else (UNIT, units[0])
+        scope, (ident, _) = (Reach.PERSON, owners[0]) if owners else (Reach.UNIT, units[0])
         return await target(
             uow=uow,
             clock=clock,
@@ -77,7 +91,7 @@ async def target(
     clock: Clock,
     coordinator: Person,
     policy: LightPolicy,
-    scope: int,
+    scope: Reach,
     target_id: int,
 ) -> Target:
     """Work out who a nudge reaches now (re-done at confirmation, so it is never stale)."""
@@ -86,7 +100,7 @@ async def target(
         tasks = await _open_tasks(uow, coordinator)
         since = checkin_before(clock.now(), policy)
         chosen = [t for t in tasks if _in_scope(t, scope, target_id, since)]
-        if not chosen and scope != SILENT:
+        if not chosen and scope != Reach.SILENT:
             raise NotFound()
         by_owner: dict[int, list[TaskView]] = defaultdict(list)
         for t in chosen:
@@ -98,18 +112,18 @@ async def target(
     return Target(scope, target_id, label, reachable, unreachable, dict(by_owner))
 
 
-def _in_scope(task: TaskView, scope: int, target_id: int, since: datetime) -> bool:
-    if scope == PERSON:
+def _in_scope(task: TaskView, scope: Reach, target_id: int, since: datetime) -> bool:
+    if scope == Reach.PERSON:
         return task.owner_id == target_id
-    if scope == UNIT:
+    if scope == Reach.UNIT:
         return task.unit_id == target_id
     return silent_since(task, since)
 
 
-def _label(scope: int, tasks: Sequence[TaskView]) -> str:
-    if not tasks or scope == SILENT:
+def _label(scope: Reach, tasks: Sequence[TaskView]) -> str:
+    if not tasks or scope == Reach.SILENT:
         return ""
-    return tasks[0].owner_name if scope == PERSON else tasks[0].unit_name
+    return tasks[0].owner_name if scope == Reach.PERSON else tasks[0].unit_name
 
 
 async def send(
@@ -118,7 +132,7 @@ async def send(
     clock: Clock,
     coordinator: Person,
     policy: LightPolicy,
-    scope: int,
+    scope: Reach,
     target_id: int,
     focus_button: FocusButton,
     default_lang: str,

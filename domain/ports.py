@@ -452,6 +452,18 @@ class WeekKinds:
     no_change: int  # measures whose reports all said "no change"
 
 
+class Refusal(StrEnum):
+    """Why an item of a multi-measure card will not be written."""
+
+    NOT_REPORTABLE = "not_reportable"  # no such measure, or not the sender's to report on
+    AMBIGUOUS = "ambiguous"  # the number names several measures
+    NO_POSITION = "no_position"  # 第N项 beyond the check-in's list
+    DUPLICATE = "duplicate"  # named twice on the card
+    CLOSED = "closed"
+    PENDING_REVIEW = "pending_review"
+    DROPPED = "dropped"  # the sender left it out while fixing the card
+
+
 @dataclass(frozen=True, slots=True)
 class BatchItem:
     """One measure on a multi-measure card: what will be stored, or why it will not be."""
@@ -465,7 +477,7 @@ class BatchItem:
     number: str | None = None
     title: str = ""
     current_percent: int | None = None  # the task's percent when the card was made
-    refused: str | None = None  # why it is not written: not_reportable, closed, pending_review …
+    refused: Refusal | None = None
 
 
 @dataclass(frozen=True, slots=True)

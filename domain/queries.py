@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import IntEnum
 
 from domain.board import Board, counted_board
 from domain.campaigns import current_campaign
@@ -49,7 +50,7 @@ class Listing:
     supported: tuple[str, ...] = ()  # a unit's list: the numbers it supports (配合)
 
 
-class Kind:
+class Kind(IntEnum):
     """The paged lists (numbers travel in button data)."""
 
     OVERDUE = 1
@@ -123,7 +124,7 @@ async def listing(
     clock: Clock,
     person: Person,
     policy: LightPolicy,
-    kind: int,
+    kind: Kind,
     arg: int = 0,
     page: int = 0,
 ) -> Listing:
@@ -163,7 +164,7 @@ def _scoped(scope: Scope) -> TaskQuery:
     )
 
 
-def _query(scope: Scope, kind: int, arg: int, now: datetime, policy: LightPolicy) -> TaskQuery:
+def _query(scope: Scope, kind: Kind, arg: int, now: datetime, policy: LightPolicy) -> TaskQuery:
     base = _scoped(scope)
     if kind == Kind.OVERDUE:
         today = now.astimezone(policy.tz).date()

@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta, tzinfo
 
 from domain.errors import InvalidState, NotFound, NothingToReport
 from domain.model import CLOSED_OR_WAITING, Person, TaskStatus, TaskView
-from domain.ports import Attachment, BatchItem, Clock, ReportBatch, UnitOfWork
+from domain.ports import Attachment, BatchItem, Clock, Refusal, ReportBatch, UnitOfWork
 from domain.report_split import ItemKind, SplitItem, split_report
 from domain.reporting import (
     IncomingMessage,
@@ -60,7 +60,7 @@ def resolve(
         base = BatchItem(label, item.text, item.percent, item.done, item.no_change)
         task, refused = _target(item, by_number, listed)
         if task is not None and task.id in named:
-            task, refused = None, "duplicate"
+            task, refused = None, Refusal.DUPLICATE
         out.append(_bind(base, task, refused))
         if task is not None:
             named.add(task.id)
@@ -90,25 +90,25 @@ def no_change_items(
 
 def _target(
     item: SplitItem, by_number: dict[str, list[TaskView]], listed: Sequence[TaskView]
-) -> tuple[TaskView | None, str | None]:
+) -> tuple[TaskView | None, Refusal | None]:
     if item.kind == ItemKind.NUMBER:
         found = by_number.get(item.ref, [])
         if len(found) != 1:
-            return None, "ambiguous" if found else "not_reportable"
+            return None, Refusal.AMBIGUOUS if found else Refusal.NOT_REPORTABLE
         return found[0], None
     position = int(item.ref)
     if not 1 <= position <= len(listed):
-        return None, "no_position"
+        return None, Refusal.NO_POSITION
     return listed[position - 1], None
 
 
-def _bind(item: BatchItem, task: TaskView | None, refused: str | None) -> BatchItem:
+def _bind(item: BatchItem, task: TaskView | None, refused: Refusal | None) -> BatchItem:
     if task is None:
         return replace(item, refused=refused)
     if task.status == TaskStatus.CLOSED:
-        refused = "closed"
+        refused = Refusal.CLOSED
     elif task.status == TaskStatus.PENDING_REVIEW:
-        refused = "pending_review"
+        refused = Refusal.PENDING_REVIEW
     return replace(
         item,
         task_id=task.id,
@@ -223,7 +223,7 @@ async def set_item(
             raise NotFound()
         item = batch.items[index]
         if value == DROP_VALUE:
-            fixed = replace(item, refused="dropped")
+            fixed = replace(item, refused=Refusal.DROPPED)
         elif value == NO_CHANGE_VALUE:
             fixed = replace(item, percent=None, done=False, no_change=True)
         elif 0 <= value <= 100:

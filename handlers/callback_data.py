@@ -7,12 +7,31 @@ from __future__ import annotations
 
 import re
 from dataclasses import astuple, dataclass, fields
-from typing import ClassVar
+from enum import IntEnum
+from typing import ClassVar, get_type_hints
+
+from domain.nudges import Reach
+from domain.queries import Kind
 
 VERSION = "1"
 MAX_BYTES = 64
 _INT = re.compile(r"^(0|[1-9][0-9]{0,9})$")
 MAX_ID = 2**31 - 1  # database ids are 32-bit integers
+
+
+class ExtensionChoice(IntEnum):
+    """What a coordinator pressed on an extension request."""
+
+    REFUSE = 0
+    APPROVE = 1
+    OTHER_DATE = 2
+
+
+class PickPurpose(IntEnum):
+    """What a pick among same-named people is for."""
+
+    REASSIGN = 1
+    RETIRE = 2
 
 
 class CallbackInvalid(ValueError):
@@ -149,29 +168,29 @@ class AskExtension(Payload):
 
 @dataclass(frozen=True, slots=True)
 class DecideExtension(Payload):
-    """A coordinator approves (1), refuses (0) or sets another date (2) for a request."""
+    """A coordinator approves, refuses or sets another date for a request."""
 
     prefix: ClassVar[str] = "de"
     extension_id: int
-    choice: int
+    choice: ExtensionChoice
 
 
 @dataclass(frozen=True, slots=True)
 class Remind(Payload):
-    """A nudge target (scope 1 person, 2 unit, 3 everyone silent): preview it, or send (1)."""
+    """A nudge target (a person, a unit or everyone silent): preview it, or send (1)."""
 
     prefix: ClassVar[str] = "rm"
-    scope: int
+    scope: Reach
     target_id: int
     send: int
 
 
 @dataclass(frozen=True, slots=True)
 class Page(Payload):
-    """Show another page of a list: `query` numbers the list kind, `arg` its subject."""
+    """Show another page of a list: `query` is the list kind, `arg` its subject."""
 
     prefix: ClassVar[str] = "pg"
-    query: int
+    query: Kind
     arg: int
     page: int
 
@@ -181,7 +200,7 @@ class PickPerson(Payload):
     """A name matched several people: `purpose` says what the pick is for."""
 
     prefix: ClassVar[str] = "pp"
-    purpose: int
+    purpose: PickPurpose
     person_id: int
     task_id: int
 
@@ -320,6 +339,7 @@ _TYPES: dict[str, type[Payload]] = {
         GradeConfirm,
     )
 }
+_HINTS = {kind: get_type_hints(kind) for kind in _TYPES.values()}
 _LANGUAGES = frozenset({"zh", "en"})
 
 
@@ -334,6 +354,7 @@ def parse(data: str | None) -> Payload:
         raise CallbackInvalid(f"unknown payload {data!r}")
     values = args.split(":") if args else []
     declared = fields(kind)
+    hints = _hints(kind)
     if len(values) != len(declared):
         raise CallbackInvalid(f"wrong field count in {data!r}")
     converted: list[object] = []
@@ -342,6 +363,10 @@ def parse(data: str | None) -> Payload:
             if not _INT.match(raw) or int(raw) > MAX_ID:
                 raise CallbackInvalid(f"bad integer {raw!r}")
             converted.append(int(raw))
+        elif isinstance(enum := hints[field.name], type) and issubclass(enum, IntEnum):
+            if not _INT.match(raw) or int(raw) not in enum._value2member_map_:
+                raise CallbackInvalid(f"{field.name} out of range in {data!r}")
+            converted.append(enum(int(raw)))
         elif raw in _LANGUAGES:
             converted.append(raw)
         else:
@@ -353,13 +378,16 @@ def parse(data: str | None) -> Payload:
     return payload
 
 
-# Enumerated integer fields: anything else was not produced by this bot.
+def _hints(kind: type[Payload]) -> dict[str, object]:
+    """The payload's field types (IntEnum fields are decoded to their members)."""
+    return _HINTS[kind]
+
+
+# Bounded integer fields: anything else was not produced by this bot.
 _RANGES: dict[type[Payload], dict[str, range]] = {
     SetPercent: {"percent": range(101)},
-    DecideExtension: {"choice": range(3)},
-    Remind: {"scope": range(1, 4), "send": range(2)},
-    Page: {"query": range(1, 10), "page": range(10_000)},
-    PickPerson: {"purpose": range(1, 6)},
+    Remind: {"send": range(2)},
+    Page: {"page": range(10_000)},
     BatchFix: {"back": range(2)},
     BatchPick: {"index": range(100)},
     BatchSet: {"index": range(100), "value": range(103)},

@@ -6,13 +6,11 @@ from telegram import Update
 
 from bot.context import BotContext
 from domain import assignments, nudges
-from domain.errors import PermissionDenied
 from domain.model import Person
 from domain.texts import Html, clean_input, text
-from handlers.callback_data import Deactivate, FocusTask, PickPerson, Remind
+from handlers.callback_data import Deactivate, FocusTask, PickPerson, PickPurpose, Remind
 from handlers.common import choose, desk_caller, language_of, reply
 
-REASSIGN, RETIRE = 1, 2
 MAX_NAMES = 20
 
 
@@ -35,7 +33,7 @@ async def reassign(update: Update, context: BotContext) -> None:
         await choose(
             update,
             text("reassign.pick", lang, name=name, number=task.number),
-            [(_who(p), PickPerson(REASSIGN, p.id, task.id).encode()) for p in found],
+            [(_who(p), PickPerson(PickPurpose.REASSIGN, p.id, task.id).encode()) for p in found],
         )
         return
     await _do_reassign(update, context, coordinator, task.id, found[0].id)
@@ -46,12 +44,10 @@ async def picked(update: Update, context: BotContext, payload: PickPerson) -> No
     coordinator = await desk_caller(update, context)
     if update.callback_query is not None:
         await update.callback_query.answer()
-    if payload.purpose == REASSIGN:
+    if payload.purpose == PickPurpose.REASSIGN:
         await _do_reassign(update, context, coordinator, payload.task_id, payload.person_id)
-    elif payload.purpose == RETIRE:
-        await _retire_preview(update, context, coordinator, payload.person_id)
     else:
-        raise PermissionDenied()
+        await _retire_preview(update, context, coordinator, payload.person_id)
 
 
 async def _do_reassign(
@@ -96,7 +92,7 @@ async def deactivate(update: Update, context: BotContext) -> None:
         await choose(
             update,
             text("deactivate.pick", lang, name=name),
-            [(_who(p), PickPerson(RETIRE, p.id, 0).encode()) for p in found],
+            [(_who(p), PickPerson(PickPurpose.RETIRE, p.id, 0).encode()) for p in found],
         )
         return
     await _retire_preview(update, context, coordinator, found[0].id)
@@ -165,8 +161,8 @@ async def remind(update: Update, context: BotContext) -> None:
         words=words,
     )
     if isinstance(found, nudges.Choices):
-        options = [(n, Remind(nudges.PERSON, i, 0).encode()) for i, n in found.people]
-        options += [(n, Remind(nudges.UNIT, i, 0).encode()) for i, n in found.units]
+        options = [(n, Remind(nudges.Reach.PERSON, i, 0).encode()) for i, n in found.people]
+        options += [(n, Remind(nudges.Reach.UNIT, i, 0).encode()) for i, n in found.units]
         await choose(update, text("remind.pick", lang, name=words), options[:MAX_NAMES])
         return
     await _remind_preview(update, found, lang)

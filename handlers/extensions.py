@@ -11,25 +11,30 @@ from domain import extensions, prompts, reporting
 from domain.model import Person, TaskView
 from domain.ports import Prompt
 from domain.texts import text
-from handlers.callback_data import AskExtension, DecideExtension
+from handlers.callback_data import AskExtension, DecideExtension, ExtensionChoice
 from handlers.common import ask_by_reply, caller, clear_buttons, is_private, language_of, reply
 
 ASK = "extension_ask"
 DATE = "extension_date"
 NOTE = "extension_note"
-APPROVE, REFUSE, OTHER_DATE = 1, 0, 2
 
 
 def decision_buttons(extension_id: int, lang: str) -> list[list[tuple[str, str]]]:
     """Approve / Another date / Refuse, as outbox buttons."""
     return [
         [
-            (text("extension.approve", lang), DecideExtension(extension_id, APPROVE).encode()),
+            (
+                text("extension.approve", lang),
+                DecideExtension(extension_id, ExtensionChoice.APPROVE).encode(),
+            ),
             (
                 text("extension.other_date", lang),
-                DecideExtension(extension_id, OTHER_DATE).encode(),
+                DecideExtension(extension_id, ExtensionChoice.OTHER_DATE).encode(),
             ),
-            (text("extension.refuse", lang), DecideExtension(extension_id, REFUSE).encode()),
+            (
+                text("extension.refuse", lang),
+                DecideExtension(extension_id, ExtensionChoice.REFUSE).encode(),
+            ),
         ]
     ]
 
@@ -100,7 +105,7 @@ async def decide_pressed(update: Update, context: BotContext, payload: DecideExt
     lang = language_of(person, services)
     query = update.callback_query
     assert query is not None
-    if payload.choice == APPROVE:
+    if payload.choice == ExtensionChoice.APPROVE:
         view = await extensions.decide(
             uow=services.uow(),
             clock=services.clock,
@@ -119,7 +124,7 @@ async def decide_pressed(update: Update, context: BotContext, payload: DecideExt
     await query.answer()
     key, kind = (
         ("extension.ask_date", DATE)
-        if payload.choice == OTHER_DATE
+        if payload.choice == ExtensionChoice.OTHER_DATE
         else (
             "extension.ask_note",
             NOTE,

@@ -107,7 +107,7 @@ async def _subject(
     update: Update,
     context: BotContext,
     person: Person,
-    kind: int,
+    kind: Kind,
     found: list[tuple[int, str]],
     name: str,
     noun: str,
@@ -141,7 +141,7 @@ async def _send_listing(
     update: Update,
     context: BotContext,
     person: Person,
-    kind: int,
+    kind: Kind,
     arg: int = 0,
     subject: str = "",
 ) -> None:
@@ -161,7 +161,7 @@ async def page(update: Update, context: BotContext, payload: Page) -> None:
 
 
 async def _page(
-    context: BotContext, person: Person, kind: int, arg: int, number: int, subject: str = ""
+    context: BotContext, person: Person, kind: Kind, arg: int, number: int, subject: str = ""
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     services = context.bot_data
     lang = language_of(person, services)
@@ -175,7 +175,9 @@ async def _page(
         page=number,
     )
     # Names are not in the button data (64 bytes): a later page takes them from its tasks.
-    title = text(f"query.title.{kind}", lang, subject=subject or _listing_subject(found, kind))
+    title = text(
+        f"query.title.{kind.name.lower()}", lang, subject=subject or _listing_subject(found, kind)
+    )
     common = {"title": Html(title), "scope": Html(_scope_text(found.scope, person, lang))}
     if not found.total:
         return text("query.empty", lang, campaign=found.campaign, **common), None
@@ -195,7 +197,7 @@ async def _page(
     return split_message(body)[0], _pager(found, kind, arg, lang)
 
 
-def _listing_subject(found: Listing, kind: int) -> str:
+def _listing_subject(found: Listing, kind: Kind) -> str:
     if not found.tasks:
         return ""
     first = found.tasks[0]
@@ -225,7 +227,7 @@ def _item(task: TaskView, lang: str, context: BotContext) -> str:
     )
 
 
-def _pager(found: Listing, kind: int, arg: int, lang: str) -> InlineKeyboardMarkup | None:
+def _pager(found: Listing, kind: Kind, arg: int, lang: str) -> InlineKeyboardMarkup | None:
     row = []
     if found.page > 0:
         row.append(

@@ -12,7 +12,7 @@ from bot.context import BotContext
 from domain import reporting, weekly_reports
 from domain.errors import NotFound
 from domain.model import Person
-from domain.ports import BatchItem, ReportBatch
+from domain.ports import BatchItem, Refusal, ReportBatch
 from domain.reporting import IncomingMessage
 from domain.texts import excerpt, split_message, text
 from domain.weekly_reports import DROP_VALUE, NO_CHANGE_VALUE, REST_LABEL, Confirmed
@@ -159,7 +159,7 @@ async def fix(update: Update, context: BotContext, payload: BatchFix) -> None:
     rows = [
         [InlineKeyboardButton(_item_label(i, item), callback_data=BatchPick(batch.id, i).encode())]
         for i, item in enumerate(batch.items)
-        if item.task_id is not None and item.refused in (None, "dropped")
+        if item.task_id is not None and item.refused in (None, Refusal.DROPPED)
     ][:40]
     rows.append([_back(batch, lang)])
     body = card_text(batch, lang) + "\n\n" + text("batch.pick_item", lang)

@@ -9,7 +9,16 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from domain.ports import Attachment, BatchItem, Extension, Prompt, Report, ReportBatch, StagedImport
+from domain.ports import (
+    Attachment,
+    BatchItem,
+    Extension,
+    Prompt,
+    Refusal,
+    Report,
+    ReportBatch,
+    StagedImport,
+)
 from storage.repositories import _Repo, _report
 from storage.tables import (
     ExtensionRow,
@@ -227,6 +236,11 @@ class SqlExtensions(_Repo):
         return granted
 
 
+def _batch_item(stored: dict[str, Any]) -> BatchItem:
+    refused = stored.get("refused")
+    return BatchItem(**{**stored, "refused": Refusal(refused) if refused else None})
+
+
 def _batch(row: ReportBatchRow) -> ReportBatch:
     return ReportBatch(
         id=row.id,
@@ -234,7 +248,7 @@ def _batch(row: ReportBatchRow) -> ReportBatch:
         chat_id=row.chat_id,
         message_id=row.message_id,
         text=row.text,
-        items=tuple(BatchItem(**item) for item in row.items or []),
+        items=tuple(_batch_item(item) for item in row.items or []),
         attachments=tuple(Attachment(**a) for a in row.attachments or []),
         media_group_id=row.media_group_id,
         status=row.status,

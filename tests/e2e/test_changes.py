@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.clock import ManualClock
+from domain.nudges import Reach
 from handlers.callback_data import Remind
 from storage.tables import PersonRowT, TaskRowT
 from tests.e2e.conftest import World, buttons, report_prompt, rows
@@ -157,7 +158,9 @@ async def test_remind_choices_and_refusals(world: World, putuo_bytes: bytes) -> 
     assert "未找到" in (await gao.next_message()).text
     await sun.command("remind", "silent")
     assert "没有权限" in (await sun.next_message()).text
-    answer = await sun.wait_callback_answer(await sun.press(preview, data=Remind(3, 0, 1).encode()))
+    answer = await sun.wait_callback_answer(
+        await sun.press(preview, data=Remind(Reach.SILENT, 0, 1).encode())
+    )
     assert "没有权限" in (answer.text or "")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.clock import ManualClock
+from domain.queries import Kind
 from handlers.callback_data import Page
 from tests.e2e.conftest import ADMIN_ID, World, buttons, report_prompt
 
@@ -158,10 +159,12 @@ async def test_officials_strangers_and_forged_pages_are_refused(
     gao = await world.join("高飞")
     await gao.command("overdue")
     listing = await gao.next_message()
-    answer = await wang.wait_callback_answer(await wang.press(listing, data=Page(1, 0, 0).encode()))
+    answer = await wang.wait_callback_answer(
+        await wang.press(listing, data=Page(Kind.OVERDUE, 0, 0).encode())
+    )
     assert "没有权限" in (answer.text or "")
-    answer = await gao.wait_callback_answer(await gao.press(listing, data=Page(9, 0, 0).encode()))
-    assert "未找到" in (answer.text or "")
+    answer = await gao.wait_callback_answer(await gao.press(listing, data="1:pg:9:0:0"))
+    assert "失效" in (answer.text or "")  # no list of that kind
 
 
 async def test_campaign_switching_with_two_rounds(world: World, putuo_bytes: bytes) -> None:

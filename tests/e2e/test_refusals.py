@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from domain.model import TaskStatus
 from handlers.callback_data import AskSignoff, FocusTask, Withdraw
+from simulator import SentMessage, SimUser
 from storage.tables import EvidenceRow, PersonRowT, ProgressUpdateRow
 from tests.e2e.conftest import ADMIN_ID, World, report_prompt, rows
 from tests.e2e.test_official_loop import task_state
@@ -212,13 +213,13 @@ async def test_forged_desk_buttons_are_refused_and_change_nothing(
     async with world.uow() as uow:
         li = await uow.people.by_name("李晓燕")
         assert li is not None
-    cases = [
+    cases: list[tuple[SimUser, SentMessage, cd.Payload | str, str]] = [
         (gao, anchor, cd.UseCampaign(999), "未找到"),
         (gao, anchor, cd.DossierUnit(999), "未找到"),
-        (gao, anchor, cd.PickPerson(3, li.id, 0), "没有权限"),
+        (gao, anchor, f"1:pp:3:{li.id}:0", "失效"),  # no such purpose
         (gao, anchor, cd.ImportCancel(999), "未找到"),
         (gao, anchor, cd.SignOff(999), "未找到"),
-        (gao, anchor, cd.DecideExtension(999, 1), "未找到"),
+        (gao, anchor, cd.DecideExtension(999, cd.ExtensionChoice.APPROVE), "未找到"),
         (wang, wang_anchor, cd.Deactivate(li.id), "没有权限"),
         (wang, wang_anchor, cd.AskExtension(2), "没有权限"),  # 1.2 belongs to 李晓燕
         (gao, anchor, cd.LookbackHeld(999), "未找到"),
@@ -227,7 +228,8 @@ async def test_forged_desk_buttons_are_refused_and_change_nothing(
         (gao, anchor, cd.GradeConfirm(999), "未找到"),
     ]
     for user, message, payload, expected in cases:
-        answer = await user.wait_callback_answer(await user.press(message, data=payload.encode()))
+        data = payload if isinstance(payload, str) else payload.encode()
+        answer = await user.wait_callback_answer(await user.press(message, data=data))
         # Handlers that answer the button first report the refusal in the chat.
         said = answer.text or (await user.next_message()).text
         assert expected in said, payload

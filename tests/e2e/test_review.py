@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from domain.model import Role, TaskStatus
-from handlers.callback_data import DecideExtension, SignOff
+from handlers.callback_data import SignOff
 from simulator import SentMessage, SimUser
 from storage.tables import TaskRowT
 from tests.e2e.conftest import ADMIN_ID, World, buttons, report_prompt, rows
@@ -213,7 +213,7 @@ async def test_bad_extension_requests_are_explained_and_can_be_retried(
     data = request.buttons[0][0].callback_data or ""
     answer = await sun.wait_callback_answer(await sun.press(request, data=data))
     assert "没有权限" in (answer.text or "")
-    forged = DecideExtension(int(data.split(":")[2]), 7).encode()
+    forged = f"1:de:{int(data.split(':')[2])}:7"  # no such choice
     answer = await gao.wait_callback_answer(await gao.press(request, data=forged))
     assert "失效" in (answer.text or "")
 

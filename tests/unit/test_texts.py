@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.texts import CATALOGUE, Html, split_message, text, utf16_len
+from domain.texts import CATALOGUE, LANGUAGES, Html, split_message, text, utf16_len
 
 
 def test_user_strings_are_escaped_but_html_fragments_are_not() -> None:
@@ -24,9 +24,10 @@ def test_user_strings_are_escaped_but_html_fragments_are_not() -> None:
 def test_every_entry_has_the_same_placeholders_in_both_languages() -> None:
     import string
 
-    for key, (zh, en) in CATALOGUE.items():
-        names = {f[1] for f in string.Formatter().parse(zh) if f[1]}
-        assert names == {f[1] for f in string.Formatter().parse(en) if f[1]}, key
+    for key, entry in CATALOGUE.items():
+        assert set(entry) == set(LANGUAGES), key
+        names = [{f[1] for f in string.Formatter().parse(t) if f[1]} for t in entry.values()]
+        assert all(n == names[0] for n in names), key
 
 
 def test_long_messages_split_at_line_breaks_under_the_limit() -> None:
