@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from domain.model import RowError
+from domain.texts import text
 
 
 class DomainError(Exception):
@@ -27,16 +28,20 @@ class WorkbookRejected(DomainError):
         super().__init__(count=len(errors))
         self.errors: list[RowError] = list(errors)
 
-    def __str__(self) -> str:
-        lines = [f"{len(self.errors)} error(s):"]
+    def describe(self, lang: str) -> str:
+        """Every error on its own line, as plain text (for a terminal)."""
+        lines = [text("cli.workbook_errors", lang, count=len(self.errors))]
         for e in self.errors:
             where = e.sheet
             if e.row is not None:
-                where += f" row {e.row}"
+                where += text("cli.where_row", lang, row=e.row)
             if e.column:
                 where += f" [{e.column}]"
-            lines.append(f"  {where}: {e.reason}")
+            lines.append(f"  {where}: {e.reason.plain(lang)}")
         return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.describe("en")
 
 
 class NotRegistered(DomainError):

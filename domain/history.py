@@ -232,6 +232,8 @@ def describe(entry: HistoryEntry, lang: str) -> str:
             "old": excerpt(str(detail["old"]), 100),
             "new": excerpt(str(detail["new"]), 100),
         }
+    if entry.action == "task.replanned" and isinstance(detail.get("changes"), list):
+        detail = {**detail, "changes": Html(_plan_changes(detail["changes"], lang))}
     if entry.action == "report.edit_refused":
         detail = {**detail, "new": excerpt(str(detail.get("new", "")), 100)}
     if key in CATALOGUE:
@@ -252,6 +254,16 @@ def actor_name(actor: str | None, lang: str) -> str:
 
 def _percent(percent: object, lang: str) -> str:
     return "" if percent is None else text("history.percent", lang, percent=percent)
+
+
+def _plan_changes(changes: list[list[str]], lang: str) -> str:
+    """Say [field, old, new] triples ("责任人 王建国→李晓燕；…"); older events hold a sentence."""
+    said = [
+        text("history.change", lang, field=text(f"field.{field}", lang), old=old, new=new)
+        for field, old, new in changes
+        if f"field.{field}" in CATALOGUE
+    ]
+    return ("; " if lang == "en" else "；").join(said)
 
 
 def _data(detail: Mapping[str, Any], lang: str) -> str:

@@ -32,6 +32,7 @@ from domain.model import (
     Workbook,
 )
 from domain.ports import Clock, PlannedTask, StagedImport, UnitOfWork
+from domain.texts import Phrase
 from domain.workbook import read_workbook
 from domain.workdays import WorkCalendar
 
@@ -164,9 +165,7 @@ async def _resolve_names(
             found = await uow.people.by_name(name)
             if found is None:
                 errors.append(
-                    RowError(
-                        TASK_SHEET, row.row, column, f"“{name}”不在人员名单中，请先在“人员”表中添加"
-                    )
+                    RowError(TASK_SHEET, row.row, column, Phrase.of("wb.unknown_person", name=name))
                 )
             else:
                 people[name] = found
@@ -259,7 +258,7 @@ class ImportPreview:
     by_kind: tuple[tuple[TaskKind, int], ...]
     by_lead: tuple[tuple[str, int], ...] = field(default=())
     new_units: tuple[str, ...] = ()  # not yet in the bot: a typo would make a second unit
-    people_changed: tuple[str, ...] = ()  # units moved and roles granted to existing people
+    people_changed: tuple[Phrase, ...] = ()  # units moved and roles granted to existing people
     round: RoundInfo | None = None  # the file's 轮次 sheet, applied on confirmation
     # 立行立改 measures due later than a month after the feedback (the limit, their numbers).
     immediate_by: date | None = None
@@ -452,9 +451,7 @@ async def _unknown_names(uow: UnitOfWork, workbook: Workbook) -> list[RowError]:
                 known[name] = await uow.people.by_name(name) is not None
             if not known[name]:
                 errors.append(
-                    RowError(
-                        TASK_SHEET, row.row, column, f"“{name}”不在人员名单中，请先在“人员”表中添加"
-                    )
+                    RowError(TASK_SHEET, row.row, column, Phrase.of("wb.unknown_person", name=name))
                 )
     return errors
 
@@ -507,28 +504,31 @@ def _differs(row: TaskRow, view: TaskView) -> bool:
     ) or (row.kind, row.due_on) != (view.kind, view.due_on)
 
 
-def _changes(row: TaskRow, view: TaskView) -> str:
-    """Describe what an import changes in a task's plan: "责任人 王建国→李晓燕；时限 …"."""
+def _changes(row: TaskRow, view: TaskView) -> list[list[str]]:
+    """What an import changes in a task's plan, as [field, old, new] (said in /history)."""
     pairs = (
-        ("责任单位", view.unit_name, row.unit),
-        ("责任人", view.owner_name, row.owner),
-        ("牵头领导", view.lead_name or "—", row.lead or "—"),
-        ("整改时限", str(view.due_on or "—"), str(row.due_on or "—")),
-        ("整改类型", view.kind.value, row.kind.value),
-        ("整改措施", view.measure, row.measure),
-        ("问题", view.problem, row.problem),
+        ("unit", view.unit_name, row.unit),
+        ("owner", view.owner_name, row.owner),
+        ("lead", view.lead_name or "—", row.lead or "—"),
+        ("due", str(view.due_on or "—"), str(row.due_on or "—")),
+        ("kind", view.kind.value, row.kind.value),
+        ("measure", view.measure, row.measure),
+        ("problem", view.problem, row.problem),
     )
-    return "；".join(f"{label} {old[:30]}→{new[:30]}" for label, old, new in pairs if old != new)
+    return [[field, old[:30], new[:30]] for field, old, new in pairs if old != new]
 
 
-def _person_change(row: PersonRow, existing: Person | None) -> str:
+def _person_change(row: PersonRow, existing: Person | None) -> Phrase | None:
     """Say what confirming changes for a person already in the bot (unit, added roles)."""
     if existing is None:
-        return ""
+        return None
     parts = []
     if row.unit and row.unit != existing.unit_name:
-        parts.append(f"单位 {existing.unit_name or '—'}→{row.unit}")
+        parts.append(Phrase.of("import.person_unit", old=existing.unit_name or "—", new=row.unit))
     added = [ROLE_LABELS[r] for r in row.roles - existing.roles]
-    if added:
-        parts.append("新增角色 " + "、".join(sorted(added)))
-    return f"{row.name}：" + "；".join(parts) if parts else ""
+    if added:  # the workbook's own role words
+        parts.append(Phrase.of("import.person_roles", roles="、".join(sorted(added))))
+    if not parts:
+        return None
+    said = parts[0] if len(parts) == 1 else Phrase.of("wb.both", first=parts[0], second=parts[1])
+    return Phrase.of("import.person_change", name=row.name, changes=said)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from domain.texts import Phrase
+
 
 class Role(StrEnum):
     """A role a person holds; a person may hold several."""
@@ -119,7 +121,7 @@ class RowError:
     sheet: str
     row: int | None
     column: str | None
-    reason: str
+    reason: Phrase  # said in the reader's language where it is shown
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 LANGUAGES = ("zh", "en")
@@ -74,6 +75,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "❌ 工作簿未导入（未写入任何数据），共 {count} 处问题：\n{lines}",
         "en": "❌ The workbook was not imported (nothing was written); {count} problem(s):\n{lines}",
     },
+    "import.errors_title": {"zh": "错误清单", "en": "Errors"},
+    "import.errors_sheet": {"zh": "工作表", "en": "Sheet"},
+    "import.errors_row": {"zh": "行", "en": "Row"},
+    "import.errors_column": {"zh": "列", "en": "Column"},
+    "import.errors_problem": {"zh": "问题", "en": "Problem"},
+    "import.marked_file": {"zh": "{stem}-错误标注.xlsx", "en": "{stem}-errors-marked.xlsx"},
+    "cli.workbook_errors": {"zh": "共 {count} 处问题：", "en": "{count} error(s):"},
+    "cli.where_row": {"zh": " 第 {row} 行", "en": " row {row}"},
     "import.error_line": {"zh": "• {where}：{reason}", "en": "• {where}: {reason}"},
     "import.where_sheet": {"zh": "“{sheet}”表", "en": "sheet “{sheet}”"},
     "import.where_file": {"zh": "文件", "en": "the file"},
@@ -81,7 +90,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "import.where_column": {"zh": "“{column}”列", "en": "column “{column}”"},
     "import.error_more": {
         "zh": "……另有 {count} 处，见附件中的“错误清单”。",
-        "en": "… {count} more, see the “错误清单” sheet of the attached file.",
+        "en": "… {count} more, see the “Errors” sheet of the attached file.",
     },
     "import.marked": {
         "zh": "已在附件中将出错的单元格标红并加了批注，修改后请重新发送。",
@@ -484,6 +493,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "\n⚠️ {count} units are new to the bot and will be created: {units} (if that is a typo, "
         "cancel, fix and send again)",
     },
+    "import.person_change": {"zh": "{name}：{changes}", "en": "{name}: {changes}"},
+    "import.person_unit": {"zh": "单位 {old}→{new}", "en": "unit {old}→{new}"},
+    "import.person_roles": {"zh": "新增角色 {roles}", "en": "adds the roles {roles}"},
     "import.people_changed": {
         "zh": "\n⚠️ {count} 位已有人员的信息将被修改：\n{changes}",
         "en": "\n⚠️ {count} people already in the bot will change:\n{changes}",
@@ -1459,6 +1471,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "不同意延期，理由：{note}",
         "en": "Extension refused: {note}",
     },
+    "history.change": {"zh": "{field} {old}→{new}", "en": "{field} {old}→{new}"},
+    "field.unit": {"zh": "责任单位", "en": "unit"},
+    "field.owner": {"zh": "责任人", "en": "official"},
+    "field.lead": {"zh": "牵头领导", "en": "lead leader"},
+    "field.due": {"zh": "整改时限", "en": "deadline"},
+    "field.kind": {"zh": "整改类型", "en": "kind"},
+    "field.measure": {"zh": "整改措施", "en": "measure"},
+    "field.problem": {"zh": "问题", "en": "problem"},
     "history.task.replanned": {
         "zh": "按导入的工作簿调整计划：{changes}",
         "en": "Plan changed by an import: {changes}",
@@ -1552,13 +1572,212 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "{limit_mb} MB or an abnormal compression ratio). Please save it as .docx or .txt in Word "
         "or WPS and send it again.",
     },
+    # Why a workbook was rejected (domain/workbook.py): shown in the chat, in the returned
+    # workbook's comments and error list, and by the CLI. Column and sheet names stay Chinese:
+    # they are the workbook's own headers.
+    "wb.not_xlsx": {
+        "zh": "文件不是有效的 Excel (.xlsx) 工作簿，请用 Excel 或 WPS 另存为 .xlsx 格式后重新上传",
+        "en": "the file is not a valid Excel (.xlsx) workbook; save it as .xlsx in Excel or WPS "
+        "and upload it again",
+    },
+    "wb.old_or_locked": {
+        "zh": "文件不是有效的 Excel (.xlsx) 工作簿：它是旧版 Excel 97-2003 (.xls) 文件，或设置了打开密码；"
+        "请取消密码并另存为 .xlsx 格式后重新上传",
+        "en": "the file is not a valid Excel (.xlsx) workbook: it is an old Excel 97-2003 (.xls) "
+        "file or has an opening password; remove the password, save it as .xlsx and upload it "
+        "again",
+    },
+    "wb.too_long": {
+        "zh": "内容过长（{length} 字），此列最多 {limit} 字",
+        "en": "too long ({length} characters); this column takes at most {limit}",
+    },
+    "wb.required": {
+        "zh": "“{column}”必须填写，此行为空",
+        "en": "“{column}” must be filled in; it is empty in this row",
+    },
+    "wb.no_tasks": {
+        "zh": "“整改任务”表中没有任务，请至少填写一行",
+        "en": "the “整改任务” sheet has no measures; fill in at least one row",
+    },
+    "wb.round_item": {
+        "zh": "无法识别的项目“{item}”，只能是 {allowed}",
+        "en": "unknown item “{item}”; it can only be one of {allowed}",
+    },
+    "wb.round_twice": {
+        "zh": "“{item}”填写了两次，请只保留一行",
+        "en": "“{item}” is given twice; keep only one row",
+    },
+    "wb.round_source": {
+        "zh": "类型“{value}”无法识别，只能是 巡视、巡察、审计 或 督查",
+        "en": "the kind “{value}” is not recognised; it can only be 巡视, 巡察, 审计 or 督查",
+    },
+    "wb.round_date": {
+        "zh": "日期无法识别：“{value}”，请填写如 2026-11-20 的日期",
+        "en": "cannot read the date “{value}”; write a date such as 2026-11-20",
+    },
+    "wb.round_date_range": {
+        "zh": "日期超出合理范围：“{value}”，请检查年份",
+        "en": "the date “{value}” is out of range; check the year",
+    },
+    "wb.ratio": {
+        "zh": "文件中的“{member}”压缩比异常（{ratio} 倍），疑似压缩炸弹，已拒绝；请重新用 Excel 另存后上传",
+        "en": "“{member}” in the file has an abnormal compression ratio ({ratio}×) and looks like "
+        "a zip bomb, so it was refused; save the workbook again in Excel and upload it",
+    },
+    "wb.inflated": {
+        "zh": "文件解压后超过 {limit_mb} MB（约 {total_mb} MB），可能是异常压缩文件或工作簿过大，请精简后重新上传",
+        "en": "the file inflates to more than {limit_mb} MB (about {total_mb} MB): an abnormal "
+        "archive or a workbook too large; trim it and upload it again",
+    },
+    "wb.cells": {
+        "zh": "单元格过多：工作簿中有 {total} 个单元格（含带格式的空单元格），上限为 {limit}；"
+        "每张表最多 {rows} 行，请删除多余的行列后重新上传",
+        "en": "too many cells: the workbook stores {total} cells (formatted empty cells count), "
+        "the limit is {limit}; each sheet takes at most {rows} rows, delete the extra rows and "
+        "columns and upload it again",
+    },
+    "wb.merged": {
+        "zh": "合并单元格范围过大：合并区域共覆盖 {merged} 个单元格，上限为 {limit}；请取消整行、整列的合并后重新上传",
+        "en": "merged ranges too large: they cover {merged} cells, the limit is {limit}; unmerge "
+        "whole rows and columns and upload it again",
+    },
+    "wb.no_sheet": {
+        "zh": "缺少工作表“{name}”；文件中的工作表有：{found}",
+        "en": "the sheet “{name}” is missing; the file's sheets are: {found}",
+    },
+    "wb.no_sheets": {"zh": "（无）", "en": "(none)"},
+    "wb.no_column": {
+        "zh": "缺少必填列“{column}”，请在表头行中加上这一列",
+        "en": "the required column “{column}” is missing; add it to the header row",
+    },
+    "wb.too_many_rows": {
+        "zh": "行数过多：共 {count} 行数据，每张表最多 {limit} 行，请拆分后分批导入",
+        "en": "too many rows: {count} data rows, each sheet takes at most {limit}; split the "
+        "file and import it in parts",
+    },
+    "wb.number_is_date": {
+        "zh": "序号被 Excel 识别成了日期：“{value}”，请把序号列设为文本格式后重新填写",
+        "en": "Excel turned the 序号 into a date: “{value}”; format the 序号 column as text and "
+        "type it again",
+    },
+    "wb.role_unknown": {
+        "zh": "角色“{token}”无法识别，可选：{allowed}",
+        "en": "the role “{token}” is not recognised; it can be: {allowed}",
+    },
+    "wb.role_admin": {
+        "zh": "管理员角色只能由系统管理员在命令行或配置中设置",
+        "en": "the admin role can only be given by the operator, on the command line or in the "
+        "settings",
+    },
+    "wb.both": {"zh": "{first}；{second}", "en": "{first}; {second}"},
+    "wb.telegram": {
+        "zh": "Telegram用户名格式不对：“{value}”，应以英文字母开头，由 4–32 位英文字母、数字或下划线组成（可带 @）",
+        "en": "the Telegram username “{value}” is malformed: it starts with a letter and has "
+        "4–32 letters, digits or underscores (an @ in front is fine)",
+    },
+    "wb.phone": {
+        "zh": "手机号码格式不对：“{value}”，应为 7–15 位数字，可含 +、- 和空格",
+        "en": "the phone number “{value}” is malformed: 7–15 digits, with +, - and spaces allowed",
+    },
+    "wb.kind": {
+        "zh": "整改类型“{value}”无法识别，只能是 立行立改、限期整改 或 长期推进",
+        "en": "the kind “{value}” is not recognised; it can only be 立行立改, 限期整改 or 长期推进",
+    },
+    "wb.due_range": {
+        "zh": "整改时限超出合理范围：“{value}”，应在 {earliest} 年至 {latest} 年之间",
+        "en": "the deadline “{value}” is out of range; it must fall between {earliest} and "
+        "{latest}",
+    },
+    "wb.due_unreadable": {
+        "zh": "整改时限无法识别：“{value}”，请填写如 2026-12-31 的日期",
+        "en": "cannot read the deadline “{value}”; write a date such as 2026-12-31",
+    },
+    "wb.due_invalid": {
+        "zh": "整改时限不是有效日期：“{value}”，请检查月份和日期",
+        "en": "the deadline “{value}” is not a real date; check the month and the day",
+    },
+    "wb.same_name": {
+        "zh": "重名：“{name}”已在第 {row} 行出现（单位：{first_unit}），此行单位为“{unit}”；"
+        "请在姓名后加括号注明以区分，如“{name}（{example}）”",
+        "en": "same name: “{name}” is already on row {row} (unit: {first_unit}) while this row "
+        "says “{unit}”; tell them apart with brackets after the name, e.g. “{name}（{example}）”",
+    },
+    "wb.empty": {"zh": "空", "en": "empty"},
+    "wb.unit_word": {"zh": "单位", "en": "unit"},
+    "wb.contact_clash": {
+        "zh": "同一人“{name}”的{column}与第 {row} 行不一致：“{new}”与“{old}”",
+        "en": "the same person “{name}” has another {column} on row {row}: “{new}” against “{old}”",
+    },
+    "wb.number_twice": {
+        "zh": "序号“{number}”重复，与第 {row} 行相同",
+        "en": "the 序号 “{number}” is repeated; row {row} has it too",
+    },
+    "wb.support_is_lead": {
+        "zh": "“{unit}”是本措施的责任单位，不能同时作为配合单位",
+        "en": "“{unit}” is the measure's responsible unit and cannot also be a supporting unit",
+    },
+    "wb.unit_too_long": {
+        "zh": "单位名称过长：“{start}…”",
+        "en": "unit name too long: “{start}…”",
+    },
+    "wb.due_written": {"zh": "为“{value}”", "en": " is “{value}”"},
+    "wb.due_empty": {"zh": "为空", "en": " is empty"},
+    "wb.due_needed": {
+        "zh": "整改时限{written}，只有长期推进的任务可以不填日期；“{kind}”的任务请填写如 2026-12-31 的日期",
+        "en": "整改时限{written}; only 长期推进 measures may go without a date, a “{kind}” measure "
+        "needs a date such as 2026-12-31",
+    },
+    "wb.unknown_person": {
+        "zh": "“{name}”不在人员名单中，请先在“人员”表中添加",
+        "en": "“{name}” is not on the list of people; add them to the “人员” sheet first",
+    },
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A catalogue entry with its parameters, said later in the reader's language.
+
+    Domain code that cannot know who will read a sentence (a workbook's rejection reasons are
+    shown in the chat, written into the returned workbook, printed by the CLI) returns this.
+    A parameter may itself be a Phrase: it is said in the same language.
+    """
+
+    key: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, /, **params: object) -> Phrase:
+        """Build a phrase from keyword parameters."""
+        return cls(key, tuple(params.items()))
+
+    def render(self, lang: str) -> str:
+        """Say it as chat HTML (parameters escaped)."""
+        values = {k: Html(v.render(lang)) if isinstance(v, Phrase) else v for k, v in self.params}
+        return text(self.key, lang, **values)
+
+    def plain(self, lang: str) -> str:
+        """Say it as plain text (a cell comment, a terminal)."""
+        return unescaped(
+            self.key,
+            lang,
+            **{k: v.plain(lang) if isinstance(v, Phrase) else v for k, v in self.params},
+        )
+
+
+def _template(key: str, lang: str) -> str:
+    entry = CATALOGUE[key]
+    return entry.get(lang) or entry[LANGUAGES[0]]
+
+
+def unescaped(key: str, lang: str, /, **params: Any) -> str:
+    """Render a catalogue entry as plain text (a workbook cell, a terminal): nothing escaped."""
+    return _template(key, lang).format_map(params)
 
 
 def text(key: str, lang: str, /, **params: Any) -> str:
     """Render a catalogue entry in `lang`, escaping every parameter that is not Html."""
-    entry = CATALOGUE[key]
-    template = entry.get(lang) or entry[LANGUAGES[0]]
+    template = _template(key, lang)
     for name, value in params.items():  # a tick renders tens of thousands of lines: kept lean
         if not isinstance(value, Html | int):
             params[name] = (

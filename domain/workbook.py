@@ -28,6 +28,7 @@ from domain.model import (
     TaskRow,
     Workbook,
 )
+from domain.texts import Phrase
 
 PEOPLE_SHEET = "人员"
 TASKS_SHEET = "整改任务"
@@ -60,11 +61,8 @@ COLUMN_LIMITS = {
 }
 HEADER_SCAN_ROWS = 50
 
-NOT_XLSX = "文件不是有效的 Excel (.xlsx) 工作簿，请用 Excel 或 WPS 另存为 .xlsx 格式后重新上传"
-OLD_OR_LOCKED = (
-    "文件不是有效的 Excel (.xlsx) 工作簿：它是旧版 Excel 97-2003 (.xls) 文件，或设置了打开密码；"
-    "请取消密码并另存为 .xlsx 格式后重新上传"
-)
+NOT_XLSX = Phrase.of("wb.not_xlsx")
+OLD_OR_LOCKED = Phrase.of("wb.old_or_locked")
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
@@ -236,9 +234,9 @@ _EXAMPLE_TASK: tuple[object, ...] = (
 class _Bad(Exception):
     """A cell's value is not acceptable; `reason` is shown to the coordinator."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str | Phrase, /, **params: object) -> None:
         super().__init__(reason)
-        self.reason = reason
+        self.reason = reason if isinstance(reason, Phrase) else Phrase.of(reason, **params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,16 +275,16 @@ class _RowCheck:
         limit = COLUMN_LIMITS.get(column, MAX_CELL_CHARS)
         try:
             if isinstance(cell.value, str) and len(cell.value.strip()) > limit:
-                raise _Bad(f"内容过长（{len(cell.value.strip())} 字），此列最多 {limit} 字")
+                raise _Bad("wb.too_long", length=len(cell.value.strip()), limit=limit)
             value = parse(cell)
         except _Bad as bad:
             self.fail(column, bad.reason)
             return None
         if value is None and required:
-            self.fail(column, f"“{column}”必须填写，此行为空")
+            self.fail(column, Phrase.of("wb.required", column=column))
         return value
 
-    def fail(self, column: str, reason: str) -> None:
+    def fail(self, column: str, reason: Phrase) -> None:
         """Record an error on a column of this row."""
         self.failed.add(column)
         self.errors.append(RowError(self.sheet, self.line.row, column, reason))
@@ -307,7 +305,7 @@ def read_workbook(data: bytes, *, allow_admin: bool) -> Workbook:
     people = _read_people(people_lines or [], allow_admin, errors)
     tasks = _read_tasks(task_lines or [], errors)
     if task_lines is not None and not task_lines:
-        errors.append(RowError(TASKS_SHEET, None, None, "“整改任务”表中没有任务，请至少填写一行"))
+        errors.append(RowError(TASKS_SHEET, None, None, Phrase.of("wb.no_tasks")))
     round_info = _read_round(book, errors)
     if errors:
         raise WorkbookRejected(errors)
@@ -329,9 +327,12 @@ def _read_round(book: Any, errors: list[RowError]) -> RoundInfo | None:
         item = check.get("项目", _text)
         field_name = _ROUND_ITEMS.get(_compact(item or ""))
         if field_name is None:
-            check.fail("项目", f"无法识别的项目“{item or ''}”，只能是 {'、'.join(_ROUND_LABELS)}")
+            check.fail(
+                "项目",
+                Phrase.of("wb.round_item", item=item or "", allowed="、".join(_ROUND_LABELS)),
+            )
         elif field_name in found:
-            check.fail("项目", f"“{item}”填写了两次，请只保留一行")
+            check.fail("项目", Phrase.of("wb.round_twice", item=item))
         else:
             parse = _round_source if field_name == "source" else _round_date
             found[field_name] = check.get("内容", parse)
@@ -347,7 +348,7 @@ def _round_source(cell: _Cell) -> CampaignSource | None:
         return None
     source = _ROUND_SOURCES.get(_compact(value))
     if source is None:
-        raise _Bad(f"类型“{value}”无法识别，只能是 巡视、巡察、审计 或 督查")
+        raise _Bad("wb.round_source", value=value)
     return source
 
 
@@ -355,13 +356,13 @@ def _round_date(cell: _Cell) -> date | None:
     try:
         day = _due_value(cell)
     except _Bad:
-        raise _Bad(f"日期无法识别：“{_text(cell)}”，请填写如 2026-11-20 的日期") from None
+        raise _Bad("wb.round_date", value=_text(cell)) from None
     if day is not None and not deadlines.in_window(day):
-        raise _Bad(f"日期超出合理范围：“{_text(cell) or day.isoformat()}”，请检查年份")
+        raise _Bad("wb.round_date_range", value=_text(cell) or day.isoformat())
     return day
 
 
-def _file_error(reason: str) -> RowError:
+def _file_error(reason: Phrase) -> RowError:
     return RowError("", None, None, reason)
 
 
@@ -392,13 +393,9 @@ def _check_sizes(members: Sequence[zipfile.ZipInfo]) -> RowError | None:
     if found is None:
         return None
     if found.member:
-        return _file_error(
-            f"文件中的“{found.member}”压缩比异常（{found.ratio:.0f} 倍），"
-            "疑似压缩炸弹，已拒绝；请重新用 Excel 另存后上传"
-        )
+        return _file_error(Phrase.of("wb.ratio", member=found.member, ratio=f"{found.ratio:.0f}"))
     return _file_error(
-        f"文件解压后超过 {MAX_UNCOMPRESSED_BYTES // MB} MB（约 {found.total // MB} MB），"
-        "可能是异常压缩文件或工作簿过大，请精简后重新上传"
+        Phrase.of("wb.inflated", limit_mb=MAX_UNCOMPRESSED_BYTES // MB, total_mb=found.total // MB)
     )
 
 
@@ -419,15 +416,11 @@ def _check_cell_count(
     total = sum(cells for cells, _ in scans)
     if total > MAX_STORED_CELLS:
         return _file_error(
-            f"单元格过多：工作簿中有 {total} 个单元格（含带格式的空单元格），"
-            f"上限为 {MAX_STORED_CELLS}；每张表最多 {MAX_DATA_ROWS} 行，请删除多余的行列后重新上传"
+            Phrase.of("wb.cells", total=total, limit=MAX_STORED_CELLS, rows=MAX_DATA_ROWS)
         )
     merged = sum(covered for _, covered in scans)
     if merged > MAX_MERGED_CELLS:
-        return _file_error(
-            f"合并单元格范围过大：合并区域共覆盖 {merged} 个单元格，上限为 {MAX_MERGED_CELLS}；"
-            "请取消整行、整列的合并后重新上传"
-        )
+        return _file_error(Phrase.of("wb.merged", merged=merged, limit=MAX_MERGED_CELLS))
     return None
 
 
@@ -492,8 +485,9 @@ def _find_sheet(book: Any, name: str, errors: list[RowError]) -> Any | None:
     for sheet in book.worksheets:
         if _compact(str(sheet.title)) == name:
             return sheet
-    found = "、".join(f"“{s.title}”" for s in book.worksheets) or "（无）"
-    errors.append(RowError(name, None, None, f"缺少工作表“{name}”；文件中的工作表有：{found}"))
+    titles = "、".join(f"“{s.title}”" for s in book.worksheets)
+    found = titles or Phrase.of("wb.no_sheets")
+    errors.append(RowError(name, None, None, Phrase.of("wb.no_sheet", name=name, found=found)))
     return None
 
 
@@ -509,9 +503,7 @@ def _sheet_lines(
     header_row, positions = _locate_header(filled, columns)
     missing = [c.name for c in columns if c.required and c.name not in positions]
     for column in missing:
-        errors.append(
-            RowError(name, header_row, column, f"缺少必填列“{column}”，请在表头行中加上这一列")
-        )
+        errors.append(RowError(name, header_row, column, Phrase.of("wb.no_column", column=column)))
     if missing or header_row is None:
         return None
     lines = [
@@ -528,7 +520,7 @@ def _sheet_lines(
                 name,
                 None,
                 None,
-                f"行数过多：共 {len(lines)} 行数据，每张表最多 {MAX_DATA_ROWS} 行，请拆分后分批导入",
+                Phrase.of("wb.too_many_rows", count=len(lines), limit=MAX_DATA_ROWS),
             )
         )
         return None
@@ -637,7 +629,7 @@ def _number(cell: _Cell) -> str | None:
     """Read 序号 as the text the coordinator sees (1.10 formatted "0.00" stays "1.10")."""
     value = cell.value
     if isinstance(value, datetime | date):
-        raise _Bad(f"序号被 Excel 识别成了日期：“{_text(cell)}”，请把序号列设为文本格式后重新填写")
+        raise _Bad("wb.number_is_date", value=_text(cell))
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _render_number(value, cell.number_format)
     return _text(cell)
@@ -669,20 +661,30 @@ def _roles_parser(allow_admin: bool) -> Callable[[_Cell], frozenset[Role] | None
         if text is None:
             return None
         roles: set[Role] = set()
-        problems: list[str] = []
+        problems: list[Phrase] = []
         for token in filter(None, _ROLE_SEPARATORS.split(text)):
             role = ROLE_NAMES_ZH.get(token)
             if role is None:
-                problems.append(f"角色“{token}”无法识别，可选：{'、'.join(allowed)}")
+                problems.append(
+                    Phrase.of("wb.role_unknown", token=token, allowed="、".join(allowed))
+                )
             elif role is Role.ADMIN and not allow_admin:
-                problems.append("管理员角色只能由系统管理员在命令行或配置中设置")
+                problems.append(Phrase.of("wb.role_admin"))
             else:
                 roles.add(role)
         if problems:
-            raise _Bad("；".join(problems))
+            raise _Bad(_both(problems))
         return frozenset(roles) or None
 
     return parse
+
+
+def _both(problems: Sequence[Phrase]) -> Phrase:
+    """Say several problems of one cell as one sentence."""
+    said = problems[0]
+    for problem in problems[1:]:
+        said = Phrase.of("wb.both", first=said, second=problem)
+    return said
 
 
 def _telegram(cell: _Cell) -> str | None:
@@ -691,10 +693,7 @@ def _telegram(cell: _Cell) -> str | None:
         return None
     handle = _TELEGRAM_PREFIX.sub("", unicodedata.normalize("NFKC", text)).lstrip("@")
     if not _TELEGRAM.fullmatch(handle):
-        raise _Bad(
-            f"Telegram用户名格式不对：“{text}”，应以英文字母开头，"
-            "由 4–32 位英文字母、数字或下划线组成（可带 @）"
-        )
+        raise _Bad("wb.telegram", value=text)
     return handle
 
 
@@ -706,7 +705,7 @@ def _phone(cell: _Cell) -> str | None:
     normal = unicodedata.normalize("NFKC", text)
     digits = sum(ch.isdigit() for ch in normal)
     if not _PHONE.fullmatch(normal) or not 7 <= digits <= 15:
-        raise _Bad(f"手机号码格式不对：“{text}”，应为 7–15 位数字，可含 +、- 和空格")
+        raise _Bad("wb.phone", value=text)
     return re.sub(r"[ \-]", "", normal)
 
 
@@ -716,7 +715,7 @@ def _kind(cell: _Cell) -> TaskKind | None:
         return None
     kind = KIND_NAMES_ZH.get(_compact(text))
     if kind is None:
-        raise _Bad(f"整改类型“{text}”无法识别，只能是 立行立改、限期整改 或 长期推进")
+        raise _Bad("wb.kind", value=text)
     return kind
 
 
@@ -726,8 +725,10 @@ def _due(cell: _Cell) -> date | None:
     if due is not None and not deadlines.in_window(due):
         shown = _text(cell) or due.isoformat()
         raise _Bad(
-            f"整改时限超出合理范围：“{shown}”，应在 {deadlines.EARLIEST.year} 年至 "
-            f"{deadlines.LATEST.year} 年之间"
+            "wb.due_range",
+            value=shown,
+            earliest=deadlines.EARLIEST.year,
+            latest=deadlines.LATEST.year,
         )
     return due
 
@@ -745,11 +746,7 @@ def _due_value(cell: _Cell) -> date | None:
     text = _text(cell) or ""
     if isinstance(value, str):
         return _due_from_text(text)
-    raise _Bad(_unreadable_date(text))
-
-
-def _unreadable_date(text: str) -> str:
-    return f"整改时限无法识别：“{text}”，请填写如 2026-12-31 的日期"
+    raise _Bad("wb.due_unreadable", value=text)
 
 
 def _due_from_number(value: float) -> date:
@@ -759,7 +756,7 @@ def _due_from_number(value: float) -> date:
         return _make_date(int(shown[:4]), int(shown[4:6]), int(shown[6:]), shown)
     if _SERIAL_MIN <= value <= _SERIAL_MAX:
         return _EXCEL_EPOCH + timedelta(days=int(value))
-    raise _Bad(_unreadable_date(shown))
+    raise _Bad("wb.due_unreadable", value=shown)
 
 
 def _due_from_text(text: str) -> date | None:
@@ -779,7 +776,7 @@ def _due_from_text(text: str) -> date | None:
     match = _YEAR_END.match(compact)
     if match:
         return _make_date(int(match[1]), 12, 31, text)
-    raise _Bad(_unreadable_date(text))
+    raise _Bad("wb.due_unreadable", value=text)
 
 
 def _make_date(year: int, month: int, day: int | None, shown: str) -> date:
@@ -787,7 +784,7 @@ def _make_date(year: int, month: int, day: int | None, shown: str) -> date:
     try:
         return date(year, month, day or calendar.monthrange(year, month)[1])
     except ValueError:
-        raise _Bad(f"整改时限不是有效日期：“{shown}”，请检查月份和日期") from None
+        raise _Bad("wb.due_invalid", value=shown) from None
 
 
 # ---------------------------------------------------------------- row validators
@@ -831,9 +828,14 @@ def _merge_person(people: dict[str, PersonRow], person: PersonRow, errors: list[
                 PEOPLE_SHEET,
                 person.row,
                 "姓名",
-                f"重名：“{person.name}”已在第 {first.row} 行出现（单位：{first.unit or '空'}），"
-                f"此行单位为“{person.unit or '空'}”；请在姓名后加括号注明以区分，"
-                f"如“{person.name}（{person.unit or '单位'}）”",
+                Phrase.of(
+                    "wb.same_name",
+                    name=person.name,
+                    row=first.row,
+                    first_unit=first.unit or Phrase.of("wb.empty"),
+                    unit=person.unit or Phrase.of("wb.empty"),
+                    example=person.unit or Phrase.of("wb.unit_word"),
+                ),
             )
         )
         return
@@ -846,7 +848,14 @@ def _merge_person(people: dict[str, PersonRow], person: PersonRow, errors: list[
                     PEOPLE_SHEET,
                     person.row,
                     column,
-                    f"同一人“{person.name}”的{column}与第 {first.row} 行不一致：“{new}”与“{old}”",
+                    Phrase.of(
+                        "wb.contact_clash",
+                        name=person.name,
+                        column=column,
+                        row=first.row,
+                        new=new,
+                        old=old,
+                    ),
                 )
             )
     people[person.name] = replace(
@@ -868,7 +877,7 @@ def _task(line: _Line, seen: dict[str, int], errors: list[RowError]) -> TaskRow 
     number = check.get("序号", _number, required=True)
     if number is not None:
         if number in seen:
-            check.fail("序号", f"序号“{number}”重复，与第 {seen[number]} 行相同")
+            check.fail("序号", Phrase.of("wb.number_twice", number=number, row=seen[number]))
         else:
             seen[number] = line.row
     category = check.get("问题类别", _text)
@@ -881,7 +890,7 @@ def _task(line: _Line, seen: dict[str, int], errors: list[RowError]) -> TaskRow 
     kind = _settle_kind(check, due)
     supporting = check.get("配合单位", _units) or ()
     if unit is not None and unit in supporting:
-        check.fail("配合单位", f"“{unit}”是本措施的责任单位，不能同时作为配合单位")
+        check.fail("配合单位", Phrase.of("wb.support_is_lead", unit=unit))
     if check.failed or number is None or problem is None or measure is None:
         return None
     if unit is None or owner is None or kind is None:
@@ -903,7 +912,7 @@ def _units(cell: _Cell) -> tuple[str, ...] | None:
     found = tuple(dict.fromkeys(n for n in names if n))
     too_long = [n for n in found if len(n) > COLUMN_LIMITS["责任单位"]]
     if too_long:
-        raise _Bad(f"单位名称过长：“{too_long[0][:20]}…”")
+        raise _Bad("wb.unit_too_long", start=too_long[0][:20])
     return found or None
 
 
@@ -917,12 +926,8 @@ def _settle_kind(check: _RowCheck, due: date | None) -> TaskKind | None:
     if due is None and kind is not TaskKind.LONG_TERM:
         shown = _text(check.line.cells.get("整改时限", _EMPTY))
         kind_zh = next(zh for zh, k in KIND_NAMES_ZH.items() if k is kind)
-        written = f"为“{shown}”" if shown else "为空"
-        check.fail(
-            "整改时限",
-            f"整改时限{written}，只有长期推进的任务可以不填日期；"
-            f"“{kind_zh}”的任务请填写如 2026-12-31 的日期",
-        )
+        written = Phrase.of("wb.due_written", value=shown) if shown else Phrase.of("wb.due_empty")
+        check.fail("整改时限", Phrase.of("wb.due_needed", written=written, kind=kind_zh))
         return None
     return kind
 

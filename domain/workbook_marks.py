@@ -12,14 +12,14 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
 from domain.model import RowError
+from domain.texts import unescaped
 from domain.workbook import HEADER_SCAN_ROWS, PEOPLE_SHEET, TASKS_SHEET, container_problem
 
-ERRORS_SHEET = "错误清单"
 _BAD = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")
 _MARKABLE = frozenset({PEOPLE_SHEET, TASKS_SHEET})
 
 
-def mark_errors(data: bytes, errors: Sequence[RowError]) -> bytes | None:
+def mark_errors(data: bytes, errors: Sequence[RowError], lang: str) -> bytes | None:
     """Return the workbook with bad cells filled red and explained; None for a broken file."""
     # File-level errors (not an .xlsx, zip bomb, too big) mean the file must not be opened again.
     if any(e.sheet not in _MARKABLE for e in errors) or all(e.row is None for e in errors):
@@ -35,8 +35,8 @@ def mark_errors(data: bytes, errors: Sequence[RowError]) -> bytes | None:
     for error in errors:
         sheet = _sheet(book, error.sheet)
         if sheet is not None and error.row is not None:
-            _mark(sheet, error)
-    _list_sheet(book, errors)
+            _mark(sheet, error, lang)
+    _list_sheet(book, errors, lang)
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -49,7 +49,7 @@ def _sheet(book: Any, name: str) -> Any | None:
     return None
 
 
-def _mark(sheet: Any, error: RowError) -> None:
+def _mark(sheet: Any, error: RowError, lang: str) -> None:
     assert error.row is not None
     column = _column_of(sheet, error.column) if error.column else None
     cells = [sheet.cell(error.row, column)] if column else list(sheet[error.row])
@@ -60,7 +60,9 @@ def _mark(sheet: Any, error: RowError) -> None:
     target = next((c for c in cells if type(c).__name__ != "MergedCell"), None)
     if target is not None:
         previous = target.comment.text + "\n" if target.comment else ""
-        target.comment = Comment(previous + error.reason, "rectibot", width=300, height=120)
+        target.comment = Comment(
+            previous + error.reason.plain(lang), "rectibot", width=300, height=120
+        )
 
 
 def _column_of(sheet: Any, header: str) -> int | None:
@@ -72,15 +74,18 @@ def _column_of(sheet: Any, header: str) -> int | None:
     return None
 
 
-def _list_sheet(book: Any, errors: Sequence[RowError]) -> None:
-    if ERRORS_SHEET in book.sheetnames:
-        del book[ERRORS_SHEET]
-    sheet = book.create_sheet(ERRORS_SHEET, 0)
-    sheet.append(["工作表", "行", "列", "问题"])
+def _list_sheet(book: Any, errors: Sequence[RowError], lang: str) -> None:
+    title = unescaped("import.errors_title", lang)
+    if title in book.sheetnames:
+        del book[title]
+    sheet = book.create_sheet(title, 0)
+    sheet.append(
+        [unescaped(f"import.errors_{c}", lang) for c in ("sheet", "row", "column", "problem")]
+    )
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for e in errors:
-        sheet.append([e.sheet, e.row, e.column, e.reason])
+        sheet.append([e.sheet, e.row, e.column, e.reason.plain(lang)])
     for letter, width in zip("ABCD", (12, 8, 14, 80), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"

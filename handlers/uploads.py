@@ -198,7 +198,12 @@ async def _send_errors(
     update: Update, errors: Sequence[RowError], data: bytes | None, file_name: str, lang: str
 ) -> None:
     lines = [
-        text("import.error_line", lang, where=Html(_where(e, lang)), reason=e.reason)
+        text(
+            "import.error_line",
+            lang,
+            where=Html(_where(e, lang)),
+            reason=Html(e.reason.render(lang)),
+        )
         for e in errors[:MAX_LISTED_ERRORS]
     ]
     if len(errors) > MAX_LISTED_ERRORS:
@@ -207,12 +212,13 @@ async def _send_errors(
     await reply(update, body)
     from domain.workbook_marks import mark_errors  # openpyxl loads with the first upload
 
-    marked = await asyncio.to_thread(mark_errors, data, errors) if data is not None else None
+    marked = await asyncio.to_thread(mark_errors, data, errors, lang) if data is not None else None
     if marked is not None:
         assert update.effective_chat is not None
         stem = file_name.rsplit(".", 1)[0] or "workbook"
         await update.effective_chat.send_document(
-            InputFile(marked, filename=f"{stem}-错误标注.xlsx"), caption=text("import.marked", lang)
+            InputFile(marked, filename=text("import.marked_file", lang, stem=stem)),
+            caption=text("import.marked", lang),
         )
 
 
@@ -266,7 +272,7 @@ def _preview_text(preview: ImportPreview, file_name: str, lang: str) -> str:
             lang,
             count=len(preview.people_changed),
             changes=Html(
-                "\n".join(f"  {excerpt(c, 120)}" for c in preview.people_changed[:MAX_LISTED])
+                "\n".join(f"  {c.render(lang)}" for c in preview.people_changed[:MAX_LISTED])
             ),
         )
     if preview.new_units:

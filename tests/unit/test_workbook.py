@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -16,8 +17,22 @@ from openpyxl import load_workbook
 
 import domain.workbook as workbook_module
 from domain.errors import WorkbookRejected
-from domain.model import CampaignSource, Role, RoundInfo, RowError, TaskKind, Workbook
-from domain.workbook import InviteRow, read_workbook, write_invites, write_template
+from domain.model import (
+    KIND_NAMES_ZH,
+    ROLE_NAMES_ZH,
+    CampaignSource,
+    Role,
+    RoundInfo,
+    RowError,
+    TaskKind,
+    Workbook,
+)
+from domain.workbook import (
+    InviteRow,
+    read_workbook,
+    write_invites,
+    write_template,
+)
 from domain.workbook_marks import mark_errors
 from tests.conftest import PUTUO_XLSX as PUTUO
 
@@ -168,11 +183,11 @@ def test_the_putuo_tasks_all_have_deadlines_and_the_expected_kinds(putuo: Workbo
 def test_a_text_file_renamed_to_xlsx_is_not_a_workbook() -> None:
     error = only_error("姓名,单位\n张三,区科委\n".encode())
     assert (error.sheet, error.row, error.column) == ("", None, None)
-    assert "文件不是有效的 Excel (.xlsx) 工作簿" in error.reason
+    assert "文件不是有效的 Excel (.xlsx) 工作簿" in error.reason.plain("zh")
 
 
 def test_an_empty_upload_is_not_a_workbook() -> None:
-    assert "不是有效的 Excel" in only_error(b"").reason
+    assert "不是有效的 Excel" in only_error(b"").reason.plain("zh")
 
 
 def test_a_docx_like_zip_without_workbook_parts_is_not_a_workbook() -> None:
@@ -186,19 +201,19 @@ def test_a_docx_like_zip_without_workbook_parts_is_not_a_workbook() -> None:
         archive.writestr("word/document.xml", "<w:document/>")
     error = only_error(buffer.getvalue())
     assert error.sheet == ""
-    assert "不是有效的 Excel" in error.reason
+    assert "不是有效的 Excel" in error.reason.plain("zh")
 
 
 def test_a_zip_without_content_types_is_not_a_workbook() -> None:
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("notes.txt", "hello")
-    assert "不是有效的 Excel" in only_error(buffer.getvalue()).reason
+    assert "不是有效的 Excel" in only_error(buffer.getvalue()).reason.plain("zh")
 
 
 def test_a_truncated_workbook_is_not_a_workbook() -> None:
     data = book()
-    assert "不是有效的 Excel" in only_error(data[: len(data) // 2]).reason
+    assert "不是有效的 Excel" in only_error(data[: len(data) // 2]).reason.plain("zh")
 
 
 def test_a_damaged_workbook_part_is_not_a_workbook() -> None:
@@ -210,15 +225,15 @@ def test_a_damaged_workbook_part_is_not_a_workbook() -> None:
             if item.filename == "xl/workbook.xml":
                 content = b"<not-closed"
             archive.writestr(item, content)
-    assert "不是有效的 Excel" in only_error(buffer.getvalue()).reason
+    assert "不是有效的 Excel" in only_error(buffer.getvalue()).reason.plain("zh")
 
 
 def test_an_old_xls_or_password_protected_file_gets_its_own_message() -> None:
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
     error = only_error(ole)
     assert error.row is None
-    assert ".xls" in error.reason
-    assert "密码" in error.reason
+    assert ".xls" in error.reason.plain("zh")
+    assert "密码" in error.reason.plain("zh")
 
 
 def _no_openpyxl(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -249,7 +264,7 @@ def test_a_zip_bomb_is_rejected_before_openpyxl_loads_it(
     _no_openpyxl(monkeypatch)
     error = only_error(data)
     assert (error.sheet, error.row) == ("", None)
-    assert "100 MB" in error.reason
+    assert "100 MB" in error.reason.plain("zh")
 
 
 def test_a_member_with_an_absurd_compression_ratio_is_rejected(
@@ -258,8 +273,8 @@ def test_a_member_with_an_absurd_compression_ratio_is_rejected(
     data = _zip_of_zeros(tmp_path / "ratio.xlsx", 20)
     _no_openpyxl(monkeypatch)
     error = only_error(data)
-    assert "xl/worksheets/sheet1.xml" in error.reason
-    assert "压缩" in error.reason
+    assert "xl/worksheets/sheet1.xml" in error.reason.plain("zh")
+    assert "压缩" in error.reason.plain("zh")
 
 
 # ---------------------------------------------------------------- sheets and headers
@@ -269,9 +284,9 @@ def test_a_missing_sheet_is_named_with_the_sheets_found() -> None:
     data = xlsx({"人员": [PEOPLE_HEADER, person()], "Sheet1": [TASK_HEADER, task()]})
     error = only_error(data)
     assert (error.sheet, error.row) == ("整改任务", None)
-    assert "整改任务" in error.reason
-    assert "Sheet1" in error.reason
-    assert "人员" in error.reason
+    assert "整改任务" in error.reason.plain("zh")
+    assert "Sheet1" in error.reason.plain("zh")
+    assert "人员" in error.reason.plain("zh")
 
 
 def test_sheet_names_match_after_stripping_spaces() -> None:
@@ -306,7 +321,7 @@ def test_a_missing_required_column_is_named() -> None:
     del row[3]
     error = only_error(xlsx({"人员": [PEOPLE_HEADER, person()], "整改任务": [header, row]}))
     assert (error.sheet, error.row, error.column) == ("整改任务", 1, "整改措施")
-    assert "整改措施" in error.reason
+    assert "整改措施" in error.reason.plain("zh")
 
 
 def test_optional_columns_may_be_left_out() -> None:
@@ -363,14 +378,14 @@ def test_more_rows_than_the_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -
     data = book(tasks=[task(number=f"1.{i}") for i in range(1, 5)])
     error = only_error(data)
     assert (error.sheet, error.row) == ("整改任务", None)
-    assert "行数过多" in error.reason
-    assert "4" in error.reason
+    assert "行数过多" in error.reason.plain("zh")
+    assert "4" in error.reason.plain("zh")
 
 
 def test_a_task_sheet_with_only_a_header_is_refused() -> None:
     error = only_error(book(tasks=[]))
     assert (error.sheet, error.row) == ("整改任务", None)
-    assert "没有任务" in error.reason
+    assert "没有任务" in error.reason.plain("zh")
 
 
 @pytest.fixture(scope="module")
@@ -395,7 +410,7 @@ def test_stored_cells_are_counted_before_openpyxl_loads_the_file(
     _no_openpyxl(monkeypatch)
     error = only_error(ten_thousand_rows)
     assert (error.sheet, error.row) == ("", None)
-    assert "90017" in error.reason
+    assert "90017" in error.reason.plain("zh")
 
 
 # ---------------------------------------------------------------- 人员
@@ -418,13 +433,13 @@ def test_the_unit_of_a_person_may_be_empty() -> None:
 def test_a_missing_name_is_reported() -> None:
     error = only_error(book(people=[person(), person(name=None, unit="区商务委")]))
     assert (error.sheet, error.row, error.column) == ("人员", 3, "姓名")
-    assert "姓名" in error.reason
+    assert "姓名" in error.reason.plain("zh")
 
 
 def test_a_missing_role_is_reported() -> None:
     error = only_error(one_person_with(roles=" "))
     assert (error.row, error.column) == (2, "角色")
-    assert "角色" in error.reason
+    assert "角色" in error.reason.plain("zh")
 
 
 @pytest.mark.parametrize(
@@ -439,14 +454,14 @@ def test_several_roles_may_share_a_cell(written: str) -> None:
 def test_an_unknown_role_lists_the_allowed_ones() -> None:
     error = only_error(one_person_with(roles="责任人、组长"))
     assert (error.sheet, error.row, error.column) == ("人员", 2, "角色")
-    assert "组长" in error.reason
-    assert "协调员、领导、单位负责人、责任人" in error.reason
+    assert "组长" in error.reason.plain("zh")
+    assert "协调员、领导、单位负责人、责任人" in error.reason.plain("zh")
 
 
 def test_the_admin_role_is_refused_unless_allowed() -> None:
     error = only_error(one_person_with(roles="管理员"))
     assert (error.row, error.column) == (2, "角色")
-    assert error.reason == "管理员角色只能由系统管理员在命令行或配置中设置"
+    assert error.reason.plain("zh") == "管理员角色只能由系统管理员在命令行或配置中设置"
 
 
 def test_the_admin_role_is_accepted_when_allowed() -> None:
@@ -473,17 +488,17 @@ def test_the_same_name_in_another_unit_is_a_clash_on_the_later_row() -> None:
     people = [person(name="王伟", unit="区科委"), person(name="王伟", unit="区商务委")]
     error = only_error(book(people=people))
     assert (error.sheet, error.row, error.column) == ("人员", 3, "姓名")
-    assert "重名" in error.reason
-    assert "王伟" in error.reason
-    assert "第 2 行" in error.reason
-    assert "括号" in error.reason
+    assert "重名" in error.reason.plain("zh")
+    assert "王伟" in error.reason.plain("zh")
+    assert "第 2 行" in error.reason.plain("zh")
+    assert "括号" in error.reason.plain("zh")
 
 
 def test_a_repeated_person_with_another_phone_is_reported() -> None:
     people = [person(phone="13900000001"), person(phone="13900000002")]
     error = only_error(book(people=people))
     assert (error.row, error.column) == (3, "手机")
-    assert "13900000002" in error.reason
+    assert "13900000002" in error.reason.plain("zh")
 
 
 @pytest.mark.parametrize(
@@ -498,7 +513,7 @@ def test_telegram_usernames_lose_their_at_sign(written: str, kept: str) -> None:
 def test_a_malformed_telegram_username_is_reported(written: str) -> None:
     error = only_error(one_person_with(telegram=written))
     assert (error.sheet, error.row, error.column) == ("人员", 2, "Telegram用户名")
-    assert written in error.reason
+    assert written in error.reason.plain("zh")
 
 
 @pytest.mark.parametrize(
@@ -520,7 +535,7 @@ def test_phone_numbers_become_digits(written: object, kept: str) -> None:
 def test_a_malformed_phone_number_is_reported(written: str) -> None:
     error = only_error(one_person_with(phone=written))
     assert (error.sheet, error.row, error.column) == ("人员", 2, "手机")
-    assert written in error.reason
+    assert written in error.reason.plain("zh")
 
 
 # ---------------------------------------------------------------- 整改任务: 序号 and text
@@ -558,15 +573,15 @@ def test_numbers_are_read_as_the_text_shown(written: object, number_format: str,
 def test_a_number_turned_into_a_date_by_excel_is_reported() -> None:
     error = only_error(one_task_with(number=datetime(2026, 1, 10)))
     assert (error.sheet, error.row, error.column) == ("整改任务", 2, "序号")
-    assert "2026-01-10" in error.reason
+    assert "2026-01-10" in error.reason.plain("zh")
 
 
 def test_a_duplicate_number_names_the_first_row() -> None:
     tasks = [task(number="1.1"), task(number="1.2"), task(number=" 1.1")]
     error = only_error(book(tasks=tasks))
     assert (error.sheet, error.row, error.column) == ("整改任务", 4, "序号")
-    assert "1.1" in error.reason
-    assert "第 2 行" in error.reason
+    assert "1.1" in error.reason.plain("zh")
+    assert "第 2 行" in error.reason.plain("zh")
 
 
 @pytest.mark.parametrize(
@@ -582,7 +597,7 @@ def test_a_duplicate_number_names_the_first_row() -> None:
 def test_a_required_task_cell_left_empty_is_reported(field: str, column: str) -> None:
     error = only_error(one_task_with(**{field: None}))
     assert (error.sheet, error.row, error.column) == ("整改任务", 2, column)
-    assert column in error.reason
+    assert column in error.reason.plain("zh")
 
 
 def test_optional_task_cells_may_be_empty() -> None:
@@ -603,8 +618,8 @@ def test_names_in_tasks_are_cleaned_like_person_names() -> None:
 def test_a_cell_over_two_thousand_characters_is_reported() -> None:
     error = only_error(one_task_with(measure="措" * 2001))
     assert (error.sheet, error.row, error.column) == ("整改任务", 2, "整改措施")
-    assert "2001" in error.reason
-    assert "2000" in error.reason
+    assert "2001" in error.reason.plain("zh")
+    assert "2000" in error.reason.plain("zh")
 
 
 # ---------------------------------------------------------------- 整改时限 and 整改类型
@@ -644,7 +659,7 @@ def test_deadlines_are_read_in_their_common_forms(written: object, due: date) ->
 def test_an_unreadable_deadline_is_explained() -> None:
     error = only_error(one_task_with(due="明年春天"))
     assert (error.sheet, error.row, error.column) == ("整改任务", 2, "整改时限")
-    assert error.reason == "整改时限无法识别：“明年春天”，请填写如 2026-12-31 的日期"
+    assert error.reason.plain("zh") == "整改时限无法识别：“明年春天”，请填写如 2026-12-31 的日期"
 
 
 @pytest.mark.parametrize(
@@ -653,14 +668,14 @@ def test_an_unreadable_deadline_is_explained() -> None:
 def test_an_impossible_deadline_is_reported(written: str) -> None:
     error = only_error(one_task_with(due=written))
     assert (error.row, error.column) == (2, "整改时限")
-    assert written in error.reason
+    assert written in error.reason.plain("zh")
 
 
 @pytest.mark.parametrize("written", ["完成", "年底前", "2026"])
 def test_a_deadline_without_a_date_in_it_is_unreadable(written: str) -> None:
     error = only_error(one_task_with(due=written))
     assert (error.row, error.column) == (2, "整改时限")
-    assert f"“{written}”" in error.reason
+    assert f"“{written}”" in error.reason.plain("zh")
 
 
 @pytest.mark.parametrize("written", [2026.12, 12, True])
@@ -680,14 +695,14 @@ def test_long_term_words_mean_no_deadline_for_long_term_tasks(written: str) -> N
 def test_a_long_term_word_needs_a_long_term_kind(kind: str) -> None:
     error = only_error(one_task_with(due="长期坚持", kind=kind))
     assert (error.sheet, error.row, error.column) == ("整改任务", 2, "整改时限")
-    assert "长期坚持" in error.reason
-    assert kind in error.reason
+    assert "长期坚持" in error.reason.plain("zh")
+    assert kind in error.reason.plain("zh")
 
 
 def test_an_empty_deadline_needs_a_long_term_kind() -> None:
     error = only_error(one_task_with(due=None, kind="限期整改"))
     assert (error.row, error.column) == (2, "整改时限")
-    assert "限期整改" in error.reason
+    assert "限期整改" in error.reason.plain("zh")
 
 
 def test_an_empty_kind_follows_the_deadline() -> None:
@@ -718,8 +733,8 @@ def test_the_three_kinds_are_recognised(written: str, kind: TaskKind) -> None:
 def test_an_unknown_kind_lists_the_allowed_ones() -> None:
     error = only_error(one_task_with(kind="尽快整改"))
     assert (error.sheet, error.row, error.column) == ("整改任务", 2, "整改类型")
-    assert "尽快整改" in error.reason
-    assert "立行立改、限期整改 或 长期推进" in error.reason
+    assert "尽快整改" in error.reason.plain("zh")
+    assert "立行立改、限期整改 或 长期推进" in error.reason.plain("zh")
 
 
 # ---------------------------------------------------------------- all errors at once
@@ -840,8 +855,8 @@ def test_an_empty_invite_list_still_has_its_header() -> None:
 def test_a_deadline_outside_the_sane_window_is_refused_with_the_window(written: object) -> None:
     error = only_error(one_task_with(due=written))
     assert (error.row, error.column) == (2, "整改时限")
-    assert "超出合理范围" in error.reason
-    assert "2000 年至 2099 年" in error.reason
+    assert "超出合理范围" in error.reason.plain("zh")
+    assert "2000 年至 2099 年" in error.reason.plain("zh")
 
 
 def with_merged_range(data: bytes, ref: str, quote: str = '"') -> bytes:
@@ -866,8 +881,8 @@ def test_a_huge_merged_range_is_refused_before_openpyxl_expands_it(ref: str, quo
     assert len(data) < 200_000
     error = only_error(data)
     assert error.row is None
-    assert "合并单元格范围过大" in error.reason
-    assert mark_errors(data, [error]) is None  # never opened to mark it either
+    assert "合并单元格范围过大" in error.reason.plain("zh")
+    assert mark_errors(data, [error], "zh") is None  # never opened to mark it either
 
 
 def test_ordinary_merged_problem_cells_still_read() -> None:
@@ -936,7 +951,9 @@ def test_round_sheet_mistakes_are_named_by_row_and_column() -> None:
     )
     with pytest.raises(WorkbookRejected) as caught:
         read_workbook(data, allow_admin=False)
-    reasons = {(e.row, e.column): e.reason for e in caught.value.errors if e.sheet == "轮次"}
+    reasons = {
+        (e.row, e.column): e.reason.plain("zh") for e in caught.value.errors if e.sheet == "轮次"
+    }
     assert reasons == {
         (2, "内容"): "类型“专项检查”无法识别，只能是 巡视、巡察、审计 或 督查",
         (3, "内容"): "日期无法识别：“上个月”，请填写如 2026-11-20 的日期",
@@ -973,10 +990,53 @@ def test_supporting_units_are_read_split_on_any_usual_separator() -> None:
 def test_the_lead_unit_cannot_also_support_its_own_measure() -> None:
     with pytest.raises(WorkbookRejected) as caught:
         read_workbook(with_supporting("区商务委、区科委"), allow_admin=False)
-    assert [(e.row, e.column, e.reason) for e in caught.value.errors] == [
+    assert [(e.row, e.column, e.reason.plain("zh")) for e in caught.value.errors] == [
         (2, "配合单位", "“区科委”是本措施的责任单位，不能同时作为配合单位")
     ]
 
 
 def test_a_file_without_the_column_keeps_the_supporting_units_on_reimport() -> None:
     assert not read_workbook(one_task_with(), allow_admin=False).supporting_column
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize(
+    ("data", "english"),
+    [
+        (one_task_with(due="明年春天"), "cannot read the deadline “明年春天”; write a date"),
+        (one_task_with(due=None, kind="限期整改"), "整改时限 is empty; only 长期推进 measures"),
+        (one_person_with(roles="组长、管理员"), "the role “组长” is not recognised; it can be"),
+        (one_person_with(phone="12"), "the phone number “12” is malformed"),
+        (b"not a workbook", "the file is not a valid Excel (.xlsx) workbook"),
+    ],
+)
+def test_an_english_reader_gets_every_reason_in_english(data: bytes, english: str) -> None:
+    said = [e.reason.plain("en") for e in rejected(data)]
+    assert any(english in s for s in said), said
+    # Chinese remains only inside quotes or as the workbook's own words (columns, roles, kinds).
+    own = sorted([*ROLE_NAMES_ZH, *KIND_NAMES_ZH, "整改时限", "、"], key=len, reverse=True)
+    for sentence in said:
+        outside = re.sub("“[^”]*”|" + "|".join(own), "", sentence)
+        assert not _CJK.search(outside), sentence
+
+
+def test_two_problems_in_one_cell_are_said_as_one_sentence_in_each_language() -> None:
+    error = only_error(one_person_with(roles="组长、管理员"))
+    assert "；管理员角色只能由系统管理员" in error.reason.plain("zh")
+    assert "; the admin role can only be given by the operator" in error.reason.plain("en")
+
+
+def test_the_marked_workbook_lists_the_errors_in_the_readers_language() -> None:
+    data = one_task_with(due="明年春天")
+    errors = rejected(data)
+    for lang, title, header, reason in (
+        ("zh", "错误清单", "问题", "整改时限无法识别"),
+        ("en", "Errors", "Problem", "cannot read the deadline"),
+    ):
+        marked = mark_errors(data, errors, lang)
+        assert marked is not None
+        sheet = load_workbook(BytesIO(marked))[title]
+        assert sheet.cell(1, 4).value == header
+        assert reason in str(sheet.cell(2, 4).value)
