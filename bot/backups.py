@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 
 from bot.single import hold_sqlite_lock
 from config.settings import ConfigError, Settings
+from domain.texts import Phrase
 from storage.backup import copy_sqlite, move_evidence, schema_of, sqlite_path
 from storage.migrate import head_revision
 
@@ -33,7 +34,7 @@ class Done:
 
     folder: Path
     files: int
-    lines: list[str]
+    lines: list[Phrase]  # said in DEFAULT_LANGUAGE by the CLI
 
 
 def evidence_root(settings: Settings) -> Path:
@@ -48,18 +49,19 @@ def backup(settings: Settings, into: Path, now: datetime) -> Done:
         raise ConfigError(f"{folder} exists already; wait a second or choose another folder")
     url = settings.effective_database_url
     source = sqlite_path(url)
-    lines: list[str] = []
+    lines: list[Phrase] = []
     folder.mkdir(parents=True)
     if source is not None:
         if not source.exists():
             raise ConfigError(f"DATABASE_URL: there is no database at {source} to back up")
         copy_sqlite(source, folder / DATABASE)
-        lines.append(f"database: {folder / DATABASE} (schema {schema_of(folder / DATABASE)})")
+        schema = schema_of(folder / DATABASE)
+        lines.append(Phrase.of("backup.database", path=folder / DATABASE, schema=schema))
     else:
         dump = folder / "rectibot.dump"
-        lines.append(f"database: PostgreSQL is backed up by pg_dump; run now: {pg_dump(url, dump)}")
+        lines.append(Phrase.of("backup.pg_dump", command=pg_dump(url, dump)))
     files = _copy_tree(evidence_root(settings), folder / EVIDENCE)
-    lines.append(f"evidence: {files} file(s) in {folder / EVIDENCE}")
+    lines.append(Phrase.of("backup.evidence", count=files, path=folder / EVIDENCE))
     manifest = {
         "taken_at": now.isoformat(),
         "schema": schema_of(folder / DATABASE) if source is not None else head_revision(),
@@ -87,11 +89,11 @@ def restore(settings: Settings, folder: Path, now: datetime) -> Done:
         raise ConfigError(f"{copy} is missing or not a rectibot database; nothing was changed")
     lock = hold_sqlite_lock(url)  # refuses while a bot runs on this file
     try:
-        lines = []
+        lines: list[Phrase] = []
         if target.exists():
             aside = target.with_name(f"{target.name}.before-restore-{now:%Y%m%d-%H%M%S}")
             copy_sqlite(target, aside)
-            lines.append(f"the database it replaces: {aside}")
+            lines.append(Phrase.of("backup.replaced", path=aside))
         for leftover in (target.with_name(target.name + s) for s in ("-wal", "-shm")):
             leftover.unlink(missing_ok=True)
         copy_sqlite(copy, target)
@@ -102,10 +104,10 @@ def restore(settings: Settings, folder: Path, now: datetime) -> Done:
     finally:
         if lock is not None:
             lock.close()
-    lines.insert(0, f"database: {target} (schema {revision}; the bot upgrades it on start)")
-    lines.append(f"evidence: {files} file(s) in {evidence_root(settings)}")
+    lines.insert(0, Phrase.of("backup.restored_database", path=target, schema=revision))
+    lines.append(Phrase.of("backup.evidence", count=files, path=evidence_root(settings)))
     if moved:
-        lines.append(f"{moved} evidence path(s) now point into {evidence_root(settings)}")
+        lines.append(Phrase.of("backup.moved", count=moved, path=evidence_root(settings)))
     return Done(folder, files, lines)
 
 

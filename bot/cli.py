@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TextIO, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 from telegram import Bot
@@ -28,11 +28,13 @@ from config.settings import ConfigError, Settings, load_settings
 from domain import accounts, exports, importing, notices
 from domain.campaigns import only_open
 from domain.errors import AmbiguousCampaign, DomainError, PersonUnknown, WorkbookRejected
+from domain.history import plain_text
 from domain.model import Campaign, CampaignSource, ReportKind, roles_zh
 from domain.notice_parser import outline_to_json
 from domain.ports import UnitOfWork
-from domain.texts import text
+from domain.texts import Phrase, text, unescaped
 from domain.workbook import InviteRow, read_workbook, write_invites, write_template
+from scheduler.delivery import DrainStats
 from storage.database import describe_failure, make_engine, make_session_factory
 from storage.migrate import upgrade_sync
 from storage.uow import SqlUnitOfWork
@@ -43,8 +45,10 @@ T = TypeVar("T")
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line and run the subcommand; errors are one clear sentence."""
     args = _parser().parse_args(argv)
+    lang = "zh"  # until the settings say otherwise
     try:
         settings = load_settings()
+        lang = settings.default_language
         token = settings.telegram_bot_token
         logs.configure(
             settings.log_level, settings.log_format, token.get_secret_value() if token else None
@@ -54,29 +58,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"rectibot: {exc}", file=sys.stderr)
         return 2
     except WorkbookRejected as exc:
-        print(
-            f"rectibot: the workbook was not imported (nothing was written).\n{exc}",
-            file=sys.stderr,
-        )
+        _say(lang, "cli.rejected", errors=exc.describe(lang), to=sys.stderr)
         return 1
     except PersonUnknown as exc:
         candidates = exc.params.get("candidates") or []
-        hint = f" Did you mean: {', '.join(candidates)}?" if candidates else ""
-        print(f"rectibot: no single person matches {exc.params['name']!r}.{hint}", file=sys.stderr)
+        hint = (
+            unescaped("cli.did_you_mean", lang, names=", ".join(candidates)) if candidates else ""
+        )
+        _say(lang, "cli.no_person", name=exc.params["name"], hint=hint, to=sys.stderr)
         return 1
     except AmbiguousCampaign as exc:
         names = exc.params.get("open") or []
-        listed = ", ".join(names) if names else "none exists yet"
-        print(
-            f"rectibot: name the campaign with --campaign NAME (open: {listed}).", file=sys.stderr
-        )
+        listed = ", ".join(names) if names else unescaped("cli.none_yet", lang)
+        _say(lang, "cli.name_campaign", open=listed, to=sys.stderr)
         return 1
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        print(f"rectibot: cannot read {exc.filename}: {exc.strerror}.", file=sys.stderr)
+        _say(lang, "cli.cannot_read", file=exc.filename, reason=exc.strerror, to=sys.stderr)
         return 1
     except DomainError as exc:  # e.g. a .doc or PDF given to `parse`
-        print(f"rectibot: {text(exc.key, 'en', **exc.params)}", file=sys.stderr)
+        _say(
+            lang, "cli.error", message=plain_text(text(exc.key, lang, **exc.params)), to=sys.stderr
+        )
         return 1
+
+
+def _said(lang: str, head: Phrase, lines: Sequence[Phrase]) -> None:
+    """Print a heading and its indented lines."""
+    print("\n".join([head.plain(lang), *(f"  {line.plain(lang)}" for line in lines)]))
+
+
+def _say(lang: str, key: str, /, *, to: TextIO | None = None, **params: object) -> None:
+    """Print a catalogue entry in the operator's language (DEFAULT_LANGUAGE)."""
+    print(unescaped(key, lang, **params), file=to)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -113,7 +126,9 @@ def _parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="write the ledger (台账) workbook of a campaign")
     exp.add_argument("--campaign", help="campaign name (default: the only open one)")
     exp.add_argument("-o", "--output", type=Path, help="the .xlsx to write (default: a dated name)")
-    exp.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of added columns")
+    exp.add_argument(
+        "--lang", choices=["zh", "en"], help="language of added columns (default: DEFAULT_LANGUAGE)"
+    )
     exp.set_defaults(func=_export)
     rep = sub.add_parser("report", help="write the round's rectification report (.docx)")
     rep.add_argument("--campaign", help="campaign name (default: the only open one)")
@@ -196,7 +211,7 @@ def _backup(settings: Settings, args: argparse.Namespace) -> int:
     from bot import backups
 
     done = backups.backup(settings, args.dir, datetime.now(settings.tz))
-    print("\n".join([f"Backup written to {done.folder}", *(f"  {x}" for x in done.lines)]))
+    _said(settings.default_language, Phrase.of("cli.backup", folder=done.folder), done.lines)
     return 0
 
 
@@ -204,7 +219,7 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
     from bot import backups
 
     done = backups.restore(settings, args.folder, datetime.now(settings.tz))
-    print("\n".join([f"Restored from {done.folder}", *(f"  {x}" for x in done.lines)]))
+    _said(settings.default_language, Phrase.of("cli.restored", folder=done.folder), done.lines)
     return 0
 
 
@@ -215,7 +230,11 @@ def _doctor(settings: Settings, _args: argparse.Namespace) -> int:
     for finding in findings:
         print(finding)
     failed = sum(f.mark == BAD for f in findings)
-    print(f"rectibot: {failed} problem(s) stop the bot." if failed else "rectibot: ready to run.")
+    lang = settings.default_language
+    if failed:
+        _say(lang, "cli.doctor_failed", count=failed)
+    else:
+        _say(lang, "cli.doctor_ready")
     return 1 if failed else 0
 
 
@@ -231,7 +250,7 @@ def _send(settings: Settings, _args: argparse.Namespace) -> int:
     settings.require_token()
     _database_ready(settings)
 
-    async def go() -> object:
+    async def go() -> DrainStats:
         app = build_application(settings, Wiring(scheduler=False))
         async with app:
             try:
@@ -240,13 +259,14 @@ def _send(settings: Settings, _args: argparse.Namespace) -> int:
                 await app.bot_data.close()
 
     with _telegram_explained(settings):
-        print(f"rectibot: {asyncio.run(go())}")
+        stats = asyncio.run(go())
+    _say(settings.default_language, "cli.sent", **vars(stats))
     return 0
 
 
 def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
     _database_ready(settings)
-    print("rectibot: the database schema is up to date.")
+    _say(settings.default_language, "cli.schema_ok")
     return 0
 
 
@@ -262,38 +282,42 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
             source=CampaignSource(args.source),
         ),
     )
-    print(
-        f"Imported into {summary.campaign!r}{' (new)' if summary.campaign_created else ''}: "
-        f"{summary.problems} problems, {summary.tasks_added} tasks added, "
-        f"{summary.tasks_updated} updated; {summary.people_added} people added, "
-        f"{summary.people_updated} updated."
+    lang = settings.default_language
+    _say(
+        lang,
+        "cli.imported",
+        campaign=summary.campaign,
+        new=unescaped("import.new_campaign", lang) if summary.campaign_created else "",
+        problems=summary.problems,
+        added=summary.tasks_added,
+        updated=summary.tasks_updated,
+        people=summary.people_added,
+        people_updated=summary.people_updated,
     )
     return 0
 
 
-def _parse(_settings: Settings, args: argparse.Namespace) -> int:
+def _parse(settings: Settings, args: argparse.Namespace) -> int:
+    lang = settings.default_language
     outline = notices.read_outline(args.file.read_bytes(), args.file.name)
     if args.json:
         print(json.dumps(outline_to_json(outline), ensure_ascii=False, indent=2))
     else:
         summary = notices.summarise(outline)
-        print(f"{len(outline.problems)} problems, {summary.measures} measures")
+        _say(lang, "cli.parsed", problems=len(outline.problems), measures=summary.measures)
         for category, count in summary.by_category:
             print(f"  {category}: {count}")
         for item in outline.not_understood:
-            print(f"  not understood, line {item.line}: {item.text[:80]}", file=sys.stderr)
+            _say(lang, "cli.not_understood", line=item.line, text=item.text[:80], to=sys.stderr)
     if args.output is not None:
         args.output.write_bytes(notices.summarise(outline).workbook)
-        print(
-            f"Pre-filled workbook written to {args.output}",
-            file=sys.stderr if args.json else sys.stdout,
-        )
+        _say(lang, "cli.prefilled", file=args.output, to=sys.stderr if args.json else sys.stdout)
     return 0
 
 
-def _template(_settings: Settings, args: argparse.Namespace) -> int:
+def _template(settings: Settings, args: argparse.Namespace) -> int:
     args.output.write_bytes(write_template())
-    print(f"Template written to {args.output}")
+    _say(settings.default_language, "cli.template", file=args.output)
     return 0
 
 
@@ -307,8 +331,12 @@ def _invite(settings: Settings, args: argparse.Namespace) -> int:
                 uow=uow, clock=SystemClock(), name=args.name, valid_days=days
             ),
         )
-        print(
-            f"{invite.person.name}: {invite.link(username)}  (valid until {invite.expires_at:%Y-%m-%d})"
+        _say(
+            settings.default_language,
+            "cli.invite",
+            name=invite.person.name,
+            link=invite.link(username),
+            until=f"{invite.expires_at:%Y-%m-%d}",
         )
         return 0
     if args.output is None:
@@ -328,7 +356,7 @@ def _invite(settings: Settings, args: argparse.Namespace) -> int:
         for i in invites
     ]
     args.output.write_bytes(write_invites(rows))
-    print(f"{len(rows)} invite links written to {args.output} (earlier links are revoked).")
+    _say(settings.default_language, "cli.invites", count=len(rows), file=args.output)
     return 0
 
 
@@ -342,7 +370,7 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
             clock=SystemClock(),
             campaign_id=campaign.id,
             policy=light_policy(settings),
-            lang=args.lang,
+            lang=args.lang or settings.default_language,
         )
         return campaign, data
 
@@ -350,7 +378,7 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
     today = SystemClock().now().astimezone(settings.tz).date()
     output = args.output or Path(ledger.ledger_file_name(campaign.name, today))
     output.write_bytes(data)
-    print(f"Ledger of {campaign.name!r} written to {output}")
+    _say(settings.default_language, "cli.ledger", campaign=campaign.name, file=output)
     return 0
 
 
@@ -365,7 +393,7 @@ def _report(settings: Settings, args: argparse.Namespace) -> int:
     name, data = _with_uow(settings, work)
     output = args.output or Path(name)
     output.write_bytes(data)
-    print(f"Report written to {output} (fill in the document number and addressee in Word)")
+    _say(settings.default_language, "cli.report", file=output)
     return 0
 
 

@@ -19,6 +19,7 @@ from domain.reminders import Renderers
 from domain.workbook import read_workbook
 from handlers.callback_data import NoChangeWeek
 from handlers.views import lookback_choices
+from scheduler.delivery import DrainStats
 from scheduler.pacing import Limits
 from simulator import BotApiSimulator, SimUser
 
@@ -71,7 +72,7 @@ class World:
             render=services.rhythm.renderers,
         )
 
-    async def drain(self) -> object:
+    async def drain(self) -> DrainStats:
         """Send everything the outbox holds that is due, once the bot is idle."""
         await self.settle()
         return await self.app.bot_data.rhythm.sender.drain()

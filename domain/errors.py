@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from domain.model import RowError
-from domain.texts import text
+from domain.texts import unescaped
 
 
 class DomainError(Exception):
@@ -30,11 +30,11 @@ class WorkbookRejected(DomainError):
 
     def describe(self, lang: str) -> str:
         """Every error on its own line, as plain text (for a terminal)."""
-        lines = [text("cli.workbook_errors", lang, count=len(self.errors))]
+        lines = [unescaped("cli.workbook_errors", lang, count=len(self.errors))]
         for e in self.errors:
             where = e.sheet
             if e.row is not None:
-                where += text("cli.where_row", lang, row=e.row)
+                where += unescaped("cli.where_row", lang, row=e.row)
             if e.column:
                 where += f" [{e.column}]"
             lines.append(f"  {where}: {e.reason.plain(lang)}")

@@ -82,6 +82,103 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "import.errors_problem": {"zh": "问题", "en": "Problem"},
     "import.marked_file": {"zh": "{stem}-错误标注.xlsx", "en": "{stem}-errors-marked.xlsx"},
     "cli.workbook_errors": {"zh": "共 {count} 处问题：", "en": "{count} error(s):"},
+    # The command line (bot/cli.py), in DEFAULT_LANGUAGE; plain text.
+    "cli.rejected": {
+        "zh": "rectibot：工作簿未导入（未写入任何数据）。\n{errors}",
+        "en": "rectibot: the workbook was not imported (nothing was written).\n{errors}",
+    },
+    "cli.no_person": {
+        "zh": "rectibot：没有唯一与“{name}”匹配的人员。{hint}",
+        "en": "rectibot: no single person matches '{name}'.{hint}",
+    },
+    "cli.did_you_mean": {"zh": "您要找的是否是：{names}？", "en": " Did you mean: {names}?"},
+    "cli.name_campaign": {
+        "zh": "rectibot：请用 --campaign 名称 指明整改轮次（未关闭的轮次：{open}）。",
+        "en": "rectibot: name the campaign with --campaign NAME (open: {open}).",
+    },
+    "cli.none_yet": {"zh": "尚无", "en": "none exists yet"},
+    "cli.cannot_read": {
+        "zh": "rectibot：无法读取 {file}：{reason}。",
+        "en": "rectibot: cannot read {file}: {reason}.",
+    },
+    "cli.error": {"zh": "rectibot：{message}", "en": "rectibot: {message}"},
+    "backup.database": {
+        "zh": "数据库：{path}（结构版本 {schema}）",
+        "en": "database: {path} (schema {schema})",
+    },
+    "backup.pg_dump": {
+        "zh": "数据库：PostgreSQL 用 pg_dump 备份，请现在运行：{command}",
+        "en": "database: PostgreSQL is backed up by pg_dump; run now: {command}",
+    },
+    "backup.evidence": {
+        "zh": "佐证材料：{count} 个文件，位于 {path}",
+        "en": "evidence: {count} file(s) in {path}",
+    },
+    "backup.replaced": {
+        "zh": "被替换的数据库另存为：{path}",
+        "en": "the database it replaces: {path}",
+    },
+    "backup.restored_database": {
+        "zh": "数据库：{path}（结构版本 {schema}；机器人启动时自动升级）",
+        "en": "database: {path} (schema {schema}; the bot upgrades it on start)",
+    },
+    "backup.moved": {
+        "zh": "{count} 个佐证材料路径已改为指向 {path}",
+        "en": "{count} evidence path(s) now point into {path}",
+    },
+    "cli.backup": {"zh": "备份已写入 {folder}", "en": "Backup written to {folder}"},
+    "cli.restored": {"zh": "已从 {folder} 恢复", "en": "Restored from {folder}"},
+    "cli.doctor_failed": {
+        "zh": "rectibot：有 {count} 个问题使机器人无法运行。",
+        "en": "rectibot: {count} problem(s) stop the bot.",
+    },
+    "cli.doctor_ready": {"zh": "rectibot：检查通过，可以运行。", "en": "rectibot: ready to run."},
+    "cli.sent": {
+        "zh": "rectibot：已发送 {messages} 条消息（{deliveries} 次投递），重试 {retried}，"
+        "失败 {failed}，限流 {rate_limited}，无法送达 {unreachable}，群组迁移 {migrated}。",
+        "en": "rectibot: sent {messages} messages ({deliveries} deliveries); {retried} retried, "
+        "{failed} failed, {rate_limited} rate-limited, {unreachable} unreachable, {migrated} "
+        "chats migrated.",
+    },
+    "cli.schema_ok": {
+        "zh": "rectibot：数据库结构已是最新版本。",
+        "en": "rectibot: the database schema is up to date.",
+    },
+    "cli.imported": {
+        "zh": "已导入到“{campaign}”{new}：{problems} 个问题，新增任务 {added} 条，更新 {updated} 条；"
+        "新增人员 {people} 人，更新 {people_updated} 人。",
+        "en": "Imported into '{campaign}'{new}: {problems} problems, {added} tasks added, "
+        "{updated} updated; {people} people added, {people_updated} updated.",
+    },
+    "cli.parsed": {
+        "zh": "{problems} 个问题，{measures} 条措施",
+        "en": "{problems} problems, {measures} measures",
+    },
+    "cli.not_understood": {
+        "zh": "  未能识别，第 {line} 行：{text}",
+        "en": "  not understood, line {line}: {text}",
+    },
+    "cli.prefilled": {
+        "zh": "预填的导入工作簿已写入 {file}",
+        "en": "Pre-filled workbook written to {file}",
+    },
+    "cli.template": {"zh": "导入模板已写入 {file}", "en": "Template written to {file}"},
+    "cli.invite": {
+        "zh": "{name}：{link}  （有效期至 {until}）",
+        "en": "{name}: {link}  (valid until {until})",
+    },
+    "cli.invites": {
+        "zh": "已将 {count} 个邀请链接写入 {file}（此前的链接已作废）。",
+        "en": "{count} invite links written to {file} (earlier links are revoked).",
+    },
+    "cli.ledger": {
+        "zh": "“{campaign}”的台账已写入 {file}",
+        "en": "Ledger of '{campaign}' written to {file}",
+    },
+    "cli.report": {
+        "zh": "报告已写入 {file}（请在 Word 中填写发文字号和主送机关）",
+        "en": "Report written to {file} (fill in the document number and addressee in Word)",
+    },
     "cli.where_row": {"zh": " 第 {row} 行", "en": " row {row}"},
     "import.error_line": {"zh": "• {where}：{reason}", "en": "• {where}: {reason}"},
     "import.where_sheet": {"zh": "“{sheet}”表", "en": "sheet “{sheet}”"},

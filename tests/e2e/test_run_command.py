@@ -166,7 +166,7 @@ async def test_doctor_reports_each_part_and_fails_only_on_what_stops_the_bot(
             "audit; grade A when completion>=90, on_time>=80, reopened<=0, escalated<=1, "
             "B when completion>=60, on_time>=60"
         ) in report
-        assert "rectibot: ready to run." in report
+        assert "rectibot：检查通过，可以运行。" in report
 
         sim.state.webhook = {"url": "https://old.example.org/hook"}
         code, report = await rectibot(tmp_path, env, "doctor")
@@ -196,7 +196,7 @@ async def test_doctor_reports_each_part_and_fails_only_on_what_stops_the_bot(
     assert "! administrators: ADMIN_TELEGRAM_IDS is empty" in report
     assert "✗ round rules: MILESTONES_AUDIT cannot be used:" in report
     assert "✗ holiday calendar" not in report  # the calendar itself is fine
-    assert "rectibot: 2 problem(s) stop the bot." in report
+    assert "rectibot：有 2 个问题使机器人无法运行。" in report
     assert "NotThisBotsToken" not in report
 
 

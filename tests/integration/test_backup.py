@@ -30,6 +30,7 @@ async def cli(*argv: str) -> int:
 def use(monkeypatch: pytest.MonkeyPatch, data: Path, url: str) -> None:
     monkeypatch.setenv("DATA_DIR", str(data))
     monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "en")  # an operator who reads English
 
 
 def write_photo(data: Path) -> tuple[str, Path]:

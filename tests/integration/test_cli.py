@@ -30,6 +30,7 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database_url: str) -> s
     monkeypatch.setenv("TELEGRAM_BOT_USERNAME", "rectibot_test_bot")
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     monkeypatch.delenv("ADMIN_TELEGRAM_IDS", raising=False)
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "zh")  # the CLI speaks the bot's default language
     return database_url
 
 
@@ -52,9 +53,10 @@ async def test_import_loads_the_putuo_workbook_and_reimport_changes_nothing(
     env: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert await cli("import", str(PUTUO_XLSX), "--campaign", "普陀") == 0
-    assert "41 problems, 152 tasks added, 0 updated; 55 people added" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "已导入到“普陀”（新建）：41 个问题，新增任务 152 条，更新 0 条；新增人员 55 人" in said
     assert await cli("import", str(PUTUO_XLSX)) == 0  # the only open campaign by default
-    assert "0 tasks added, 152 updated" in capsys.readouterr().out
+    assert "新增任务 0 条，更新 152 条" in capsys.readouterr().out
     assert await campaign_count(env, "普陀") == 152
 
 
@@ -68,9 +70,8 @@ async def test_a_bad_workbook_is_rejected_with_row_column_and_reason(
     book.save(bad)
     assert await cli("import", str(bad), "--campaign", "普陀") == 1
     err = capsys.readouterr().err
-    assert "nothing was written" in err
-    assert "整改任务 row 5 [整改时限]" in err
-    assert "明年春天" in err
+    assert "工作簿未导入（未写入任何数据）" in err
+    assert "整改任务 第 5 行 [整改时限]: 整改时限无法识别：“明年春天”" in err
     assert await campaign_count(env, "普陀") == -1
 
 
@@ -82,7 +83,7 @@ async def test_an_owner_missing_from_the_people_sheet_rejects_the_file(
     bad = tmp_path / "bad.xlsx"
     book.save(bad)
     assert await cli("import", str(bad), "--campaign", "普陀") == 1
-    assert "row 7 [责任人]" in capsys.readouterr().err
+    assert "第 7 行 [责任人]: “查无此人”不在人员名单中" in capsys.readouterr().err
     assert await campaign_count(env, "普陀") == -1
 
 
@@ -90,7 +91,7 @@ async def test_a_missing_file_is_one_clear_sentence(
     env: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert await cli("import", "nope.xlsx", "--campaign", "x") == 1
-    assert "cannot read nope.xlsx" in capsys.readouterr().err
+    assert "无法读取 nope.xlsx" in capsys.readouterr().err
 
 
 async def test_template_writes_an_importable_workbook(env: str, tmp_path: Path) -> None:
@@ -138,9 +139,9 @@ async def test_invite_for_an_unknown_name_says_so(
     assert await cli("import", str(PUTUO_XLSX), "--campaign", "普陀") == 0
     capsys.readouterr()
     assert await cli("invite", "华") == 1  # five names contain 华
-    assert "Did you mean" in capsys.readouterr().err
+    assert "您要找的是否是：" in capsys.readouterr().err
     assert await cli("invite", "不存在的人") == 1
-    assert "no single person matches '不存在的人'" in capsys.readouterr().err
+    assert "没有唯一与“不存在的人”匹配的人员" in capsys.readouterr().err
 
 
 async def test_run_without_a_token_says_what_is_missing(
@@ -173,7 +174,7 @@ async def test_export_writes_a_ledger_that_reads_back_as_the_import_workbook(
     assert await cli("import", str(PUTUO_XLSX), "--campaign", "普陀") == 0
     capsys.readouterr()
     assert await cli("export", "-o", "ledger.xlsx") == 0  # the only open campaign by default
-    assert "Ledger of '普陀' written to ledger.xlsx" in capsys.readouterr().out
+    assert "“普陀”的台账已写入 ledger.xlsx" in capsys.readouterr().out
     ledger = read_workbook((tmp_path / "ledger.xlsx").read_bytes(), allow_admin=False)
     original = read_workbook(PUTUO_XLSX.read_bytes(), allow_admin=True)
     assert [t.number for t in ledger.tasks] == [t.number for t in original.tasks]
@@ -196,7 +197,7 @@ async def test_export_of_an_unknown_campaign_names_the_open_ones(
     assert await cli("import", str(PUTUO_XLSX), "--campaign", "普陀") == 0
     capsys.readouterr()
     assert await cli("export", "--campaign", "不存在") == 1
-    assert "open: 普陀" in capsys.readouterr().err
+    assert "未关闭的轮次：普陀" in capsys.readouterr().err
 
 
 async def test_report_writes_the_rounds_report_and_names_the_open_rounds_when_unclear(
@@ -207,8 +208,29 @@ async def test_report_writes_the_rounds_report_and_names_the_open_rounds_when_un
     assert await cli("import", str(PUTUO_XLSX), "--campaign", "普陀") == 0
     output = tmp_path / "report.docx"
     assert await cli("report", "--kind", "final", "-o", str(output)) == 0
-    assert f"Report written to {output}" in capsys.readouterr().out
+    assert f"报告已写入 {output}" in capsys.readouterr().out
     outline = notices.read_outline(output.read_bytes(), output.name)
     assert len(outline.problems) == 41
     assert await cli("report", "--campaign", "不存在") == 1
-    assert "open: 普陀" in capsys.readouterr().err
+    assert "未关闭的轮次：普陀" in capsys.readouterr().err
+
+
+async def test_with_english_as_the_default_language_the_cli_speaks_english_throughout(
+    env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "en")
+    book = openpyxl.load_workbook(io.BytesIO(PUTUO_XLSX.read_bytes()))
+    book["整改任务"]["H5"] = "明年春天"
+    bad = tmp_path / "bad.xlsx"
+    book.save(bad)
+    assert await cli("import", str(bad), "--campaign", "普陀") == 1
+    err = capsys.readouterr().err
+    assert "the workbook was not imported (nothing was written)" in err
+    assert "整改任务 row 5 [整改时限]: cannot read the deadline “明年春天”; write a date" in err
+    assert await cli("import", str(PUTUO_XLSX), "--campaign", "普陀") == 0
+    said = capsys.readouterr().out
+    assert "Imported into '普陀' (new): 41 problems, 152 tasks added, 0 updated" in said
+    assert await cli("invite", "不存在的人") == 1
+    assert "no single person matches '不存在的人'" in capsys.readouterr().err
+    assert await cli("export", "--campaign", "不存在") == 1
+    assert "(open: 普陀)" in capsys.readouterr().err

@@ -55,7 +55,7 @@ async def test_the_usual_url_forms_reach_the_async_drivers(
 ) -> None:
     result = rectibot(tmp_path, "db", "upgrade", DATABASE_URL=plain(database_url))
     assert result.returncode == 0, result.stderr
-    assert "schema is up to date" in result.stdout
+    assert "数据库结构已是最新版本" in result.stdout
     if database_url.startswith("postgresql"):  # Heroku's and libpq's spelling too
         heroku = plain(database_url).replace("postgresql://", "postgres://")
         assert rectibot(tmp_path, "db", "upgrade", DATABASE_URL=heroku).returncode == 0
