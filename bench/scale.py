@@ -382,8 +382,8 @@ async def rewind(factory: Any, moment: datetime) -> None:
             await session.execute(delete(table))
         await session.commit()
     async with SqlUnitOfWork(factory) as uow:
-        await uow.rhythm.set_state(LAST_TICK, (moment - timedelta(minutes=2)).isoformat())
-        await uow.rhythm.set_state(STARTED, (moment - timedelta(minutes=2)).isoformat())
+        await uow.state.set_state(LAST_TICK, (moment - timedelta(minutes=2)).isoformat())
+        await uow.state.set_state(STARTED, (moment - timedelta(minutes=2)).isoformat())
         await uow.commit()
 
 

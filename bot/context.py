@@ -14,7 +14,8 @@ from bot.metrics import Metrics
 from config.settings import Settings
 from domain.grading import GradeRule
 from domain.lights import LightPolicy
-from domain.ports import Attachment, Clock, UnitOfWork
+from domain.model import Attachment
+from domain.ports import Clock, UnitOfWork
 from domain.reminders import Audience, Renderers
 from domain.rhythm import RhythmPolicy
 

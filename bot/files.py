@@ -14,7 +14,7 @@ from pathlib import Path
 from telegram import Bot
 from telegram.error import BadRequest
 
-from domain.ports import Attachment
+from domain.model import Attachment
 
 log = logging.getLogger(__name__)
 _UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")

@@ -12,7 +12,7 @@ _KEY = "campaign:{}"
 
 async def current_campaign(uow: UnitOfWork, person: Person) -> Campaign:
     """Return the person's chosen campaign, else the only open one; raise when unclear."""
-    chosen = await uow.rhythm.get_state(_KEY.format(person.id))
+    chosen = await uow.state.get_state(_KEY.format(person.id))
     if chosen is not None and chosen.isdigit():
         campaign = await uow.campaigns.get(int(chosen))
         if campaign is not None and campaign.is_open:
@@ -53,7 +53,7 @@ async def switch_campaign(
             raise NotFound(what=name or str(campaign_id))
         if len(candidates) > 1:
             return candidates
-        await uow.rhythm.set_state(_KEY.format(person.id), str(candidates[0].id))
+        await uow.state.set_state(_KEY.format(person.id), str(candidates[0].id))
         await uow.commit()
         return candidates[0]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from domain.model import Role
-from domain.ports import Delivery, Outgoing, UnitOfWork
+from domain.model import Delivery, Outgoing, Role
+from domain.ports import UnitOfWork
 from domain.rhythm import Kind
 from domain.texts import text
 

@@ -12,8 +12,15 @@ from typing import Any
 from domain.board import Board, UnitLine
 from domain.lights import LightPolicy, is_overdue
 from domain.milestones import milestone_lines
-from domain.model import Light, LookbackCheck, LookbackStatus, Person, TaskStatus, TaskView
-from domain.ports import WeekKinds
+from domain.model import (
+    Light,
+    LookbackCheck,
+    LookbackStatus,
+    Person,
+    TaskStatus,
+    TaskView,
+    WeekKinds,
+)
 from domain.texts import Html, excerpt, text
 
 # A report up to Monday noon still counts for the week before (late Friday replies).

@@ -17,9 +17,9 @@ from domain.errors import (
     OwnTask,
     PermissionDenied,
 )
-from domain.model import Person, Role, TaskView
+from domain.model import Extension, Person, Role, TaskView
 from domain.outbox import Buttons, queue_to
-from domain.ports import Clock, Extension, UnitOfWork
+from domain.ports import Clock, UnitOfWork
 from domain.review import may_sign_off
 from domain.texts import excerpt, text
 

@@ -21,10 +21,10 @@ from domain.campaigns import current_campaign
 from domain.commands import may_see_board, require_coordinator
 from domain.errors import BadGradeCommand, NotFound, PermissionDenied
 from domain.milestones import MilestoneRules, Standing, states_of
-from domain.model import Campaign, LookbackStatus, Person, Role, TaskStatus, TaskView
+from domain.model import Campaign, GradeRecord, LookbackStatus, Person, Role, TaskStatus, TaskView
 from domain.names import named_pairs
 from domain.outbox import queue_to
-from domain.ports import Clock, GradeRecord, UnitOfWork
+from domain.ports import Clock, UnitOfWork
 from domain.texts import text
 from domain.workdays import WorkCalendar
 

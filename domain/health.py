@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from domain.ports import Backlog, Clock, UnitOfWork
+from domain.model import Backlog
+from domain.ports import Clock, UnitOfWork
 from domain.reminders import LAST_TICK
 
 # The tick runs every minute; a few missed minutes mean it is stuck or no process holds it.
@@ -37,7 +38,7 @@ async def service_state(*, uow: UnitOfWork, clock: Clock) -> ServiceState:
     """Read the service's state in one short transaction; raises when the database fails."""
     async with uow:
         now = clock.now()
-        last = await uow.rhythm.get_state(LAST_TICK)
+        last = await uow.state.get_state(LAST_TICK)
         return ServiceState(
             now=now,
             last_tick_at=datetime.fromisoformat(last) if last else None,

@@ -10,8 +10,8 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from domain.errors import NotFound
-from domain.model import TaskView
-from domain.ports import AuditEvent, EvidenceRecord, Report, UnitOfWork
+from domain.model import AuditEvent, EvidenceRecord, Report, TaskView
+from domain.ports import UnitOfWork
 from domain.texts import CATALOGUE, Html, excerpt, text
 
 # Covered by the report entries themselves, which show the text as it finally stands.

@@ -24,14 +24,16 @@ from domain.model import (
     CampaignSource,
     Person,
     PersonRow,
+    PlannedTask,
     RoundInfo,
     RowError,
+    StagedImport,
     TaskKind,
     TaskRow,
     TaskView,
     Workbook,
 )
-from domain.ports import Clock, PlannedTask, StagedImport, UnitOfWork
+from domain.ports import Clock, UnitOfWork
 from domain.texts import Phrase
 from domain.workbook import read_workbook
 from domain.workdays import WorkCalendar

@@ -25,9 +25,9 @@ async def store_update(
 ) -> bool:
     """Write the raw update down; return False when it was stored before."""
     async with uow:
-        fresh = await uow.rhythm.store_update(update_id, payload, clock.now())
+        fresh = await uow.inbox.store_update(update_id, payload, clock.now())
         if fresh and update_id % 1000 == 0:  # now and then, forget old handled ids
-            await uow.rhythm.forget_updates_before(clock.now() - KEEP)
+            await uow.inbox.forget_updates_before(clock.now() - KEEP)
         await uow.commit()
         return fresh
 
@@ -45,9 +45,9 @@ async def store_updates(
     """
     async with uow:
         await _close_in(uow, clock, closings)
-        done = await uow.rhythm.store_updates(updates, clock.now())
+        done = await uow.inbox.store_updates(updates, clock.now())
         if any(update_id % 1000 == 0 for update_id, _ in updates):
-            await uow.rhythm.forget_updates_before(clock.now() - KEEP)
+            await uow.inbox.forget_updates_before(clock.now() - KEEP)
         await uow.commit()
         return done
 
@@ -55,7 +55,7 @@ async def store_updates(
 async def already_done(*, uow: UnitOfWork, update_id: int) -> bool:
     """Tell whether the update was handled before (delivered again after a restart)."""
     async with uow:
-        return await uow.rhythm.update_done(update_id)
+        return await uow.inbox.update_done(update_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +80,7 @@ async def close(*, uow: UnitOfWork, clock: Clock, closings: Sequence[Closing]) -
 async def _close_in(uow: UnitOfWork, clock: Clock, closings: Sequence[Closing]) -> None:
     if closings:
         await remember_in(uow, clock, [ack for closing in closings for ack in closing.acks])
-        await uow.rhythm.mark_updates_done([c.update_id for c in closings], clock.now())
+        await uow.inbox.mark_updates_done([c.update_id for c in closings], clock.now())
 
 
 async def take_orphans(*, uow: UnitOfWork, clock: Clock, age: timedelta) -> list[dict[str, Any]]:
@@ -91,7 +91,7 @@ async def take_orphans(*, uow: UnitOfWork, clock: Clock, age: timedelta) -> list
     """
     async with uow:
         now = clock.now()
-        taken = await uow.rhythm.take_orphans(now - age, now)
+        taken = await uow.inbox.take_orphans(now - age, now)
         await uow.commit()
         return taken
 
@@ -99,4 +99,4 @@ async def take_orphans(*, uow: UnitOfWork, clock: Clock, age: timedelta) -> list
 async def pending(*, uow: UnitOfWork) -> list[dict[str, Any]]:
     """The updates a killed process stored but did not handle, oldest first."""
     async with uow:
-        return await uow.rhythm.pending_updates()
+        return await uow.inbox.pending_updates()

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from domain.texts import Phrase
 
@@ -262,3 +263,291 @@ def may_report_on(person: Person, task: TaskView) -> bool:
     if task.owner_id == person.id:
         return True
     return Role.LIAISON in person.roles and person.unit_id == task.unit_id
+
+
+# ---------------------------------------------------------------- records the ports carry
+
+
+@dataclass(frozen=True, slots=True)
+class InviteRecord:
+    """A stored invite (the code itself is never stored)."""
+
+    id: int
+    person_id: int
+    expires_at: datetime
+    used_at: datetime | None
+    revoked_at: datetime | None
+
+
+@dataclass(slots=True)
+class Report:
+    """A progress report: one or more chat messages, maybe not yet tied to a task."""
+
+    id: int
+    task_id: int | None
+    author_id: int
+    text: str
+    percent: int | None
+    done: bool
+    chat_id: int
+    message_id: int
+    ack_message_id: int | None
+    created_at: datetime
+    last_part_at: datetime
+    withdrawn_at: datetime | None
+    previous_percent: int | None
+    previous_status: TaskStatus | None
+    no_change: bool = False  # 本周无新进展: counts as reporting, keeps the percent
+    batch_id: int | None = None  # one of several measures reported in one message
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file that came with a report, already fetched (or found too big to fetch)."""
+
+    file_id: str
+    file_unique_id: str
+    file_name: str
+    mime_type: str | None
+    size: int | None
+    sha256: str | None
+    stored_path: str | None
+    not_saved: bool = False  # the download or the disk failed: the sender must resend it
+
+    @property
+    def fetched(self) -> bool:
+        """Tell whether the file itself was downloaded and stored."""
+        return self.stored_path is not None
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedTask:
+    """The planning fields of a task, as an import sets them."""
+
+    number: str
+    position: int
+    problem_id: int
+    measure: str
+    unit_id: int
+    owner_id: int
+    lead_id: int | None
+    kind: TaskKind
+    due_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class GradeRecord:
+    """A unit's decided grade in a round."""
+
+    campaign_id: int
+    unit_id: int
+    grade: str  # A, B or C
+    proposed: str  # what the rule proposed when it was decided
+    reason: str
+    decided_by: int | None
+    decided_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WeekKinds:
+    """How the measures of a round were reported in a week."""
+
+    progress: int  # measures with at least one report of real progress
+    no_change: int  # measures whose reports all said "no change"
+
+
+class Refusal(StrEnum):
+    """Why an item of a multi-measure card will not be written."""
+
+    NOT_REPORTABLE = "not_reportable"  # no such measure, or not the sender's to report on
+    AMBIGUOUS = "ambiguous"  # the number names several measures
+    NO_POSITION = "no_position"  # 第N项 beyond the check-in's list
+    DUPLICATE = "duplicate"  # named twice on the card
+    CLOSED = "closed"
+    PENDING_REVIEW = "pending_review"
+    DROPPED = "dropped"  # the sender left it out while fixing the card
+
+
+@dataclass(frozen=True, slots=True)
+class BatchItem:
+    """One measure on a multi-measure card: what will be stored, or why it will not be."""
+
+    label: str  # as the sender named it: 1.2, 第3项, 其余
+    text: str
+    percent: int | None
+    done: bool
+    no_change: bool
+    task_id: int | None = None
+    number: str | None = None
+    title: str = ""
+    current_percent: int | None = None  # the task's percent when the card was made
+    refused: Refusal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportBatch:
+    """A message about several measures (or a "no change" tap), staged until confirmed."""
+
+    id: int
+    author_id: int
+    chat_id: int
+    message_id: int
+    text: str
+    items: tuple[BatchItem, ...]
+    attachments: tuple[Attachment, ...]
+    media_group_id: str | None
+    status: str  # pending, confirmed, cancelled
+    card_message_id: int | None
+    created_at: datetime
+    replaces_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingFile:
+    """An attachment of a scheduled message."""
+
+    name: str
+    kind: str  # "photo" or "document"
+    data: bytes
+    remote_id: str | None = None  # a file Telegram already has: sent by id, no bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A scheduled message for one recipient, keyed so it is sent once."""
+
+    key: str
+    kind: str
+    period: str
+    chat_id: int
+    parts: list[str]
+    person_id: int | None = None
+    buttons: list[list[tuple[str, str]]] | None = None  # (label, callback data)
+    file: OutgoingFile | None = None
+    task_ids: list[int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """A claimed outbox row, ready for the sender."""
+
+    id: int
+    kind: str
+    person_id: int | None
+    chat_id: int
+    parts: list[str]
+    parts_sent: int
+    buttons: list[list[tuple[str, str]]] | None
+    file_id: int | None
+    file_kind: str | None
+    file_name: str | None
+    file_remote_id: str | None
+    task_ids: list[int]
+    attempts: int
+    created_at: datetime | None = None
+
+    @property
+    def total_parts(self) -> int:
+        """Return the number of messages this delivery sends (text parts and the file)."""
+        return len(self.parts) + (1 if self.file_id is not None else 0)
+
+
+@dataclass(frozen=True, slots=True)
+class SentPart:
+    """A part of a delivery that Telegram accepted."""
+
+    delivery_id: int
+    parts_sent: int
+    done: bool
+    chat_id: int
+    message_id: int
+    task_id: int | None  # link the message to this task (a reply then reports on it)
+    file_id: int | None
+    remote_id: str | None  # Telegram's id of an uploaded file, reused for later sends
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """The outbox as an operator watches it."""
+
+    waiting: int
+    oldest_due_at: datetime | None  # the longest-waiting message that may be sent now
+    failed: int
+
+
+@dataclass(frozen=True, slots=True)
+class StagedImport:
+    """An uploaded workbook waiting for the coordinator's Confirm or Cancel."""
+
+    id: int
+    person_id: int
+    campaign_id: int | None
+    campaign_name: str | None
+    file_name: str
+    data: bytes
+    created_at: datetime
+    outcome: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """A ForceReply question the bot asked; the reply answers it."""
+
+    id: int
+    chat_id: int
+    message_id: int
+    person_id: int
+    kind: str
+    target_id: int
+    answered: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    """A deadline extension request (申请延期) and its decision, if any."""
+
+    id: int
+    task_id: int
+    person_id: int
+    reason: str
+    old_due: date | None
+    requested_due: date
+    created_at: datetime
+    outcome: str | None
+    new_due: date | None
+    decided_by: int | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRecord:
+    """A stored evidence file of a task, as the records (history, dossier) show it."""
+
+    id: int
+    task_id: int | None
+    report_id: int
+    author_id: int
+    file_name: str
+    mime_type: str | None
+    size: int | None
+    sha256: str | None
+    stored_path: str | None
+    created_at: datetime
+    telegram_file_id: str | None = None  # resend without uploading again
+
+
+# ---------------------------------------------------------------- records the ports carry
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """One line of the append-only audit log."""
+
+    id: int
+    at: datetime
+    actor_id: int | None
+    actor_label: str | None
+    action: str
+    entity: str
+    entity_id: int | None
+    data: dict[str, Any]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from domain.model import Person, TaskView
-from domain.ports import Outgoing, UnitOfWork
+from domain.model import Outgoing, Person, TaskView
+from domain.ports import UnitOfWork
 from domain.texts import split_message
 
 Buttons = list[list[tuple[str, str]]]

@@ -1,4 +1,7 @@
-"""The interfaces the domain needs from the outside world (storage, clock, files)."""
+"""The interfaces the domain needs from the outside world (storage, clock): protocols only.
+
+The records they carry live in `domain.model`; `tests/fakes.py` holds in-memory versions.
+"""
 
 from __future__ import annotations
 
@@ -12,16 +15,33 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from domain.lights import LightThresholds
 from domain.model import (
+    Attachment,
+    AuditEvent,
+    Backlog,
+    BatchItem,
     Campaign,
     CampaignSource,
+    Delivery,
+    EvidenceRecord,
+    Extension,
+    GradeRecord,
+    InviteRecord,
     LookbackCheck,
     LookbackStatus,
+    Outgoing,
+    OutgoingFile,
     Person,
+    PlannedTask,
+    Prompt,
+    Report,
+    ReportBatch,
     Role,
-    TaskKind,
+    SentPart,
+    StagedImport,
     TaskLine,
     TaskStatus,
     TaskView,
+    WeekKinds,
 )
 
 if TYPE_CHECKING:  # domain.board reads through these ports itself
@@ -35,73 +55,6 @@ class Clock(Protocol):
     def now(self) -> datetime:
         """Return the current aware datetime."""
         ...
-
-
-@dataclass(frozen=True, slots=True)
-class InviteRecord:
-    """A stored invite (the code itself is never stored)."""
-
-    id: int
-    person_id: int
-    expires_at: datetime
-    used_at: datetime | None
-    revoked_at: datetime | None
-
-
-@dataclass(slots=True)
-class Report:
-    """A progress report: one or more chat messages, maybe not yet tied to a task."""
-
-    id: int
-    task_id: int | None
-    author_id: int
-    text: str
-    percent: int | None
-    done: bool
-    chat_id: int
-    message_id: int
-    ack_message_id: int | None
-    created_at: datetime
-    last_part_at: datetime
-    withdrawn_at: datetime | None
-    previous_percent: int | None
-    previous_status: TaskStatus | None
-    no_change: bool = False  # 本周无新进展: counts as reporting, keeps the percent
-    batch_id: int | None = None  # one of several measures reported in one message
-
-
-@dataclass(frozen=True, slots=True)
-class Attachment:
-    """A file that came with a report, already fetched (or found too big to fetch)."""
-
-    file_id: str
-    file_unique_id: str
-    file_name: str
-    mime_type: str | None
-    size: int | None
-    sha256: str | None
-    stored_path: str | None
-    not_saved: bool = False  # the download or the disk failed: the sender must resend it
-
-    @property
-    def fetched(self) -> bool:
-        """Tell whether the file itself was downloaded and stored."""
-        return self.stored_path is not None
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedTask:
-    """The planning fields of a task, as an import sets them."""
-
-    number: str
-    position: int
-    problem_id: int
-    measure: str
-    unit_id: int
-    owner_id: int
-    lead_id: int | None
-    kind: TaskKind
-    due_on: date | None
 
 
 class PeopleRepository(Protocol):
@@ -135,7 +88,10 @@ class PeopleRepository(Protocol):
     async def bind(self, person_id: int, telegram_user_id: int, username: str | None) -> None: ...
     async def unbind(self, telegram_user_id: int) -> None: ...
     async def set_language(self, person_id: int, language: str) -> None: ...
-    async def set_reachable(self, person_id: int, reachable: bool, now: datetime) -> bool: ...
+    async def set_reachable(self, person_id: int, reachable: bool, now: datetime) -> bool:
+        """Set the flag; True only when it changed (so the change is announced once)."""
+        ...
+
     async def unreachable_count(self) -> int:
         """Active people linked to the bot who blocked it or whose account is gone."""
         ...
@@ -150,7 +106,9 @@ class InviteRepository(Protocol):
     ) -> None: ...
     async def revoke_open(self, person_id: int, now: datetime) -> int: ...
     async def by_hash(self, code_hash: str) -> InviteRecord | None: ...
-    async def mark_used(self, invite_id: int, now: datetime) -> bool: ...
+    async def mark_used(self, invite_id: int, now: datetime) -> bool:
+        """Spend an unused invite; False when it was used already (two taps of one link)."""
+        ...
 
 
 class CampaignRepository(Protocol):
@@ -172,19 +130,6 @@ class CampaignRepository(Protocol):
     async def set_milestone_submitted(
         self, campaign_id: int, milestone: Milestone, on: date | None, by: int | None
     ) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class GradeRecord:
-    """A unit's decided grade in a round."""
-
-    campaign_id: int
-    unit_id: int
-    grade: str  # A, B or C
-    proposed: str  # what the rule proposed when it was decided
-    reason: str
-    decided_by: int | None
-    decided_at: datetime
 
 
 class GradeRepository(Protocol):
@@ -384,7 +329,10 @@ class TaskRepository(Protocol):
     async def set_closed_at(self, task_id: int, at: datetime | None) -> None: ...
     async def change_status(
         self, task_id: int, *, expected: TaskStatus, status: TaskStatus, percent: int
-    ) -> bool: ...
+    ) -> bool:
+        """Move the task from `expected`; False when its status differed (someone was first)."""
+        ...
+
     async def set_plan_fields(
         self, task_id: int, *, owner_id: int | None = None, due_on: date | None = None
     ) -> None: ...
@@ -409,7 +357,6 @@ class ReportRepository(Protocol):
 
     async def get(self, report_id: int) -> Report | None: ...
     async def save(self, report: Report) -> None: ...
-    async def set_ack(self, report_id: int, message_id: int) -> None: ...
     async def set_acks(self, acks: Sequence[tuple[int, int]]) -> None:
         """Record many (report_id, ack message_id) at once."""
 
@@ -444,60 +391,6 @@ class ReportRepository(Protocol):
     async def stalled(self, campaign_id: int, since: datetime) -> list[int]: ...
 
 
-@dataclass(frozen=True, slots=True)
-class WeekKinds:
-    """How the measures of a round were reported in a week."""
-
-    progress: int  # measures with at least one report of real progress
-    no_change: int  # measures whose reports all said "no change"
-
-
-class Refusal(StrEnum):
-    """Why an item of a multi-measure card will not be written."""
-
-    NOT_REPORTABLE = "not_reportable"  # no such measure, or not the sender's to report on
-    AMBIGUOUS = "ambiguous"  # the number names several measures
-    NO_POSITION = "no_position"  # 第N项 beyond the check-in's list
-    DUPLICATE = "duplicate"  # named twice on the card
-    CLOSED = "closed"
-    PENDING_REVIEW = "pending_review"
-    DROPPED = "dropped"  # the sender left it out while fixing the card
-
-
-@dataclass(frozen=True, slots=True)
-class BatchItem:
-    """One measure on a multi-measure card: what will be stored, or why it will not be."""
-
-    label: str  # as the sender named it: 1.2, 第3项, 其余
-    text: str
-    percent: int | None
-    done: bool
-    no_change: bool
-    task_id: int | None = None
-    number: str | None = None
-    title: str = ""
-    current_percent: int | None = None  # the task's percent when the card was made
-    refused: Refusal | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ReportBatch:
-    """A message about several measures (or a "no change" tap), staged until confirmed."""
-
-    id: int
-    author_id: int
-    chat_id: int
-    message_id: int
-    text: str
-    items: tuple[BatchItem, ...]
-    attachments: tuple[Attachment, ...]
-    media_group_id: str | None
-    status: str  # pending, confirmed, cancelled
-    card_message_id: int | None
-    created_at: datetime
-    replaces_id: int | None = None
-
-
 class BatchRepository(Protocol):
     async def add(
         self,
@@ -517,85 +410,18 @@ class BatchRepository(Protocol):
     async def set_items(self, batch_id: int, items: Sequence[BatchItem]) -> None: ...
     async def add_attachment(self, batch_id: int, attachment: Attachment) -> None: ...
     async def set_card(self, batch_id: int, message_id: int) -> None: ...
-    async def decide(self, batch_id: int, status: str, now: datetime) -> bool: ...
+    async def decide(self, batch_id: int, status: str, now: datetime) -> bool:
+        """Settle a staged card; False when it was settled already (a second tap)."""
+        ...
+
     async def reports_of(self, batch_id: int) -> list[Report]: ...
 
 
-@dataclass(frozen=True, slots=True)
-class OutgoingFile:
-    """An attachment of a scheduled message."""
-
-    name: str
-    kind: str  # "photo" or "document"
-    data: bytes
-    remote_id: str | None = None  # a file Telegram already has: sent by id, no bytes
-
-
-@dataclass(frozen=True, slots=True)
-class Outgoing:
-    """A scheduled message for one recipient, keyed so it is sent once."""
-
-    key: str
-    kind: str
-    period: str
-    chat_id: int
-    parts: list[str]
-    person_id: int | None = None
-    buttons: list[list[tuple[str, str]]] | None = None  # (label, callback data)
-    file: OutgoingFile | None = None
-    task_ids: list[int] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """A claimed outbox row, ready for the sender."""
-
-    id: int
-    kind: str
-    person_id: int | None
-    chat_id: int
-    parts: list[str]
-    parts_sent: int
-    buttons: list[list[tuple[str, str]]] | None
-    file_id: int | None
-    file_kind: str | None
-    file_name: str | None
-    file_remote_id: str | None
-    task_ids: list[int]
-    attempts: int
-    created_at: datetime | None = None
-
-    @property
-    def total_parts(self) -> int:
-        """Return the number of messages this delivery sends (text parts and the file)."""
-        return len(self.parts) + (1 if self.file_id is not None else 0)
-
-
-@dataclass(frozen=True, slots=True)
-class SentPart:
-    """A part of a delivery that Telegram accepted."""
-
-    delivery_id: int
-    parts_sent: int
-    done: bool
-    chat_id: int
-    message_id: int
-    task_id: int | None  # link the message to this task (a reply then reports on it)
-    file_id: int | None
-    remote_id: str | None  # Telegram's id of an uploaded file, reused for later sends
-
-
-@dataclass(frozen=True, slots=True)
-class Backlog:
-    """The outbox as an operator watches it."""
-
-    waiting: int
-    oldest_due_at: datetime | None  # the longest-waiting message that may be sent now
-    failed: int
-
-
 class OutboxRepository(Protocol):
-    async def add(self, message: Outgoing, *, now: datetime, file_id: int | None) -> bool: ...
+    async def add(self, message: Outgoing, *, now: datetime, file_id: int | None) -> bool:
+        """Queue a message; False when its key was queued before (nothing is added twice)."""
+        ...
+
     async def add_many(
         self, messages: Sequence[tuple[Outgoing, int | None]], *, now: datetime
     ) -> int:
@@ -618,8 +444,11 @@ class OutboxRepository(Protocol):
         ...
 
 
-class RhythmRepository(Protocol):
+class RunLog(Protocol):
+    """Scheduled runs done, missed or failed, and the tick's lock."""
+
     async def run_status(self, kind: str, period: str) -> str | None: ...
+
     async def recorded_runs(self, runs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
         """Which of these (kind, period) runs are recorded (done, missed or failed): one query."""
         ...
@@ -634,27 +463,6 @@ class RhythmRepository(Protocol):
         now: datetime,
         recipients: int,
     ) -> None: ...
-    async def get_state(self, name: str) -> str | None: ...
-    async def set_state(self, name: str, value: str) -> None: ...
-    async def snapshot(self, campaign_id: int, period: str) -> dict[str, Any] | None: ...
-    async def latest_snapshot_before(
-        self, campaign_id: int, period_prefix: str, period: str
-    ) -> dict[str, Any] | None: ...
-    async def save_snapshot(
-        self, campaign_id: int, period: str, figures: dict[str, Any], now: datetime
-    ) -> None: ...
-    async def chat_for(self, chat_id: int) -> int: ...
-    async def record_migration(self, old_chat_id: int, new_chat_id: int, now: datetime) -> None: ...
-    async def store_update(
-        self, update_id: int, payload: dict[str, Any], now: datetime
-    ) -> bool: ...
-    async def store_updates(
-        self, updates: Sequence[tuple[int, dict[str, Any]]], now: datetime
-    ) -> set[int]: ...
-    async def update_done(self, update_id: int) -> bool: ...
-    async def snapshots_like(self, campaign_id: int, period_prefix: str) -> list[dict[str, Any]]:
-        """The snapshots whose period starts with the prefix, in period order."""
-        ...
 
     async def claim_tick(self) -> bool:
         """Take the tick for this transaction; False when another process is ticking.
@@ -663,10 +471,61 @@ class RhythmRepository(Protocol):
         """
         ...
 
+
+class StateStore(Protocol):
+    """Small named values the rhythm keeps between ticks."""
+
+    async def get_state(self, name: str) -> str | None: ...
+
+    async def set_state(self, name: str, value: str) -> None: ...
+
+
+class SnapshotStore(Protocol):
+    """The board's figures as they stood at the end of each period."""
+
+    async def snapshot(self, campaign_id: int, period: str) -> dict[str, Any] | None: ...
+
+    async def latest_snapshot_before(
+        self, campaign_id: int, period_prefix: str, period: str
+    ) -> dict[str, Any] | None: ...
+
+    async def snapshots_like(self, campaign_id: int, period_prefix: str) -> list[dict[str, Any]]:
+        """The snapshots whose period starts with the prefix, in period order."""
+        ...
+
+    async def save_snapshot(
+        self, campaign_id: int, period: str, figures: dict[str, Any], now: datetime
+    ) -> None: ...
+
+
+class ChatMigrations(Protocol):
+    """Groups that became supergroups: old chat id to new."""
+
+    async def record_migration(self, old_chat_id: int, new_chat_id: int, now: datetime) -> None: ...
+
+    async def chat_for(self, chat_id: int) -> int: ...
+
+
+class UpdateInbox(Protocol):
+    """Incoming updates kept until handled (at-least-once intake)."""
+
+    async def store_update(self, update_id: int, payload: dict[str, Any], now: datetime) -> bool:
+        """Keep an incoming update until handled; False when it was stored before."""
+        ...
+
+    async def store_updates(
+        self, updates: Sequence[tuple[int, dict[str, Any]]], now: datetime
+    ) -> set[int]: ...
+
+    async def update_done(self, update_id: int) -> bool:
+        """Tell whether the update was handled already (a redelivery to skip)."""
+        ...
+
     async def mark_updates_done(self, update_ids: Sequence[int], now: datetime) -> None:
         """Mark the updates handled and drop their payloads, in one statement."""
 
     async def pending_updates(self) -> list[dict[str, Any]]: ...
+
     async def take_orphans(self, stored_before: datetime, now: datetime) -> list[dict[str, Any]]:
         """Take the unhandled updates stored before `stored_before` (their process died).
 
@@ -676,50 +535,6 @@ class RhythmRepository(Protocol):
         ...
 
     async def forget_updates_before(self, moment: datetime) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class StagedImport:
-    """An uploaded workbook waiting for the coordinator's Confirm or Cancel."""
-
-    id: int
-    person_id: int
-    campaign_id: int | None
-    campaign_name: str | None
-    file_name: str
-    data: bytes
-    created_at: datetime
-    outcome: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Prompt:
-    """A ForceReply question the bot asked; the reply answers it."""
-
-    id: int
-    chat_id: int
-    message_id: int
-    person_id: int
-    kind: str
-    target_id: int
-    answered: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Extension:
-    """A deadline extension request (申请延期) and its decision, if any."""
-
-    id: int
-    task_id: int
-    person_id: int
-    reason: str
-    old_due: date | None
-    requested_due: date
-    created_at: datetime
-    outcome: str | None
-    new_due: date | None
-    decided_by: int | None
-    note: str | None
 
 
 class StagingRepository(Protocol):
@@ -734,7 +549,10 @@ class StagingRepository(Protocol):
         now: datetime,
     ) -> int: ...
     async def get(self, staged_id: int) -> StagedImport | None: ...
-    async def decide(self, staged_id: int, outcome: str, now: datetime) -> bool: ...
+    async def decide(self, staged_id: int, outcome: str, now: datetime) -> bool:
+        """Settle a staged import; False when it was settled already (confirmed or expired)."""
+        ...
+
     async def expire_before(self, moment: datetime, now: datetime) -> int: ...
 
 
@@ -750,7 +568,9 @@ class PromptRepository(Protocol):
         now: datetime,
     ) -> None: ...
     async def for_message(self, chat_id: int, message_id: int) -> Prompt | None: ...
-    async def answer(self, prompt_id: int, now: datetime) -> bool: ...
+    async def answer(self, prompt_id: int, now: datetime) -> bool:
+        """Mark the question answered; False when it was answered already."""
+        ...
 
 
 class ExtensionRepository(Protocol):
@@ -775,7 +595,10 @@ class ExtensionRepository(Protocol):
         new_due: date | None,
         note: str | None,
         now: datetime,
-    ) -> bool: ...
+    ) -> bool:
+        """Decide a pending request; False when it was decided already (two coordinators)."""
+        ...
+
     async def for_task(self, task_id: int) -> list[Extension]: ...
     async def granted_in_campaign(self, campaign_id: int) -> dict[int, list[Extension]]:
         """The approved extensions of a round's tasks, by task id, oldest first."""
@@ -825,7 +648,15 @@ class UnitOfWork(Protocol):
     @property
     def outbox(self) -> OutboxRepository: ...
     @property
-    def rhythm(self) -> RhythmRepository: ...
+    def runs(self) -> RunLog: ...
+    @property
+    def state(self) -> StateStore: ...
+    @property
+    def snapshots(self) -> SnapshotStore: ...
+    @property
+    def chats(self) -> ChatMigrations: ...
+    @property
+    def inbox(self) -> UpdateInbox: ...
     @property
     def staging(self) -> StagingRepository: ...
     @property
@@ -848,34 +679,3 @@ class UnitOfWork(Protocol):
     ) -> None: ...
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class EvidenceRecord:
-    """A stored evidence file of a task, as the records (history, dossier) show it."""
-
-    id: int
-    task_id: int | None
-    report_id: int
-    author_id: int
-    file_name: str
-    mime_type: str | None
-    size: int | None
-    sha256: str | None
-    stored_path: str | None
-    created_at: datetime
-    telegram_file_id: str | None = None  # resend without uploading again
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEvent:
-    """One line of the append-only audit log."""
-
-    id: int
-    at: datetime
-    actor_id: int | None
-    actor_label: str | None
-    action: str
-    entity: str
-    entity_id: int | None
-    data: dict[str, Any]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from domain.model import Person
-from domain.ports import Clock, Prompt, UnitOfWork
+from domain.model import Person, Prompt
+from domain.ports import Clock, UnitOfWork
 
 
 async def remember_prompt(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from domain.model import Role
-from domain.ports import Clock, Outgoing, UnitOfWork
+from domain.model import Outgoing, Role
+from domain.ports import Clock, UnitOfWork
 from domain.rhythm import Kind
 from domain.texts import text
 

@@ -18,8 +18,7 @@ from datetime import date, tzinfo
 from domain.bulletin_doc import OfficialDocument, chinese_date, clean_text
 from domain.digest import bulletin_subject
 from domain.headings import category_name, cn_number
-from domain.model import LookbackCheck, LookbackStatus, ReportKind, TaskStatus, TaskView
-from domain.ports import Extension
+from domain.model import Extension, LookbackCheck, LookbackStatus, ReportKind, TaskStatus, TaskView
 
 EXCERPT = 60  # characters of a reported progress text quoted per measure
 # A measure's own text must not start a new 一是/二是 item, or split the paragraph wrongly.

@@ -20,8 +20,17 @@ from domain.board import Board, counted_board, with_milestones
 from domain.deadlines import in_window
 from domain.lights import LightPolicy, thresholds
 from domain.milestones import milestone_notice, states_of
-from domain.model import Campaign, Person, Role, TaskLine, TaskStatus, TaskView
-from domain.ports import Clock, ListOrder, Outgoing, OutgoingFile, TaskQuery, UnitOfWork
+from domain.model import (
+    Campaign,
+    Outgoing,
+    OutgoingFile,
+    Person,
+    Role,
+    TaskLine,
+    TaskStatus,
+    TaskView,
+)
+from domain.ports import Clock, ListOrder, TaskQuery, UnitOfWork
 from domain.quarterly import QuarterInput, quarterly_text
 from domain.rhythm import (
     DueMilestone,
@@ -94,18 +103,18 @@ async def tick(
     """Run every due run once; mark too-old ones missed and tell the coordinators."""
     result = TickResult()
     async with uow:
-        if not await uow.rhythm.claim_tick():  # another replica is ticking right now
+        if not await uow.runs.claim_tick():  # another replica is ticking right now
             result.elsewhere = True
             return result
         now = clock.now()
-        last_raw = await uow.rhythm.get_state(LAST_TICK)
-        await uow.rhythm.set_state(LAST_TICK, now.isoformat())
+        last_raw = await uow.state.get_state(LAST_TICK)
+        await uow.state.set_state(LAST_TICK, now.isoformat())
         if last_raw is None:  # first start: nothing can have been missed yet
-            await uow.rhythm.set_state(STARTED, now.isoformat())
+            await uow.state.set_state(STARTED, now.isoformat())
             await uow.commit()
             return result
         last = datetime.fromisoformat(last_raw)
-        started = datetime.fromisoformat(await uow.rhythm.get_state(STARTED) or last_raw)
+        started = datetime.fromisoformat(await uow.state.get_state(STARTED) or last_raw)
         start = max(last - policy.catch_up, now - MAX_LOOKBACK, started)
         # Ask what is due before loading anything: most ticks (every minute) have nothing to do.
         # Only deadlines whose warnings can fall between the last tick and now matter (a
@@ -127,12 +136,12 @@ async def tick(
         )
         # Outside the window a run waits for it, unless it is already too late to send.
         candidates = [r for r in runs if is_late(r, now, policy) or policy.in_window(now)]
-        recorded = await uow.rhythm.recorded_runs([(r.kind.value, r.period) for r in candidates])
+        recorded = await uow.runs.recorded_runs([(r.kind.value, r.period) for r in candidates])
         pending = [r for r in candidates if (r.kind.value, r.period) not in recorded]
         gaps = [
             year
             for year in policy.calendar.years_without_data(_gap_years(now, policy))
-            if await uow.rhythm.run_status(Kind.CALENDAR_GAP.value, str(year)) is None
+            if await uow.runs.run_status(Kind.CALENDAR_GAP.value, str(year)) is None
         ]
         if not pending and not gaps:
             await uow.commit()
@@ -141,7 +150,7 @@ async def tick(
         job = _Job(uow, now, policy, lights, audience, render)
         for run in pending:
             if is_late(run, now, policy):
-                await uow.rhythm.record_run(
+                await uow.runs.record_run(
                     kind=run.kind,
                     period=run.period,
                     due_at=run.due_at,
@@ -152,7 +161,7 @@ async def tick(
                 result.missed.append(run)
             elif policy.in_window(now):
                 count = await _isolated(uow, job, run)
-                await uow.rhythm.record_run(
+                await uow.runs.record_run(
                     kind=run.kind,
                     period=run.period,
                     due_at=run.due_at,
@@ -337,7 +346,7 @@ class _Job:
         )
 
     async def _send_group(self, run: Run, chat_id: int, body: str, file_id: int | None) -> None:
-        chat = await self.uow.rhythm.chat_for(chat_id)
+        chat = await self.uow.chats.chat_for(chat_id)
         self._outgoing.append(
             (
                 Outgoing(
@@ -640,14 +649,14 @@ class _Job:
                 TaskQuery(campaign.id, needs_report=True, red_at=self.at)
             )
             red += red_here
-            await self.uow.rhythm.save_snapshot(
+            await self.uow.snapshots.save_snapshot(
                 campaign.id,
                 escalation.snapshot_period(run.period),
                 {"red": sorted(t.id for t in red_here)},
                 self.now,
             )
             for seen, period in zip(red_before, earlier, strict=True):
-                before = await self.uow.rhythm.snapshot(campaign.id, period)
+                before = await self.uow.snapshots.snapshot(campaign.id, period)
                 seen.update(int(i) for i in (before or {}).get("red", []))
         chosen = escalation.escalated(red, now=self.now, policy=self.lights, red_before=red_before)
         await self._with_role(Role.UNIT_HEAD)
@@ -686,8 +695,8 @@ class _Job:
     ) -> tuple[Board, dict[str, Any] | None]:
         """Count a campaign's board, keep its figures, and return the previous ones to compare."""
         board = await counted_board(self.uow, campaign.name, TaskQuery(campaign.id), self.at)
-        previous = await self.uow.rhythm.latest_snapshot_before(campaign.id, period[0], period)
-        await self.uow.rhythm.save_snapshot(campaign.id, period, digest.figures(board), self.now)
+        previous = await self.uow.snapshots.latest_snapshot_before(campaign.id, period[0], period)
+        await self.uow.snapshots.save_snapshot(campaign.id, period, digest.figures(board), self.now)
         return board, previous
 
     async def _digest(self, run: Run) -> None:
@@ -704,7 +713,7 @@ class _Job:
                 offset=0,
             )
             # What this digest listed as red, for the month's bulletin (keyed by the day sent).
-            await self.uow.rhythm.save_snapshot(
+            await self.uow.snapshots.save_snapshot(
                 campaign.id,
                 RED_LISTED + run.day.isoformat(),
                 {"red": [t.id for t in red]},
@@ -902,7 +911,7 @@ class _Job:
         """The measures the month's digests listed as red, with how many digests listed each."""
         listed = Counter(
             task_id
-            for snapshot in await self.uow.rhythm.snapshots_like(campaign_id, RED_LISTED + month)
+            for snapshot in await self.uow.snapshots.snapshots_like(campaign_id, RED_LISTED + month)
             for task_id in snapshot.get("red", [])
         )
         views = await self.uow.tasks.views_of(list(listed))
@@ -974,14 +983,14 @@ class _Job:
         """Say once per year, to the log and the coordinators, when holidays are unknown."""
         total = 0
         for year in self.policy.calendar.years_without_data(_gap_years(self.now, self.policy)):
-            if await self.uow.rhythm.run_status(Kind.CALENDAR_GAP.value, str(year)) is not None:
+            if await self.uow.runs.run_status(Kind.CALENDAR_GAP.value, str(year)) is not None:
                 continue
             log.warning("no public-holiday data for %s: Monday to Friday is assumed", year)
             for person in await self._with_role(Role.COORDINATOR):
                 body = text("calendar_gap.notice", self._lang(person), year=year)
                 await self._send(None, person, body, kind=Kind.CALENDAR_GAP.value, period=str(year))
             count = await self._flush()
-            await self.uow.rhythm.record_run(
+            await self.uow.runs.record_run(
                 kind=Kind.CALENDAR_GAP.value,
                 period=str(year),
                 due_at=self.now,

@@ -16,14 +16,16 @@ from domain.errors import (
 )
 from domain.model import (
     CLOSED_OR_WAITING,
+    Attachment,
     Person,
+    Report,
     Role,
     TaskStatus,
     TaskView,
     may_report_on,
 )
 from domain.outbox import Buttons, queue_to
-from domain.ports import Attachment, Clock, Report, UnitOfWork
+from domain.ports import Clock, UnitOfWork
 from domain.progress_text import parse_progress
 from domain.report_split import ItemKind, split_report
 from domain.review import ReviewButtons, enqueue_signoff_notice

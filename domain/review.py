@@ -9,9 +9,9 @@ from datetime import datetime
 from domain import task_status
 from domain.digest import recipients_language
 from domain.errors import InvalidState, NotFound, OwnTask, PermissionDenied
-from domain.model import Person, Role, TaskStatus, TaskView
+from domain.model import EvidenceRecord, OutgoingFile, Person, Role, TaskStatus, TaskView
 from domain.outbox import Buttons, queue_to
-from domain.ports import Clock, EvidenceRecord, OutgoingFile, UnitOfWork
+from domain.ports import Clock, UnitOfWork
 from domain.texts import excerpt, text
 
 ReviewButtons = Callable[[int, str], Buttons]  # (task id, language) -> Sign off / Send back

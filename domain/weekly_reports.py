@@ -12,8 +12,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta, tzinfo
 
 from domain.errors import InvalidState, NotFound, NothingToReport
-from domain.model import CLOSED_OR_WAITING, Person, TaskStatus, TaskView
-from domain.ports import Attachment, BatchItem, Clock, Refusal, ReportBatch, UnitOfWork
+from domain.model import (
+    CLOSED_OR_WAITING,
+    Attachment,
+    BatchItem,
+    Person,
+    Refusal,
+    ReportBatch,
+    TaskStatus,
+    TaskView,
+)
+from domain.ports import Clock, UnitOfWork
 from domain.report_split import ItemKind, SplitItem, split_report
 from domain.reporting import (
     IncomingMessage,

@@ -7,8 +7,7 @@ from telegram import Update
 from bot.context import BotContext
 from domain import lookback as looking_back
 from domain import prompts
-from domain.model import LookbackCheck, LookbackStatus, Person, TaskView
-from domain.ports import Prompt
+from domain.model import LookbackCheck, LookbackStatus, Person, Prompt, TaskView
 from domain.review import may_sign_off
 from domain.texts import Html, excerpt, text
 from handlers.callback_data import LookbackHeld, LookbackSlipped

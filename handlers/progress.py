@@ -14,8 +14,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, 
 from bot.context import BotContext, Services
 from bot.intake import defer_ack
 from domain import reporting
-from domain.model import Person
-from domain.ports import Attachment
+from domain.model import Attachment, Person
 from domain.reporting import IncomingMessage, ReportOutcome, SentAck
 from domain.texts import clean_input, text
 from handlers import answers, weekly

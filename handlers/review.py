@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.context import BotContext
 from domain import prompts, review
-from domain.ports import Prompt
+from domain.model import Prompt
 from domain.texts import excerpt, text
 from handlers.callback_data import SendBack, SignOff
 from handlers.common import ask_by_reply, caller, clear_buttons, language_of, reply

@@ -10,8 +10,7 @@ from domain.board import Board
 from domain.digest import summary_sentence, unit_line
 from domain.lights import LightPolicy, light_for
 from domain.milestones import milestone_lines
-from domain.model import CLOSED_OR_WAITING, Light, LookbackCheck, TaskStatus, TaskView
-from domain.ports import Report
+from domain.model import CLOSED_OR_WAITING, Light, LookbackCheck, Report, TaskStatus, TaskView
 from domain.texts import Html, excerpt, text
 from handlers.callback_data import (
     AskPercent,

@@ -11,8 +11,7 @@ from telegram.error import BadRequest
 from bot.context import BotContext
 from domain import reporting, weekly_reports
 from domain.errors import NotFound
-from domain.model import Person
-from domain.ports import BatchItem, Refusal, ReportBatch
+from domain.model import BatchItem, Person, Refusal, ReportBatch
 from domain.reporting import IncomingMessage
 from domain.texts import excerpt, split_message, text
 from domain.weekly_reports import DROP_VALUE, NO_CHANGE_VALUE, REST_LABEL, Confirmed

@@ -25,7 +25,8 @@ from telegram.error import (
 )
 
 from domain import delivery_rules, reachability
-from domain.ports import Clock, Delivery, SentPart, UnitOfWork
+from domain.model import Delivery, SentPart
+from domain.ports import Clock, UnitOfWork
 from scheduler.pacing import Pacer
 
 log = logging.getLogger(__name__)
@@ -256,7 +257,7 @@ class OutboxSender:
 
     async def _migrate(self, delivery: Delivery, new_chat_id: int) -> int:
         async with self.uow() as uow:
-            await uow.rhythm.record_migration(delivery.chat_id, new_chat_id, self.clock.now())
+            await uow.chats.record_migration(delivery.chat_id, new_chat_id, self.clock.now())
             await uow.outbox.move_chat(delivery.id, new_chat_id)
             await uow.commit()
         return new_chat_id

@@ -34,34 +34,31 @@ from domain.board import BoardCell, ProblemFigures
 from domain.lights import LightThresholds
 from domain.milestones import Milestone, MilestoneRecord
 from domain.model import (
-    Campaign,
-    CampaignSource,
-    LookbackCheck,
-    LookbackStatus,
-    Person,
-    Role,
-    TaskKind,
-    TaskLine,
-    TaskStatus,
-    TaskView,
-)
-from domain.ports import (
     Attachment,
     AuditEvent,
     Backlog,
+    Campaign,
+    CampaignSource,
     Delivery,
     EvidenceRecord,
     GradeRecord,
     InviteRecord,
-    ListOrder,
+    LookbackCheck,
+    LookbackStatus,
     Outgoing,
     OutgoingFile,
+    Person,
     PlannedTask,
     Report,
+    Role,
     SentPart,
-    TaskQuery,
+    TaskKind,
+    TaskLine,
+    TaskStatus,
+    TaskView,
     WeekKinds,
 )
+from domain.ports import ListOrder, TaskQuery
 from storage import figures
 from storage.tables import (
     AuditEventRow,
@@ -1289,13 +1286,6 @@ class SqlReports(_Repo):
             )
         )
 
-    async def set_ack(self, report_id: int, message_id: int) -> None:
-        await self.session.execute(
-            update(ProgressUpdateRow)
-            .where(ProgressUpdateRow.id == report_id)
-            .values(ack_message_id=message_id)
-        )
-
     async def set_acks(self, acks: Sequence[tuple[int, int]]) -> None:
         if not acks:
             return
@@ -1687,8 +1677,8 @@ class SqlOutbox(_Repo):
 TICK_LOCK = 0x7265637469  # "recti": the advisory lock key of the tick
 
 
-class SqlRhythm(_Repo):
-    """Runs done or missed, small state values, board snapshots, migrated chats."""
+class SqlRunLog(_Repo):
+    """Scheduled runs done, missed or failed, and the tick's lock."""
 
     async def run_status(self, kind: str, period: str) -> str | None:
         return await self.session.scalar(
@@ -1731,6 +1721,19 @@ class SqlRhythm(_Repo):
         )
         await self.session.flush()
 
+    async def claim_tick(self) -> bool:
+        bind = self.session.bind
+        if bind is None or bind.dialect.name != "postgresql":
+            return True  # SQLite: one process per file (bot/single.py)
+        # A transaction-scoped advisory lock: released at commit, or when a dead holder's
+        # connection goes, so no lease to expire and no takeover to arrange.
+        taken = await self.session.scalar(select(func.pg_try_advisory_xact_lock(TICK_LOCK)))
+        return bool(taken)
+
+
+class SqlStateStore(_Repo):
+    """Small named values the rhythm keeps between ticks."""
+
     async def get_state(self, name: str) -> str | None:
         return await self.session.scalar(select(StateRow.value).where(StateRow.name == name))
 
@@ -1741,6 +1744,10 @@ class SqlRhythm(_Repo):
         await self.session.execute(
             statement.on_conflict_do_update(index_elements=[StateRow.name], set_={"value": value})
         )
+
+
+class SqlSnapshots(_Repo):
+    """The board's figures as they stood at the end of each period."""
 
     async def snapshot(self, campaign_id: int, period: str) -> dict[str, Any] | None:
         return await self.session.scalar(
@@ -1783,12 +1790,32 @@ class SqlRhythm(_Repo):
             )
             await self.session.flush()
 
+
+class SqlChatMigrations(_Repo):
+    """Groups that became supergroups: old chat id to new."""
+
     async def record_migration(self, old_chat_id: int, new_chat_id: int, now: datetime) -> None:
         if await self.session.get(ChatMigrationRow, old_chat_id) is None:
             self.session.add(
                 ChatMigrationRow(old_chat_id=old_chat_id, new_chat_id=new_chat_id, migrated_at=now)
             )
             await self.session.flush()
+
+    async def chat_for(self, chat_id: int) -> int:
+        """Follow group-to-supergroup migrations to the chat's current id."""
+        seen = {chat_id}
+        while True:
+            new = await self.session.scalar(
+                select(ChatMigrationRow.new_chat_id).where(ChatMigrationRow.old_chat_id == chat_id)
+            )
+            if new is None or new in seen:
+                return chat_id
+            seen.add(new)
+            chat_id = new
+
+
+class SqlUpdateInbox(_Repo):
+    """Incoming updates kept until handled (at-least-once intake)."""
 
     async def store_update(self, update_id: int, payload: dict[str, Any], now: datetime) -> bool:
         """Keep an incoming update until it is handled; False if it was stored before."""
@@ -1824,15 +1851,6 @@ class SqlRhythm(_Repo):
         """Tell whether the update was handled already (rows from before payloads: yes)."""
         row = await self.session.get(ProcessedUpdateRow, update_id)
         return row is not None and (row.done_at is not None or row.payload is None)
-
-    async def claim_tick(self) -> bool:
-        bind = self.session.bind
-        if bind is None or bind.dialect.name != "postgresql":
-            return True  # SQLite: one process per file (bot/single.py)
-        # A transaction-scoped advisory lock: released at commit, or when a dead holder's
-        # connection goes, so no lease to expire and no takeover to arrange.
-        taken = await self.session.scalar(select(func.pg_try_advisory_xact_lock(TICK_LOCK)))
-        return bool(taken)
 
     async def mark_updates_done(self, update_ids: Sequence[int], now: datetime) -> None:
         if not update_ids:
@@ -1872,18 +1890,6 @@ class SqlRhythm(_Repo):
                 ProcessedUpdateRow.processed_at < moment, ProcessedUpdateRow.done_at.is_not(None)
             )
         )
-
-    async def chat_for(self, chat_id: int) -> int:
-        """Follow group-to-supergroup migrations to the chat's current id."""
-        seen = {chat_id}
-        while True:
-            new = await self.session.scalar(
-                select(ChatMigrationRow.new_chat_id).where(ChatMigrationRow.old_chat_id == chat_id)
-            )
-            if new is None or new in seen:
-                return chat_id
-            seen.add(new)
-            chat_id = new
 
 
 _INSERT_AUDIT = insert(_table(AuditEventRow))

@@ -11,15 +11,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.repositories import (
     SqlAudit,
     SqlCampaigns,
+    SqlChatMigrations,
     SqlGrades,
     SqlInvites,
     SqlLookbacks,
     SqlOutbox,
     SqlPeople,
     SqlReports,
-    SqlRhythm,
+    SqlRunLog,
+    SqlSnapshots,
+    SqlStateStore,
     SqlSupports,
     SqlTasks,
+    SqlUpdateInbox,
 )
 from storage.workflow import SqlBatches, SqlExtensions, SqlPrompts, SqlStaging
 
@@ -82,7 +86,11 @@ class SqlUnitOfWork:
         self.reports = SqlReports(session)
         self.audit = SqlAudit(session)
         self.outbox = SqlOutbox(session)
-        self.rhythm = SqlRhythm(session)
+        self.runs = SqlRunLog(session)
+        self.state = SqlStateStore(session)
+        self.snapshots = SqlSnapshots(session)
+        self.chats = SqlChatMigrations(session)
+        self.inbox = SqlUpdateInbox(session)
         self.staging = SqlStaging(session)
         self.prompts = SqlPrompts(session)
         self.extensions = SqlExtensions(session)

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from domain.ports import (
+from domain.model import (
     Attachment,
     BatchItem,
     Extension,

@@ -16,8 +16,8 @@ from types import TracebackType
 from typing import Any, Self, cast
 
 from domain.milestones import Milestone, MilestoneRecord
-from domain.model import Campaign, CampaignSource, Person, Role
-from domain.ports import AuditEvent, UnitOfWork
+from domain.model import AuditEvent, Campaign, CampaignSource, Person, Role
+from domain.ports import UnitOfWork
 
 
 @dataclass
@@ -86,8 +86,8 @@ class FakeCampaigns:
         self.t.campaigns[campaign_id] = replace(self.t.campaigns[campaign_id], **values)
 
 
-class FakeRhythm:
-    """The key/value part of `domain.ports.RhythmRepository`."""
+class FakeState:
+    """`domain.ports.StateStore` in memory."""
 
     def __init__(self, tables: _Tables) -> None:
         self.t = tables
@@ -141,7 +141,7 @@ class FakeUnitOfWork:
     def __init__(self, tables: _Tables) -> None:
         self.tables = tables
         self.campaigns = FakeCampaigns(tables)
-        self.rhythm = FakeRhythm(tables)
+        self.state = FakeState(tables)
         self.audit = FakeAudit(tables)
         self.commits = 0
         self._before: _Tables | None = None

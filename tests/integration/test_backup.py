@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.cli import main
 from bot.single import hold_sqlite_lock
-from domain.ports import Attachment
+from domain.model import Attachment
 from storage.database import make_engine, make_session_factory
 from storage.migrate import head_revision
 from storage.tables import EvidenceRow

@@ -21,8 +21,8 @@ from domain.errors import NotFound
 from domain.history import history_lines, task_history
 from domain.ledger import export_ledger
 from domain.lights import LightPolicy
-from domain.model import Person, Role, TaskStatus, TaskView, Workbook
-from domain.ports import Attachment, UnitOfWork
+from domain.model import Attachment, Person, Role, TaskStatus, TaskView, Workbook
+from domain.ports import UnitOfWork
 from domain.reporting import IncomingMessage
 from domain.workbook import read_workbook
 from storage.database import make_engine, make_session_factory

@@ -541,7 +541,7 @@ async def test_a_failing_run_is_reported_once_and_the_others_still_go_out(
     assert len(notices) == 1  # the one coordinator, told once
     assert not [kind for kind, *_ in await outbox(uow_factory) if kind == "digest"]
     async with uow_factory() as uow:
-        assert await uow.rhythm.run_status("digest", "2026-W11") == "failed"
+        assert await uow.runs.run_status("digest", "2026-W11") == "failed"
 
 
 async def test_two_tickers_starting_at_once_do_not_collide(uow_factory: Factory) -> None:
@@ -700,7 +700,7 @@ async def test_while_one_process_ticks_on_postgresql_another_tick_does_nothing(
     await tick_at(uow_factory, clock)  # the first tick only notes the start
     clock.advance(timedelta(minutes=1))
     async with uow_factory() as holder:  # another replica, in the middle of its tick
-        assert await holder.rhythm.claim_tick()
+        assert await holder.runs.claim_tick()
         skipped = await tick_at(uow_factory, clock)
         assert skipped.elsewhere
         await holder.commit()  # its tick ends: the lock goes with its transaction

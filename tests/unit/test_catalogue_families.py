@@ -15,8 +15,7 @@ import pytest
 from domain import commands, errors
 from domain.history import SHOWN_AS_REPORTS
 from domain.milestones import Milestone, Span, Standing
-from domain.model import CampaignSource, Light, TaskKind, TaskStatus
-from domain.ports import Refusal
+from domain.model import CampaignSource, Light, Refusal, TaskKind, TaskStatus
 from domain.queries import Kind as ListKind
 from domain.rhythm import DEADLINES
 from domain.texts import CATALOGUE
