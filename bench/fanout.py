@@ -30,11 +30,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench.throwaway import database  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
-from domain import importing, reminders  # noqa: E402
+from domain.intake import importing  # noqa: E402
 from domain.lights import LightPolicy  # noqa: E402
 from domain.model import PersonRow, Role, TaskKind, TaskRow, Workbook  # noqa: E402
-from domain.rhythm import RhythmPolicy  # noqa: E402
-from domain.workdays import WorkCalendar  # noqa: E402
+from domain.rhythm import reminders  # noqa: E402
+from domain.rhythm.policy import RhythmPolicy  # noqa: E402
+from domain.rhythm.workdays import WorkCalendar  # noqa: E402
 from scheduler.delivery import OutboxSender, SenderConfig  # noqa: E402
 from scheduler.pacing import Limits, Pacer  # noqa: E402
 from storage.database import make_engine, make_session_factory  # noqa: E402

@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.clock import ManualClock  # noqa: E402
-from domain import importing  # noqa: E402
-from domain.workbook import read_workbook  # noqa: E402
+from domain.intake import importing  # noqa: E402
+from domain.intake.workbook import read_workbook  # noqa: E402
 from storage.database import make_engine, make_session_factory  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.uow import SqlUnitOfWork  # noqa: E402

@@ -55,7 +55,7 @@ from bench.throwaway import database  # noqa: E402
 from bot.app import Wiring, build_application  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
 from bot.harness import BOT_USERNAME, TOKEN, settings_for  # noqa: E402
-from domain import importing  # noqa: E402
+from domain.intake import importing  # noqa: E402
 from domain.model import PersonRow, Role, TaskKind, TaskRow, Workbook  # noqa: E402
 from scheduler.pacing import Limits  # noqa: E402
 from simulator import BotApiSimulator, SimUser  # noqa: E402
@@ -305,8 +305,8 @@ async def measure(
 
 async def queue_checkin(app: AnyApp) -> int:
     """Tick at Friday's check-in (after a first tick that starts the rhythm); return how many."""
-    from domain import reminders
-    from domain.reminders import Audience, Renderers
+    from domain.rhythm import reminders
+    from domain.rhythm.reminders import Audience, Renderers
 
     services = app.bot_data
     clock = services.clock

@@ -25,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from domain.notice_parser import NoticeOutline, parse_notice  # noqa: E402
+from domain.intake.notice_parser import NoticeOutline, parse_notice  # noqa: E402
 
 # A copy of shared/corpus ships with the tests, so a clean checkout evaluates on its own.
 DEFAULT_CORPUS = ROOT / "tests" / "data" / "corpus"
@@ -204,10 +204,10 @@ def round_trip(corpus: Path) -> list[DocumentScore]:
     from datetime import date
     from zoneinfo import ZoneInfo
 
-    from domain import notices
+    from domain.intake import notices
+    from domain.intake.workbook import read_workbook
     from domain.model import ReportKind
-    from domain.rectification_report import build_report, category_heading, report_docx
-    from domain.workbook import read_workbook
+    from domain.records.rectification_report import build_report, category_heading, report_docx
 
     rounds: list[tuple[str, list[tuple[str, str, str]]]] = []
     sample = read_workbook(

@@ -9,8 +9,8 @@ and dropped on that server) is filled in bulk with one open round: N measures ov
 problems, 400 units and 10,000 people, with random statuses, kinds, deadlines and report dates.
 Then, --repeat times each, interleaved:
 
-- rectibot: what the command runs (`domain.board.boards_for`: SQL GROUP BY counts laid out in
-  Python; `domain.queries.listing`: a COUNT and one page by LIMIT/OFFSET);
+- rectibot: what the command runs (`domain.records.board.boards_for`: SQL GROUP BY counts laid out in
+  Python; `domain.records.queries.listing`: a COUNT and one page by LIMIT/OFFSET);
 - loading: the way it worked before (every task view loaded, counted or filtered in Python);
 - raw SQL: hand-written statements with the same rules, as the reference.
 
@@ -46,8 +46,6 @@ from sqlalchemy import text as sql  # noqa: E402
 
 from bench.throwaway import database  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
-from domain.board import Board, BoardCell, ProblemFigures, board_from, boards_for, build_board  # noqa: E402  # noqa: E402
-from domain.digest import figures  # noqa: E402
 from domain.lights import (  # noqa: E402
     LightPolicy,
     LightThresholds,
@@ -55,11 +53,20 @@ from domain.lights import (  # noqa: E402
     thresholds,
 )
 from domain.model import Light, Person, Role, TaskKind, TaskStatus  # noqa: E402
-from domain.queries import PAGE_SIZE, Kind, listing  # noqa: E402
-from domain.reminders import LAST_TICK, STARTED, Audience, Renderers, tick  # noqa: E402
-from domain.reporting import open_tasks_of  # noqa: E402
-from domain.rhythm import RhythmPolicy, deadline_runs  # noqa: E402
-from domain.workdays import WorkCalendar  # noqa: E402
+from domain.records.board import (  # noqa: E402  # noqa: E402
+    Board,
+    BoardCell,
+    ProblemFigures,
+    board_from,
+    boards_for,
+    build_board,
+)
+from domain.records.queries import PAGE_SIZE, Kind, listing  # noqa: E402
+from domain.rhythm.digest import figures  # noqa: E402
+from domain.rhythm.policy import RhythmPolicy, deadline_runs  # noqa: E402
+from domain.rhythm.reminders import LAST_TICK, STARTED, Audience, Renderers, tick  # noqa: E402
+from domain.rhythm.workdays import WorkCalendar  # noqa: E402
+from domain.work.reporting import open_tasks_of  # noqa: E402
 from storage.database import make_engine, make_session_factory  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.tables import (  # noqa: E402

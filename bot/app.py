@@ -23,16 +23,16 @@ from bot.metrics import Metrics
 from bot.ordering import ChatOrderedProcessor
 from bot.renderers import default_renderers
 from config.settings import ConfigError, Settings, parse_hours, parse_weekly
-from domain import inbox
-from domain.commands import commands_for
-from domain.grading import GradeRule, parse_conditions
+from domain.delivery import inbox
 from domain.lights import LightPolicy
-from domain.milestones import MilestoneRules, parse_limit, parse_limits, rules_from
+from domain.people.commands import commands_for
 from domain.ports import Clock, UnitOfWork
-from domain.reminders import Audience, Renderers
-from domain.rhythm import Kind, RhythmPolicy, WeeklySlot
+from domain.records.grading import GradeRule, parse_conditions
+from domain.rhythm.milestones import MilestoneRules, parse_limit, parse_limits, rules_from
+from domain.rhythm.policy import Kind, RhythmPolicy, WeeklySlot
+from domain.rhythm.reminders import Audience, Renderers
+from domain.rhythm.workdays import WorkCalendar, load_overrides
 from domain.texts import text
-from domain.workdays import WorkCalendar, load_overrides
 from scheduler import register_jobs
 from scheduler.delivery import OutboxSender, SenderConfig
 from scheduler.pacing import Limits, Pacer

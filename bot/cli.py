@@ -25,15 +25,17 @@ from bot.serve import SecondPoller, serve
 from bot.single import hold_sqlite_lock
 from bot.web import ListenerUnavailable
 from config.settings import ConfigError, Settings, load_settings
-from domain import accounts, exports, importing, notices
 from domain.campaigns import only_open
 from domain.errors import AmbiguousCampaign, DomainError, PersonUnknown, WorkbookRejected
-from domain.history import plain_text
+from domain.intake import importing, notices
+from domain.intake.notice_parser import outline_to_json
+from domain.intake.workbook import InviteRow, read_workbook, write_invites, write_template
 from domain.model import Campaign, CampaignSource, ReportKind, roles_zh
-from domain.notice_parser import outline_to_json
+from domain.people import accounts
 from domain.ports import UnitOfWork
+from domain.records import exports
+from domain.records.history import plain_text
 from domain.texts import Phrase, text, unescaped
-from domain.workbook import InviteRow, read_workbook, write_invites, write_template
 from scheduler.delivery import DrainStats
 from storage.database import describe_failure, make_engine, make_session_factory
 from storage.migrate import upgrade_sync
@@ -361,7 +363,7 @@ def _invite(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:
-    from domain import ledger  # openpyxl (~35 MB) loads for this command, not with the bot
+    from domain.records import ledger  # openpyxl (~35 MB) loads for this command, not with the bot
 
     async def work(uow: UnitOfWork) -> tuple[Campaign, bytes]:
         campaign = await _campaign_named(uow, args.campaign)

@@ -12,12 +12,12 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.metrics import Metrics
 from config.settings import Settings
-from domain.grading import GradeRule
 from domain.lights import LightPolicy
 from domain.model import Attachment
 from domain.ports import Clock, UnitOfWork
-from domain.reminders import Audience, Renderers
-from domain.rhythm import RhythmPolicy
+from domain.records.grading import GradeRule
+from domain.rhythm.policy import RhythmPolicy
+from domain.rhythm.reminders import Audience, Renderers
 
 if TYPE_CHECKING:  # scheduler imports this module
     from scheduler.delivery import DrainStats

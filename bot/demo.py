@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 from bot.clock import ManualClock
 from bot.harness import TOKEN, World, start_world, stop_world
 from bot.renderers import default_renderers
-from domain import importing
+from domain.intake import importing
+from domain.intake.workbook import read_workbook
 from domain.model import Role, Workbook
-from domain.workbook import read_workbook
 from simulator import BotApiSimulator, SentMessage, SimUser
 from storage.migrate import upgrade
 

@@ -21,8 +21,8 @@ from telegram.error import TelegramError
 from bot.app import grade_rule, milestone_rules, work_calendar
 from bot.failures import telegram_failure
 from config.settings import ConfigError, Settings
-from domain.milestones import Limit, Milestone
 from domain.model import CampaignSource
+from domain.rhythm.milestones import Limit, Milestone
 from storage.database import describe_failure
 from storage.migrate import current_revision, head_revision
 

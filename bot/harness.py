@@ -13,10 +13,12 @@ from bot.clock import ManualClock
 from bot.context import BotApp
 from bot.renderers import focus_button
 from config.settings import Settings
-from domain import accounts, importing, reminders
+from domain.intake import importing
+from domain.intake.workbook import read_workbook
+from domain.people import accounts
 from domain.ports import UnitOfWork
-from domain.reminders import Renderers
-from domain.workbook import read_workbook
+from domain.rhythm import reminders
+from domain.rhythm.reminders import Renderers
 from handlers.callback_data import NoChangeWeek
 from handlers.views import lookback_choices
 from scheduler.delivery import DrainStats

@@ -29,9 +29,9 @@ from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import JSONDict, ODVInput, TimePeriod
 from telegram.ext import ExtBot
 
-from domain import inbox
+from domain.delivery import inbox
 from domain.ports import Clock, UnitOfWork
-from domain.reporting import SentAck
+from domain.work.reporting import SentAck
 
 log = logging.getLogger(__name__)
 

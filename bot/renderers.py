@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from domain.board import Board
-from domain.charts import ChartLabels, unit_status_chart
-from domain.digest import BulletinInput, bulletin_subject, lookback_sentence, summary_sentence
-from domain.history import plain_text
 from domain.model import TaskStatus, TaskView
-from domain.quarterly import quarterly_docx
-from domain.reminders import Renderers
+from domain.records.board import Board
+from domain.records.charts import ChartLabels, unit_status_chart
+from domain.records.history import plain_text
+from domain.rhythm.digest import (
+    BulletinInput,
+    bulletin_subject,
+    lookback_sentence,
+    summary_sentence,
+)
+from domain.rhythm.quarterly import quarterly_docx
+from domain.rhythm.reminders import Renderers
 from domain.texts import Html, excerpt, text
 from handlers.callback_data import FocusTask, NoChangeWeek
 from handlers.views import lookback_choices
@@ -32,7 +37,7 @@ def chart_png(board: Board, lang: str) -> bytes:
 def bulletin_doc(data: BulletinInput) -> bytes:
     """Lay out the monthly bulletin as a .docx ready to print (always in Chinese)."""
     # python-docx (lxml) loads with the first bulletin, not with the bot.
-    from domain.bulletin_doc import BulletinContent, OverdueItem, RankingRow, bulletin_docx
+    from domain.rhythm.bulletin_doc import BulletinContent, OverdueItem, RankingRow, bulletin_docx
 
     board = data.board
     summary = summary_sentence(board, "zh")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain.errors import AmbiguousCampaign, NotFound
 from domain.model import Campaign, Person
-from domain.names import best_matches
+from domain.people.names import best_matches
 from domain.ports import UnitOfWork
 
 _KEY = "campaign:{}"

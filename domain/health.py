@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from domain.model import Backlog
 from domain.ports import Clock, UnitOfWork
-from domain.reminders import LAST_TICK
+from domain.rhythm.reminders import LAST_TICK
 
 # The tick runs every minute; a few missed minutes mean it is stuck or no process holds it.
 TICK_STALE = timedelta(minutes=5)

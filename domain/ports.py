@@ -44,9 +44,9 @@ from domain.model import (
     WeekKinds,
 )
 
-if TYPE_CHECKING:  # domain.board reads through these ports itself
-    from domain.board import BoardCell, ProblemFigures
-    from domain.milestones import Milestone, MilestoneRecord
+if TYPE_CHECKING:  # domain.records.board reads through these ports itself
+    from domain.records.board import BoardCell, ProblemFigures
+    from domain.rhythm.milestones import Milestone, MilestoneRecord
 
 
 class Clock(Protocol):
@@ -216,7 +216,7 @@ class TaskQuery:
     of_unit: int | None = None
     supported: bool = False  # only measures with supporting units (配合单位)
     of_owner: int | None = None
-    needs_report: bool = False  # open or in progress (`domain.digest.needs_report`)
+    needs_report: bool = False  # open or in progress (`domain.rhythm.digest.needs_report`)
     due_on: date | None = None  # this very deadline
     created_before: datetime | None = None
     no_report_since: datetime | None = None  # never reported, or last before this

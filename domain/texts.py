@@ -1669,7 +1669,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "{limit_mb} MB or an abnormal compression ratio). Please save it as .docx or .txt in Word "
         "or WPS and send it again.",
     },
-    # Why a workbook was rejected (domain/workbook.py): shown in the chat, in the returned
+    # Why a workbook was rejected (domain/intake/workbook.py): shown in the chat, in the returned
     # workbook's comments and error list, and by the CLI. Column and sheet names stay Chinese:
     # they are the workbook's own headers.
     "wb.not_xlsx": {

@@ -13,7 +13,7 @@ from telegram.ext import (
 )
 
 from bot.context import BotApp, BotContext
-from domain import filetypes
+from domain.intake import filetypes
 from domain.texts import text
 from handlers import (
     board,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from domain import prompts
 from domain.model import Person
 from domain.texts import clean_input, text
+from domain.work import prompts
 from handlers import extensions, lookback, review
 from handlers.common import language_of, reply
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from domain.board import boards_for
+from domain.records.board import boards_for
 from domain.texts import text
 from handlers.common import caller, language_of, reply
 from handlers.views import board_text

@@ -10,8 +10,8 @@ from dataclasses import astuple, dataclass, fields
 from enum import IntEnum
 from typing import ClassVar, get_type_hints
 
-from domain.nudges import Reach
-from domain.queries import Kind
+from domain.records.queries import Kind
+from domain.rhythm.nudges import Reach
 
 VERSION = "1"
 MAX_BYTES = 64

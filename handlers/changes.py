@@ -5,9 +5,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from domain import assignments, nudges
 from domain.model import Person
+from domain.rhythm import nudges
 from domain.texts import Html, clean_input, text
+from domain.work import assignments
 from handlers.callback_data import Deactivate, FocusTask, PickPerson, PickPurpose, Remind
 from handlers.common import choose, desk_caller, language_of, reply
 

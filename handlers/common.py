@@ -18,11 +18,12 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 
 from bot.context import BotContext, Services
-from domain import accounts, prompts
-from domain.commands import commands_for, may_coordinate
 from domain.errors import PermissionDenied, PrivateOnly
 from domain.model import Person
+from domain.people import accounts
+from domain.people.commands import commands_for, may_coordinate
 from domain.texts import split_message, text
+from domain.work import prompts
 
 log = logging.getLogger(__name__)
 

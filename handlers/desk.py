@@ -5,12 +5,12 @@ from __future__ import annotations
 from telegram import InputFile, Update
 
 from bot.context import BotContext
-from domain import accounts
-from domain.accounts import Invite
 from domain.errors import PersonUnknown
+from domain.intake.workbook import InviteRow, write_invites, write_template
 from domain.model import roles_zh
+from domain.people import accounts
+from domain.people.accounts import Invite
 from domain.texts import text
-from domain.workbook import InviteRow, write_invites, write_template
 from handlers.callback_data import InviteFor
 from handlers.common import choose, desk_caller, language_of, reply
 

@@ -10,8 +10,8 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.context import BotContext
-from domain import accounts
 from domain.errors import DomainError, NotRegistered
+from domain.people import accounts
 from domain.texts import CATALOGUE, text
 
 log = logging.getLogger(__name__)

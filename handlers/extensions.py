@@ -7,9 +7,9 @@ from datetime import date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
-from domain import extensions, prompts, reporting
 from domain.model import Person, Prompt, TaskView
 from domain.texts import text
+from domain.work import extensions, prompts, reporting
 from handlers.callback_data import AskExtension, DecideExtension, ExtensionChoice
 from handlers.common import ask_by_reply, caller, clear_buttons, is_private, language_of, reply
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from domain import grading
-from domain.commands import may_coordinate
 from domain.model import Person
+from domain.people.commands import may_coordinate
+from domain.records import grading
 from domain.texts import Html, text
 from handlers.callback_data import GradeConfirm
 from handlers.common import caller, choose_rows, clear_buttons, language_of, reply

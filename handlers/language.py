@@ -7,7 +7,7 @@ from dataclasses import replace
 from telegram import Update
 
 from bot.context import BotContext
-from domain import accounts
+from domain.people import accounts
 from domain.texts import text
 from handlers.callback_data import SetLanguage
 from handlers.common import caller, language_of, set_menu

@@ -5,11 +5,11 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from domain import lookback as looking_back
-from domain import prompts
 from domain.model import LookbackCheck, LookbackStatus, Person, Prompt, TaskView
-from domain.review import may_sign_off
 from domain.texts import Html, excerpt, text
+from domain.work import lookback as looking_back
+from domain.work import prompts
+from domain.work.review import may_sign_off
 from handlers.callback_data import LookbackHeld, LookbackSlipped
 from handlers.common import ask_by_reply, caller, choose_rows, drop_pressed_row, language_of, reply
 from handlers.views import lookback_choices

@@ -9,7 +9,7 @@ from telegram.constants import ChatType
 
 from bot.context import BotContext
 from bot.intake import DurableQueue
-from domain import reachability
+from domain.delivery import reachability
 from domain.texts import text
 
 log = logging.getLogger(__name__)

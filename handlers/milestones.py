@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from domain.milestones import Change, calendar_text, parse_command, round_calendar
+from domain.rhythm.milestones import Change, calendar_text, parse_command, round_calendar
 from domain.texts import text
 from handlers.common import caller, language_of, reply
 

@@ -13,10 +13,10 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, 
 
 from bot.context import BotContext, Services
 from bot.intake import defer_ack
-from domain import reporting
 from domain.model import Attachment, Person
-from domain.reporting import IncomingMessage, ReportOutcome, SentAck
 from domain.texts import clean_input, text
+from domain.work import reporting
+from domain.work.reporting import IncomingMessage, ReportOutcome, SentAck
 from handlers import answers, weekly
 from handlers.callback_data import AskPercent, AskSignoff, PickTask, SetPercent, Withdraw
 from handlers.common import caller, language_of

@@ -5,14 +5,15 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
-from domain import campaigns, queries
+from domain import campaigns
 from domain.errors import PrivateOnly
-from domain.history import history_lines
 from domain.lights import light_for
 from domain.model import Campaign, Person, TaskStatus, TaskView
-from domain.queries import Kind, Listing, Scope
-from domain.review import may_review
+from domain.records import queries
+from domain.records.history import history_lines
+from domain.records.queries import Kind, Listing, Scope
 from domain.texts import Html, excerpt, split_message, text
+from domain.work.review import may_review
 from handlers.callback_data import Page, UseCampaign
 from handlers.common import caller, choose, is_private, language_of, reply
 from handlers.review import review_buttons

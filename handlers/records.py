@@ -8,8 +8,8 @@ from telegram import InputFile, Update
 from telegram.constants import ChatAction
 
 from bot.context import BotContext
-from domain import exports
 from domain.model import Person, ReportKind
+from domain.records import exports
 from domain.texts import text
 from handlers.callback_data import DossierUnit
 from handlers.common import choose, desk_caller, language_of, reply

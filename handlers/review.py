@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from domain import prompts, review
 from domain.model import Prompt
 from domain.texts import excerpt, text
+from domain.work import prompts, review
 from handlers.callback_data import SendBack, SignOff
 from handlers.common import ask_by_reply, caller, clear_buttons, language_of, reply
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
-from domain import accounts, reachability
-from domain.commands import commands_for
+from domain.delivery import reachability
 from domain.errors import NotRegistered, SwitchNeedsConfirmation
+from domain.people import accounts
+from domain.people.commands import commands_for
 from domain.texts import text
 from handlers.common import caller, is_private, language_of, reply, set_menu
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import ForceReply, Update
 
 from bot.context import BotContext
-from domain import reporting
 from domain.errors import PermissionDenied
 from domain.texts import excerpt, split_message, text
+from domain.work import reporting
 from handlers.callback_data import FocusTask
 from handlers.common import caller, is_private, language_of, reply
 from handlers.views import MAX_TASK_BUTTONS, task_line, tasks_keyboard

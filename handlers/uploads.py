@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from telegram import Document, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 
 from bot.context import BotContext
-from domain import filetypes, importing, notices, reporting
-from domain.commands import may_coordinate
 from domain.errors import WorkbookRejected
-from domain.importing import ImportPreview, ImportSummary
+from domain.intake import filetypes, importing, notices
+from domain.intake.importing import ImportPreview, ImportSummary
 from domain.model import Person, RowError
+from domain.people.commands import may_coordinate
 from domain.texts import Html, clean_input, excerpt, split_message, text
+from domain.work import reporting
 from handlers import progress
 from handlers.callback_data import ImportCancel, ImportConfirm
 from handlers.common import caller, is_private, language_of, reply
@@ -210,7 +211,7 @@ async def _send_errors(
         lines.append(text("import.error_more", lang, count=len(errors) - MAX_LISTED_ERRORS))
     body = text("import.rejected", lang, count=len(errors), lines=Html("\n".join(lines)))
     await reply(update, body)
-    from domain.workbook_marks import mark_errors  # openpyxl loads with the first upload
+    from domain.intake.workbook_marks import mark_errors  # openpyxl loads with the first upload
 
     marked = await asyncio.to_thread(mark_errors, data, errors, lang) if data is not None else None
     if marked is not None:

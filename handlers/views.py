@@ -6,11 +6,11 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from domain.board import Board
-from domain.digest import summary_sentence, unit_line
 from domain.lights import LightPolicy, light_for
-from domain.milestones import milestone_lines
 from domain.model import CLOSED_OR_WAITING, Light, LookbackCheck, Report, TaskStatus, TaskView
+from domain.records.board import Board
+from domain.rhythm.digest import summary_sentence, unit_line
+from domain.rhythm.milestones import milestone_lines
 from domain.texts import Html, excerpt, text
 from handlers.callback_data import (
     AskPercent,

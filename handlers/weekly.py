@@ -9,12 +9,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.context import BotContext
-from domain import reporting, weekly_reports
 from domain.errors import NotFound
 from domain.model import BatchItem, Person, Refusal, ReportBatch
-from domain.reporting import IncomingMessage
 from domain.texts import excerpt, split_message, text
-from domain.weekly_reports import DROP_VALUE, NO_CHANGE_VALUE, REST_LABEL, Confirmed
+from domain.work import reporting, weekly_reports
+from domain.work.reporting import IncomingMessage
+from domain.work.weekly_reports import DROP_VALUE, NO_CHANGE_VALUE, REST_LABEL, Confirmed
 from handlers.callback_data import (
     BatchCancel,
     BatchConfirm,

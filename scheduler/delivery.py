@@ -24,7 +24,7 @@ from telegram.error import (
     TelegramError,
 )
 
-from domain import delivery_rules, reachability
+from domain.delivery import delivery_rules, reachability
 from domain.model import Delivery, SentPart
 from domain.ports import Clock, UnitOfWork
 from scheduler.pacing import Pacer

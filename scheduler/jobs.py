@@ -7,7 +7,8 @@ import time
 
 from bot.context import BotContext
 from bot.intake import DurableQueue
-from domain import inbox, reminders
+from domain.delivery import inbox
+from domain.rhythm import reminders
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ async def tick(context: BotContext) -> None:
 
 
 async def adopt_orphans(context: BotContext) -> None:
-    """Handle updates a stopped replica stored but never finished (see domain.inbox)."""
+    """Handle updates a stopped replica stored but never finished (see domain.delivery.inbox)."""
     queue = context.application.update_queue
     if isinstance(queue, DurableQueue):
         await queue.replay(context.bot, inbox.ORPHAN_AGE)

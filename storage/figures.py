@@ -13,10 +13,10 @@ from sqlalchemy import ColumnElement, and_, case, false, func, literal, or_, sel
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from domain.board import BoardCell, ProblemFigures
 from domain.lights import LightThresholds
 from domain.model import Light, TaskKind, TaskStatus
 from domain.ports import TaskQuery
+from domain.records.board import BoardCell, ProblemFigures
 from storage.tables import CampaignRow, TaskRowT, TaskSupportRow, UnitRow
 
 

@@ -30,9 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Executable
 
-from domain.board import BoardCell, ProblemFigures
 from domain.lights import LightThresholds
-from domain.milestones import Milestone, MilestoneRecord
 from domain.model import (
     Attachment,
     AuditEvent,
@@ -59,6 +57,8 @@ from domain.model import (
     WeekKinds,
 )
 from domain.ports import ListOrder, TaskQuery
+from domain.records.board import BoardCell, ProblemFigures
+from domain.rhythm.milestones import Milestone, MilestoneRecord
 from storage import figures
 from storage.tables import (
     AuditEventRow,

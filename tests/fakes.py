@@ -15,9 +15,9 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Self, cast
 
-from domain.milestones import Milestone, MilestoneRecord
 from domain.model import AuditEvent, Campaign, CampaignSource, Person, Role
 from domain.ports import UnitOfWork
+from domain.rhythm.milestones import Milestone, MilestoneRecord
 
 
 @dataclass

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.clock import ManualClock
-from domain.nudges import Reach
+from domain.rhythm.nudges import Reach
 from handlers.callback_data import Remind
 from storage.tables import PersonRowT, TaskRowT
 from tests.e2e.conftest import World, buttons, report_prompt, rows

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from domain import importing
+from domain.intake import importing
 from handlers.callback_data import ImportConfirm
 from simulator import SentMessage, SimUser
 from storage.tables import PersonRowT, TaskRowT

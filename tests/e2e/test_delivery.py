@@ -14,7 +14,7 @@ import pytest_asyncio
 from sqlalchemy import select
 
 from bot.clock import ManualClock
-from domain import importing
+from domain.intake import importing
 from domain.model import PersonRow, Role, TaskKind, TaskRow, Workbook
 from scheduler.delivery import OutboxSender, SenderConfig
 from scheduler.pacing import Limits, Pacer

@@ -6,7 +6,7 @@ import io
 
 import openpyxl
 
-from domain.workbook import read_workbook
+from domain.intake.workbook import read_workbook
 from handlers.callback_data import InviteFor
 from tests.e2e.conftest import World
 

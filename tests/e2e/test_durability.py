@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.clock import SystemClock
-from domain import importing
+from domain.intake import importing
 from domain.model import PersonRow, Role, TaskKind, TaskRow, Workbook
 from simulator import BotApiSimulator, SimUser
 from storage.database import make_engine, make_session_factory

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest_asyncio
 
 from bot.clock import ManualClock
-from domain import notices
-from domain.workbook import read_workbook
+from domain.intake import notices
+from domain.intake.workbook import read_workbook
 from tests.e2e.conftest import World, buttons, report_prompt, start_world, stop_world
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -9,7 +9,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from bot.clock import ManualClock
-from domain import importing
+from domain.intake import importing
 from domain.model import PersonRow, Role, TaskKind, TaskRow, Workbook
 from simulator import SimUser
 from tests.e2e.conftest import World, buttons

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.files import store_file
-from domain import importing
+from domain.intake import importing
 from domain.model import PersonRow, Role, TaskKind, TaskRow, Workbook
 from handlers.callback_data import SignOff
 from storage.tables import EvidenceRow, PersonRoleRow, PersonRowT, ProgressUpdateRow, TaskRowT

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain import importing
+from domain.intake import importing
 from domain.model import PersonRow, Role, TaskKind, TaskRow, Workbook
 from domain.texts import utf16_len
 from tests.e2e.conftest import World

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.clock import ManualClock
-from domain.queries import Kind
+from domain.records.queries import Kind
 from handlers.callback_data import Page
 from tests.e2e.conftest import ADMIN_ID, World, buttons, report_prompt
 

@@ -26,9 +26,10 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot.clock import ManualClock
-from domain import importing, reminders
+from domain.intake import importing
 from domain.lights import LightPolicy
-from domain.reminders import Audience, Renderers
+from domain.rhythm import reminders
+from domain.rhythm.reminders import Audience, Renderers
 from scheduler.delivery import SenderConfig
 from simulator import BotApiSimulator
 from storage.database import make_engine, make_session_factory

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from openpyxl import load_workbook
 
 from bot.clock import ManualClock
-from domain import importing
+from domain.intake import importing
+from domain.intake.workbook import read_workbook
 from domain.model import PersonRow, Role, Workbook
-from domain.workbook import read_workbook
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import World
 from tests.e2e.test_grading import two_units

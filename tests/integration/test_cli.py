@@ -13,8 +13,8 @@ import pytest
 
 from bot.cli import main
 from bot.clock import SystemClock
-from domain import accounts
-from domain.workbook import read_workbook
+from domain.intake.workbook import read_workbook
+from domain.people import accounts
 from storage.database import make_engine, make_session_factory
 from storage.uow import SqlUnitOfWork
 from tests.conftest import PUTUO_XLSX
@@ -203,7 +203,7 @@ async def test_export_of_an_unknown_campaign_names_the_open_ones(
 async def test_report_writes_the_rounds_report_and_names_the_open_rounds_when_unclear(
     env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from domain import notices
+    from domain.intake import notices
 
     assert await cli("import", str(PUTUO_XLSX), "--campaign", "普陀") == 0
     output = tmp_path / "report.docx"

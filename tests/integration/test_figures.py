@@ -11,9 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 
 from bot.clock import ManualClock
-from domain import board, importing
-from domain.board import BoardCell, board_from, cells_of, problems_of
-from domain.digest import needs_report, silent_since
+from domain.intake import importing
 from domain.lights import LightPolicy, is_overdue, light_of, thresholds
 from domain.model import (
     Campaign,
@@ -27,6 +25,9 @@ from domain.model import (
     Workbook,
 )
 from domain.ports import ListOrder, TaskQuery, UnitOfWork
+from domain.records import board
+from domain.records.board import BoardCell, board_from, cells_of, problems_of
+from domain.rhythm.digest import needs_report, silent_since
 from storage.tables import CampaignRow, TaskRowT
 from tests.conftest import SHANGHAI
 

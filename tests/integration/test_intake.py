@@ -13,7 +13,7 @@ from telegram import Bot, Update
 
 from bot.clock import ManualClock
 from bot.intake import DurableQueue
-from domain import inbox
+from domain.delivery import inbox
 from domain.ports import UnitOfWork
 
 Factory = Callable[[], UnitOfWork]

@@ -7,8 +7,14 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from bot.clock import ManualClock
-from domain.milestones import Change, Milestone, MilestoneCommand, RoundCalendar, round_calendar
 from domain.model import Person
+from domain.rhythm.milestones import (
+    Change,
+    Milestone,
+    MilestoneCommand,
+    RoundCalendar,
+    round_calendar,
+)
 from storage.tables import OutboxRow
 from tests.conftest import SHANGHAI
 from tests.integration.test_rhythm_tick import (

@@ -26,8 +26,8 @@ from bench.parse_eval import (
     score_document,
     totals,
 )
-from domain.notice_docx import read_notice
-from domain.notice_parser import parse_notice
+from domain.intake.notice_docx import read_notice
+from domain.intake.notice_parser import parse_notice
 
 
 @pytest.fixture

@@ -9,11 +9,12 @@ from docx import Document
 from sqlalchemy import select
 
 from bot.clock import ManualClock
-from domain import reminders, reporting
-from domain.milestones import Change, Milestone, MilestoneCommand, round_calendar
-from domain.quarterly import quarterly_docx
-from domain.reminders import Audience, Renderers, TickResult
-from domain.reporting import IncomingMessage
+from domain.rhythm import reminders
+from domain.rhythm.milestones import Change, Milestone, MilestoneCommand, round_calendar
+from domain.rhythm.quarterly import quarterly_docx
+from domain.rhythm.reminders import Audience, Renderers, TickResult
+from domain.work import reporting
+from domain.work.reporting import IncomingMessage
 from storage.tables import OutboxFileRow, OutboxRow
 from tests.conftest import SHANGHAI
 from tests.integration.test_rhythm_tick import (

@@ -15,16 +15,17 @@ import pytest
 from sqlalchemy import update
 
 from bot.clock import ManualClock
-from domain import importing, reporting
-from domain.dossier import build_dossier
 from domain.errors import NotFound
-from domain.history import history_lines, task_history
-from domain.ledger import export_ledger
+from domain.intake import importing
+from domain.intake.workbook import read_workbook
 from domain.lights import LightPolicy
 from domain.model import Attachment, Person, Role, TaskStatus, TaskView, Workbook
 from domain.ports import UnitOfWork
-from domain.reporting import IncomingMessage
-from domain.workbook import read_workbook
+from domain.records.dossier import build_dossier
+from domain.records.history import history_lines, task_history
+from domain.records.ledger import export_ledger
+from domain.work import reporting
+from domain.work.reporting import IncomingMessage
 from storage.database import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.tables import TaskRowT

@@ -11,10 +11,11 @@ from datetime import date, timedelta
 import docx
 
 from bot.clock import ManualClock
-from domain import exports, importing, notices
+from domain.intake import importing, notices
+from domain.intake.workbook import read_workbook
 from domain.model import ReportKind, TaskStatus, TaskView
 from domain.ports import UnitOfWork
-from domain.workbook import read_workbook
+from domain.records import exports
 from tests.conftest import PUTUO_XLSX, SHANGHAI
 
 Factory = Callable[[], UnitOfWork]

@@ -13,15 +13,18 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import ManualClock
-from domain import accounts, importing, reminders, reporting
-from domain.digest import BulletinInput
+from domain.intake import importing
 from domain.lights import LightPolicy, thresholds
 from domain.model import PersonRow, Role, TaskKind, TaskRow, TaskStatus, Workbook
+from domain.people import accounts
 from domain.ports import TaskQuery, UnitOfWork
-from domain.reminders import Audience, Renderers, TickResult, tick
-from domain.reporting import IncomingMessage
-from domain.rhythm import RhythmPolicy
-from domain.workdays import WorkCalendar
+from domain.rhythm import reminders
+from domain.rhythm.digest import BulletinInput
+from domain.rhythm.policy import RhythmPolicy
+from domain.rhythm.reminders import Audience, Renderers, TickResult, tick
+from domain.rhythm.workdays import WorkCalendar
+from domain.work import reporting
+from domain.work.reporting import IncomingMessage
 from storage.database import make_engine, make_session_factory
 from storage.tables import AuditEventRow, OutboxRow, RhythmRunRow, TaskRowT
 from storage.uow import SqlUnitOfWork

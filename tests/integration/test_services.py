@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import text as sql
 
 from bot.clock import ManualClock
-from domain import accounts, importing, reporting
-from domain.board import build_board
+from domain.delivery.inbox import Closing, already_done, close, pending, store_update, store_updates
 from domain.errors import (
     InviteInvalid,
     NoOpenTasks,
@@ -18,12 +17,15 @@ from domain.errors import (
     PermissionDenied,
     WorkbookRejected,
 )
-from domain.inbox import Closing, already_done, close, pending, store_update, store_updates
+from domain.intake import importing
+from domain.intake.workbook import read_workbook
 from domain.lights import LightPolicy
 from domain.model import CampaignSource, PersonRow, Role, TaskKind, TaskRow, TaskStatus, Workbook
+from domain.people import accounts
 from domain.ports import TaskQuery, UnitOfWork
-from domain.reporting import IncomingMessage
-from domain.workbook import read_workbook
+from domain.records.board import build_board
+from domain.work import reporting
+from domain.work.reporting import IncomingMessage
 from tests.conftest import SHANGHAI
 
 Factory = Callable[[], UnitOfWork]

@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Length, Pt
 from docx.text.paragraph import Paragraph
 
-from domain.bulletin_doc import (
+from domain.rhythm.bulletin_doc import (
     RANKING_HEADER,
     BulletinContent,
     BulletinFonts,

@@ -6,8 +6,8 @@ from dataclasses import fields
 
 import pytest
 
-from domain.nudges import Reach
-from domain.queries import Kind
+from domain.records.queries import Kind
+from domain.rhythm.nudges import Reach
 from handlers import callback_data as cd
 
 

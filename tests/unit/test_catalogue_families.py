@@ -12,16 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from domain import commands, errors
-from domain.history import SHOWN_AS_REPORTS
-from domain.milestones import Milestone, Span, Standing
+from domain import errors
 from domain.model import CampaignSource, Light, Refusal, TaskKind, TaskStatus
-from domain.queries import Kind as ListKind
-from domain.rhythm import DEADLINES
+from domain.people import commands
+from domain.records.history import SHOWN_AS_REPORTS
+from domain.records.queries import Kind as ListKind
+from domain.rhythm.milestones import Milestone, Span, Standing
+from domain.rhythm.policy import DEADLINES
 from domain.texts import CATALOGUE
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = [*ROOT.glob("domain/*.py"), *ROOT.glob("handlers/*.py"), *ROOT.glob("scheduler/*.py")]
+SOURCES = [*ROOT.glob("domain/**/*.py"), *ROOT.glob("handlers/*.py"), *ROOT.glob("scheduler/*.py")]
 
 
 def _menu_commands() -> set[str]:

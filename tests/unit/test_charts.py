@@ -10,9 +10,9 @@ import matplotlib
 import pytest
 from matplotlib.ft2font import FT2Font
 
-from domain.board import UnitLine
-from domain.charts import FONT_FILE, ChartLabels, unit_status_chart
 from domain.model import Light
+from domain.records.board import UnitLine
+from domain.records.charts import FONT_FILE, ChartLabels, unit_status_chart
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 UNIT_NAMES = (

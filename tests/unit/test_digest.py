@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from domain.board import Board, ProblemFigures, UnitLine, board_from
-from domain.digest import (
+from domain.lights import LightPolicy
+from domain.model import Light
+from domain.records.board import Board, ProblemFigures, UnitLine, board_from
+from domain.rhythm.digest import (
     SILENT_SHOWN,
     Silent,
     bulletin_subject,
@@ -14,8 +16,6 @@ from domain.digest import (
     digest_text,
     ranking,
 )
-from domain.lights import LightPolicy
-from domain.model import Light
 from domain.texts import text
 from tests.conftest import SHANGHAI
 

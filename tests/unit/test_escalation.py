@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from domain.escalation import Notice, days_since_report, escalated, notice_text, notices
 from domain.lights import LightPolicy
 from domain.model import Person, Role, TaskKind, TaskStatus, TaskView
+from domain.rhythm.escalation import Notice, days_since_report, escalated, notice_text, notices
 from tests.conftest import SHANGHAI
 
 LIGHTS = LightPolicy(tz=SHANGHAI)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from domain.errors import BadExtensionDate
-from domain.extensions import parse_request
+from domain.work.extensions import parse_request
 
 TODAY = date(2026, 12, 1)
 

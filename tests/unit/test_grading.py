@@ -9,7 +9,8 @@ from datetime import date, datetime
 import pytest
 
 from domain.errors import BadGradeCommand
-from domain.grading import (
+from domain.model import TaskKind, TaskStatus, TaskView
+from domain.records.grading import (
     Grade,
     GradeRule,
     UnitInputs,
@@ -17,7 +18,6 @@ from domain.grading import (
     parse_grade_words,
     unit_inputs,
 )
-from domain.model import TaskKind, TaskStatus, TaskView
 from tests.conftest import SHANGHAI
 
 GOOD = UnitInputs(1, "区科委", 10, 10, 100.0, 100.0, 0, 0, 0)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from domain.history import HistoryEntry, describe
+from domain.records.history import HistoryEntry, describe
 
 AT = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 

@@ -9,12 +9,12 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from domain.board import build_board
-from domain.digest import summary_sentence
-from domain.ledger import LIGHT_FILLS, ledger_file_name, write_ledger
+from domain.intake.workbook import TASK_COLUMNS, read_workbook
 from domain.lights import LightPolicy, light_for
 from domain.model import Light, Person, Role, TaskKind, TaskStatus, TaskView
-from domain.workbook import TASK_COLUMNS, read_workbook
+from domain.records.board import build_board
+from domain.records.ledger import LIGHT_FILLS, ledger_file_name, write_ledger
+from domain.rhythm.digest import summary_sentence
 from tests.conftest import SHANGHAI
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=SHANGHAI)

@@ -7,7 +7,8 @@ from datetime import date, datetime
 import pytest
 
 from domain.errors import BadMilestoneCommand
-from domain.milestones import (
+from domain.model import Campaign, CampaignSource
+from domain.rhythm.milestones import (
     Change,
     Limit,
     Milestone,
@@ -26,9 +27,8 @@ from domain.milestones import (
     rules_from,
     states_of,
 )
-from domain.model import Campaign, CampaignSource
-from domain.rhythm import DueMilestone, Kind, RhythmPolicy, milestone_runs
-from domain.workdays import WorkCalendar
+from domain.rhythm.policy import DueMilestone, Kind, RhythmPolicy, milestone_runs
+from domain.rhythm.workdays import WorkCalendar
 from tests.conftest import SHANGHAI
 
 WORK = WorkCalendar()

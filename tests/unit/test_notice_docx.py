@@ -8,17 +8,17 @@ from io import BytesIO
 
 import pytest
 
-import domain.notice_docx as notice_docx
-from domain import notices
-from domain.headings import cn_number
-from domain.notice_docx import (
+import domain.intake.notice_docx as notice_docx
+from domain.intake import notices
+from domain.intake.headings import cn_number
+from domain.intake.notice_docx import (
     NoticeFormatUnsupported,
     NoticeUnreadable,
     docx_paragraphs,
     format_number,
     read_notice,
 )
-from domain.notice_parser import parse_notice
+from domain.intake.notice_parser import parse_notice
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 CONTENT_TYPES = (

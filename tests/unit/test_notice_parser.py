@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from domain.notice_parser import (
+from domain.intake.notice_parser import (
     NotUnderstood,
     ParsedProblem,
     normalise_title,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from domain import notices
-from domain.notice_docx import read_notice
-from domain.notice_pdf import NoticeWithoutText, PdfUnreadable, paragraphs
+from domain.intake import notices
+from domain.intake.notice_docx import read_notice
+from domain.intake.notice_pdf import NoticeWithoutText, PdfUnreadable, paragraphs
 from domain.texts import text
 from tests.pdfs import pdf_with_text, pdf_without_text
 

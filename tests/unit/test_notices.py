@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from domain import notices
-from domain.notices import split_prose
+from domain.intake import notices
+from domain.intake.notices import split_prose
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus" / "notices"
 

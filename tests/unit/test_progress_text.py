@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from domain.headings import zh_number
+from domain.intake.headings import zh_number
 from domain.model import ParsedProgress
-from domain.progress_text import parse_progress
+from domain.work.progress_text import parse_progress
 
 # (test id, message, expected percent, expected done)
 Case = tuple[str, str, int | None, bool]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.report_split import ItemKind, is_no_change, split_report
+from domain.work.report_split import ItemKind, is_no_change, split_report
 
 
 def refs(text: str) -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from domain.model import Person, Role, TaskKind, TaskStatus, TaskView
-from domain.review import may_review
+from domain.work.review import may_review
 
 TASK = TaskView(
     id=1, campaign_id=1, number="1.1", problem_id=1, category=None, problem="问题",

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from domain.rhythm import (
+from domain.rhythm.policy import (
     Kind,
     RhythmPolicy,
     bulletin_run,
@@ -18,7 +18,7 @@ from domain.rhythm import (
     week_of_label,
     weekly_run,
 )
-from domain.workdays import WorkCalendar
+from domain.rhythm.workdays import WorkCalendar
 from tests.conftest import SHANGHAI
 
 POLICY = RhythmPolicy(tz=SHANGHAI, calendar=WorkCalendar())

@@ -9,7 +9,8 @@ import pytest
 from bot.clock import ManualClock
 from domain import campaigns
 from domain.errors import AmbiguousCampaign, BadMilestoneCommand, NotFound, PermissionDenied
-from domain.milestones import (
+from domain.model import CampaignSource, Person, Role
+from domain.rhythm.milestones import (
     Change,
     Milestone,
     MilestoneCommand,
@@ -17,8 +18,7 @@ from domain.milestones import (
     RoundCalendar,
     round_calendar,
 )
-from domain.model import CampaignSource, Person, Role
-from domain.workdays import WorkCalendar
+from domain.rhythm.workdays import WorkCalendar
 from tests.conftest import SHANGHAI
 from tests.fakes import FakeStore, person
 

@@ -11,7 +11,7 @@ import pytest
 
 from domain.errors import InvalidState
 from domain.model import TaskKind, TaskStatus, TaskView
-from domain.task_status import (
+from domain.work.task_status import (
     TaskState,
     ask_signoff,
     extend,

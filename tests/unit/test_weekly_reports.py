@@ -1,12 +1,12 @@
-"""Matching a weekly message's items to measures (pure rules of domain.weekly_reports)."""
+"""Matching a weekly message's items to measures (pure rules of domain.work.weekly_reports)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from domain.model import TaskKind, TaskStatus, TaskView
-from domain.report_split import split_report
-from domain.weekly_reports import REST_LABEL, no_change_items, resolve
+from domain.work.report_split import split_report
+from domain.work.weekly_reports import REST_LABEL, no_change_items, resolve
 
 
 def task(

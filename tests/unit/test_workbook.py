@@ -15,8 +15,15 @@ import pytest
 from openpyxl import Workbook as XlWorkbook
 from openpyxl import load_workbook
 
-import domain.workbook as workbook_module
+import domain.intake.workbook as workbook_module
 from domain.errors import WorkbookRejected
+from domain.intake.workbook import (
+    InviteRow,
+    read_workbook,
+    write_invites,
+    write_template,
+)
+from domain.intake.workbook_marks import mark_errors
 from domain.model import (
     KIND_NAMES_ZH,
     ROLE_NAMES_ZH,
@@ -27,13 +34,6 @@ from domain.model import (
     TaskKind,
     Workbook,
 )
-from domain.workbook import (
-    InviteRow,
-    read_workbook,
-    write_invites,
-    write_template,
-)
-from domain.workbook_marks import mark_errors
 from tests.conftest import PUTUO_XLSX as PUTUO
 
 PEOPLE_HEADER: list[object] = ["姓名", "单位", "角色", "Telegram用户名", "手机"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from domain.workdays import WorkCalendar, YearSchedule, load_overrides
+from domain.rhythm.workdays import WorkCalendar, YearSchedule, load_overrides
 
 CALENDAR = WorkCalendar()
 EXAMPLE = (

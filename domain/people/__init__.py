@@ -1,0 +1,1 @@
+"""Who is who: accounts and invites, name matching, and which commands each role may use."""
