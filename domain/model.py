@@ -412,12 +412,35 @@ class OutgoingFile:
     remote_id: str | None = None  # a file Telegram already has: sent by id, no bytes
 
 
+class Notice(StrEnum):
+    """What an outbox message is when no scheduled run sends it (those are `rhythm.Kind`)."""
+
+    ACK = "ack"  # "recorded" under a report sent while the bot was down
+    REVIEW = "review"  # a sign-off request, decision or returned evidence
+    EXTENSION = "extension"
+    LOOKBACK = "lookback"
+    REMIND = "remind"  # a coordinator's /remind
+    REASSIGN = "reassign"
+    SUMMONS = "summons"  # 履责约谈 after a C grade
+    GAVE_UP = "gave_up"  # to coordinators: a message could not be delivered
+
+
+class PromptKind(StrEnum):
+    """What a ForceReply question asks; the reply to it is routed by this."""
+
+    SEND_BACK = "send_back"  # the reason a measure is sent back
+    EXTENSION_REASON = "extension_ask"  # the reason and date of an extension request
+    EXTENSION_DATE = "extension_date"  # the coordinator's other date
+    EXTENSION_NOTE = "extension_note"  # the coordinator's reason for refusing
+    LOOKBACK_SLIPPED = "lookback_slipped"  # why a signed-off measure slipped back
+
+
 @dataclass(frozen=True, slots=True)
 class Outgoing:
     """A scheduled message for one recipient, keyed so it is sent once."""
 
     key: str
-    kind: str
+    kind: StrEnum  # a `rhythm.Kind` or a `Notice`
     period: str
     chat_id: int
     parts: list[str]
@@ -497,7 +520,7 @@ class Prompt:
     chat_id: int
     message_id: int
     person_id: int
-    kind: str
+    kind: PromptKind
     target_id: int
     answered: bool
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from domain.model import Person
+from domain.model import Person, PromptKind
 from domain.texts import clean_input, text
 from domain.work import prompts
 from handlers import extensions, lookback, review
@@ -30,9 +30,9 @@ async def answer_prompt(update: Update, context: BotContext, person: Person) -> 
         await reply(update, text("prompt.answered", language_of(person, services)))
         return True
     body = clean_input(message.text or message.caption or "")
-    if prompt.kind == review.SEND_BACK:
+    if prompt.kind == PromptKind.SEND_BACK:
         await review.on_reason(update, context, prompt, body)
-    elif prompt.kind == lookback.SLIPPED:
+    elif prompt.kind == PromptKind.LOOKBACK_SLIPPED:
         await lookback.on_reason(update, context, prompt, body)
     else:
         await extensions.on_answer(update, context, prompt, body)

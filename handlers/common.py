@@ -19,7 +19,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.context import BotContext, Services
 from domain.errors import PermissionDenied, PrivateOnly
-from domain.model import Person
+from domain.model import Person, PromptKind
 from domain.people import accounts
 from domain.people.commands import commands_for, may_coordinate
 from domain.texts import split_message, text
@@ -97,7 +97,7 @@ async def choose(update: Update, body: str, options: list[tuple[str, str]]) -> N
 
 
 async def ask_by_reply(
-    update: Update, context: BotContext, person: Person, body: str, kind: str, target: int
+    update: Update, context: BotContext, person: Person, body: str, kind: PromptKind, target: int
 ) -> None:
     """Ask a question the person answers by replying to it; the reply finds its way back
     through the stored prompt (kind and target say what it answers)."""

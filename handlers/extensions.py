@@ -7,15 +7,11 @@ from datetime import date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
-from domain.model import Person, Prompt, TaskView
+from domain.model import Person, Prompt, PromptKind, TaskView
 from domain.texts import text
 from domain.work import extensions, prompts, reporting
 from handlers.callback_data import AskExtension, DecideExtension, ExtensionChoice
 from handlers.common import ask_by_reply, caller, clear_buttons, is_private, language_of, reply
-
-ASK = "extension_ask"
-DATE = "extension_date"
-NOTE = "extension_note"
 
 
 def decision_buttons(extension_id: int, lang: str) -> list[list[tuple[str, str]]]:
@@ -92,7 +88,7 @@ async def _ask(update: Update, context: BotContext, person: Person, task_id: int
         context,
         person,
         text("extension.ask", lang, number=task.number, due=_due(task, lang)),
-        ASK,
+        PromptKind.EXTENSION_REASON,
         task.id,
     )
 
@@ -122,11 +118,11 @@ async def decide_pressed(update: Update, context: BotContext, payload: DecideExt
     )
     await query.answer()
     key, kind = (
-        ("extension.ask_date", DATE)
+        ("extension.ask_date", PromptKind.EXTENSION_DATE)
         if payload.choice == ExtensionChoice.OTHER_DATE
         else (
             "extension.ask_note",
-            NOTE,
+            PromptKind.EXTENSION_NOTE,
         )
     )
     await ask_by_reply(
@@ -141,7 +137,7 @@ async def on_answer(update: Update, context: BotContext, prompt: Prompt, body: s
     lang = language_of(person, services)
     today = services.clock.now().astimezone(services.settings.tz).date()
     # A domain refusal leaves the question open: the reply can simply be sent again.
-    if prompt.kind == ASK:
+    if prompt.kind == PromptKind.EXTENSION_REASON:
         view = await extensions.request_extension(
             uow=services.uow(),
             clock=services.clock,
@@ -173,7 +169,7 @@ async def _decide_by_reply(
     context: BotContext, person: Person, prompt: Prompt, body: str, today: date
 ) -> extensions.ExtensionView:
     services = context.bot_data
-    approve = prompt.kind == DATE
+    approve = prompt.kind == PromptKind.EXTENSION_DATE
     return await extensions.decide(
         uow=services.uow(),
         clock=services.clock,

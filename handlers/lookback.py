@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from domain.model import LookbackCheck, LookbackStatus, Person, Prompt, TaskView
+from domain.model import LookbackCheck, LookbackStatus, Person, Prompt, PromptKind, TaskView
 from domain.texts import Html, excerpt, text
 from domain.work import lookback as looking_back
 from domain.work import prompts
@@ -14,7 +14,6 @@ from handlers.callback_data import LookbackHeld, LookbackSlipped
 from handlers.common import ask_by_reply, caller, choose_rows, drop_pressed_row, language_of, reply
 from handlers.views import lookback_choices
 
-SLIPPED = "lookback_slipped"
 LISTED = 10  # slipped and pending measures listed by /lookback
 
 
@@ -155,7 +154,9 @@ async def slipped(update: Update, context: BotContext, payload: LookbackSlipped)
     await query.answer()
     await drop_pressed_row(query)
     question = text("lookback.ask_reason", language_of(person, services), number=task.number)
-    await ask_by_reply(update, context, person, question, SLIPPED, payload.check_id)
+    await ask_by_reply(
+        update, context, person, question, PromptKind.LOOKBACK_SLIPPED, payload.check_id
+    )
 
 
 async def on_reason(update: Update, context: BotContext, prompt: Prompt, body: str) -> None:

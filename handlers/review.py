@@ -5,13 +5,11 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from domain.model import Prompt
+from domain.model import Prompt, PromptKind
 from domain.texts import excerpt, text
 from domain.work import prompts, review
 from handlers.callback_data import SendBack, SignOff
 from handlers.common import ask_by_reply, caller, clear_buttons, language_of, reply
-
-SEND_BACK = "send_back"
 
 
 def review_buttons(task_id: int, lang: str) -> list[list[tuple[str, str]]]:
@@ -58,7 +56,7 @@ async def send_back(update: Update, context: BotContext, payload: SendBack) -> N
     assert query is not None
     await query.answer()
     question = text("review.ask_reason", language_of(person, services), number=task.number)
-    await ask_by_reply(update, context, person, question, SEND_BACK, task.id)
+    await ask_by_reply(update, context, person, question, PromptKind.SEND_BACK, task.id)
 
 
 async def on_reason(update: Update, context: BotContext, prompt: Prompt, body: str) -> None:

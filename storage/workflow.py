@@ -14,6 +14,7 @@ from domain.model import (
     BatchItem,
     Extension,
     Prompt,
+    PromptKind,
     Refusal,
     Report,
     ReportBatch,
@@ -130,7 +131,7 @@ class SqlPrompts(_Repo):
             chat_id=row.chat_id,
             message_id=row.message_id,
             person_id=row.person_id,
-            kind=row.kind,
+            kind=PromptKind(row.kind),
             target_id=row.target_id,
             answered=row.answered_at is not None,
         )

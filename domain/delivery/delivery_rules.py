@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from domain.model import Delivery, Outgoing, Role
+from domain.model import Delivery, Notice, Outgoing, Role
 from domain.ports import UnitOfWork
 from domain.rhythm.policy import Kind
-from domain.texts import text
+from domain.texts import CATALOGUE, text
 
 _STALE_AFTER: dict[str, timedelta] = {
     Kind.NUDGE.value: timedelta(hours=12),  # "before the end of today"
@@ -46,6 +46,12 @@ def is_stale(delivery: Delivery, now: datetime) -> bool:
     return now - delivery.created_at > stale_after(delivery.kind)
 
 
+def message_kind(kind: str, lang: str) -> str:
+    """Name a kind of message for a reader ("周报提醒"); an unknown stored kind as it is."""
+    key = f"message.{kind}"
+    return text(key, lang) if key in CATALOGUE else kind
+
+
 async def report_given_up(
     uow: UnitOfWork, *, delivery: Delivery, error: str, now: datetime, default_language: str
 ) -> int:
@@ -57,11 +63,13 @@ async def report_given_up(
         if coordinator.telegram_user_id == delivery.chat_id:
             continue  # the message that failed was to them: the same road is down
         lang = coordinator.language or default_language
-        body = text("gave_up.notice", lang, kind=delivery.kind, error=error[:200])
+        body = text(
+            "gave_up.notice", lang, kind=message_kind(delivery.kind, lang), error=error[:200]
+        )
         queued += await uow.outbox.add(
             Outgoing(
                 key=f"gave_up|{delivery.id}|p{coordinator.id}",
-                kind="gave_up",
+                kind=Notice.GAVE_UP,
                 period=str(delivery.id),
                 chat_id=coordinator.telegram_user_id,
                 parts=[body],

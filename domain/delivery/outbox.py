@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from enum import StrEnum
 
 from domain.model import Outgoing, Person, TaskView
 from domain.ports import UnitOfWork
@@ -17,7 +18,7 @@ async def queue_to(
     person: Person,
     *,
     key: str,
-    kind: str,
+    kind: StrEnum,
     body: str,
     now: datetime,
     tasks: Sequence[TaskView] = (),

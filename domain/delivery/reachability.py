@@ -39,7 +39,7 @@ async def mark_unreachable(
             queued += await uow.outbox.add(
                 Outgoing(
                     key=f"{Kind.UNREACHABLE.value}|{person_id}@{episode}|p{coordinator.id}",
-                    kind=Kind.UNREACHABLE.value,
+                    kind=Kind.UNREACHABLE,
                     period=f"{person_id}@{episode}",
                     chat_id=coordinator.telegram_user_id,
                     parts=[body],

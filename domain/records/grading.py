@@ -20,7 +20,16 @@ from enum import StrEnum
 from domain.campaigns import current_campaign
 from domain.delivery.outbox import queue_to
 from domain.errors import BadGradeCommand, NotFound, PermissionDenied
-from domain.model import Campaign, GradeRecord, LookbackStatus, Person, Role, TaskStatus, TaskView
+from domain.model import (
+    Campaign,
+    GradeRecord,
+    LookbackStatus,
+    Notice,
+    Person,
+    Role,
+    TaskStatus,
+    TaskView,
+)
 from domain.people.commands import may_see_board, require_coordinator
 from domain.people.names import named_pairs
 from domain.ports import Clock, UnitOfWork
@@ -394,7 +403,7 @@ async def _summon(
             uow,
             reader,
             key=f"summons|c{campaign.id}|u{inputs.unit_id}|p{reader.id}",
-            kind="summons",
+            kind=Notice.SUMMONS,
             body=body,
             now=now,
         )

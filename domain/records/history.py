@@ -74,14 +74,11 @@ class TaskHistory:
     supporting: tuple[str, ...] = ()  # 配合单位
 
 
-async def task_history(*, uow: UnitOfWork, task_id: int) -> TaskHistory:
-    """Return the task with its reports, evidence and audit trail; NotFound if there is none."""
-    async with uow:
-        return await load_history(uow, task_id)
-
-
 async def load_history(uow: UnitOfWork, task_id: int) -> TaskHistory:
-    """Load a task's history inside an open unit of work."""
+    """Load a task with its reports, evidence and audit trail, inside an open unit of work.
+
+    NotFound if there is no such task; who may see it is the caller's to check (queries).
+    """
     task = await uow.tasks.view(task_id)
     if task is None:
         raise NotFound()

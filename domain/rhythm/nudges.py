@@ -12,7 +12,7 @@ from domain.campaigns import current_campaign
 from domain.delivery.outbox import queue_to
 from domain.errors import NotFound
 from domain.lights import LightPolicy, checkin_before
-from domain.model import Person, TaskView
+from domain.model import Notice, Person, TaskView
 from domain.people.commands import require_coordinator
 from domain.people.names import named_pairs
 from domain.ports import Clock, UnitOfWork
@@ -165,7 +165,7 @@ async def send(
                 uow,
                 person,
                 key=f"remind|{token}|p{person.id}",
-                kind="remind",
+                kind=Notice.REMIND,
                 body="\n".join(lines),
                 now=now,
                 tasks=tasks,

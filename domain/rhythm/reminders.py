@@ -16,6 +16,7 @@ from functools import partial
 from typing import Any
 
 from domain.deadlines import in_window
+from domain.delivery.delivery_rules import message_kind
 from domain.lights import LightPolicy, thresholds
 from domain.model import (
     Campaign,
@@ -321,14 +322,15 @@ class _Job:
         person: Person,
         body: str,
         *,
-        kind: str | None = None,
+        kind: Kind | None = None,
         period: str | None = None,
         tasks: Sequence[TaskLine] = (),
         buttons: list[list[FocusButton]] | None = None,
         file_id: int | None = None,
     ) -> None:
         assert person.telegram_user_id is not None
-        kind = kind or (run.kind.value if run else "notice")
+        kind = kind or (run.kind if run else None)
+        assert kind is not None, "a message outside a run names its kind"
         period = period or (run.period if run else "")
         self._outgoing.append(
             (
@@ -352,7 +354,7 @@ class _Job:
             (
                 Outgoing(
                     key=f"{run.kind.value}|{run.period}|c{chat_id}",
-                    kind=run.kind.value,
+                    kind=run.kind,
                     period=run.period,
                     chat_id=chat,
                     parts=self._split(body),
@@ -957,13 +959,16 @@ class _Job:
         """Tell the coordinators, once per run, that it failed and was not sent."""
         for person in await self._with_role(Role.COORDINATOR):
             body = text(
-                "run_failed.notice", self._lang(person), kind=run.kind.value, period=run.period
+                "run_failed.notice",
+                self._lang(person),
+                kind=message_kind(run.kind, self._lang(person)),
+                period=run.period,
             )
             await self._send(
                 None,
                 person,
                 body,
-                kind=Kind.RUN_FAILED.value,
+                kind=Kind.RUN_FAILED,
                 period=f"{run.kind.value}|{run.period}",
             )
         return await self._flush()
@@ -977,7 +982,7 @@ class _Job:
         stamp = self.now.astimezone(self.policy.tz).strftime("%Y%m%dT%H%M")
         for person in await self._with_role(Role.COORDINATOR):
             body = text("missed.notice", self._lang(person), runs=listing)
-            await self._send(None, person, body, kind=Kind.MISSED.value, period=stamp)
+            await self._send(None, person, body, kind=Kind.MISSED, period=stamp)
         return await self._flush()
 
     async def calendar_gaps(self) -> int:
@@ -989,10 +994,10 @@ class _Job:
             log.warning("no public-holiday data for %s: Monday to Friday is assumed", year)
             for person in await self._with_role(Role.COORDINATOR):
                 body = text("calendar_gap.notice", self._lang(person), year=year)
-                await self._send(None, person, body, kind=Kind.CALENDAR_GAP.value, period=str(year))
+                await self._send(None, person, body, kind=Kind.CALENDAR_GAP, period=str(year))
             count = await self._flush()
             await self.uow.runs.record_run(
-                kind=Kind.CALENDAR_GAP.value,
+                kind=Kind.CALENDAR_GAP,
                 period=str(year),
                 due_at=self.now,
                 status="done",

@@ -8,7 +8,7 @@ from datetime import datetime
 from domain.campaigns import current_campaign
 from domain.delivery.outbox import queue_to
 from domain.errors import InvalidState, NotFound, PersonUnknown
-from domain.model import Person, TaskStatus, TaskView
+from domain.model import Notice, Person, TaskStatus, TaskView
 from domain.people.commands import require_coordinator
 from domain.people.names import best_matches
 from domain.ports import Clock, UnitOfWork
@@ -125,7 +125,7 @@ async def _tell(
         uow,
         person,
         key=f"{key}|{task.id}|{now.isoformat()}",
-        kind="reassign",
+        kind=Notice.REASSIGN,
         body=body,
         now=now,
         tasks=[task],

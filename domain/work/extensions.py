@@ -17,7 +17,7 @@ from domain.errors import (
     OwnTask,
     PermissionDenied,
 )
-from domain.model import Extension, Person, Role, TaskView
+from domain.model import Extension, Notice, Person, Role, TaskView
 from domain.ports import Clock, UnitOfWork
 from domain.rhythm.digest import recipients_language
 from domain.texts import excerpt, text
@@ -115,7 +115,7 @@ async def request_extension(
                 uow,
                 coordinator,
                 key=f"extension|{ext_id}|p{coordinator.id}",
-                kind="extension",
+                kind=Notice.EXTENSION,
                 body=_request_text(extension, task, person.name, campaign_name, lang),
                 now=now,
                 tasks=[task],
@@ -183,7 +183,7 @@ async def decide(
                 uow,
                 owner,
                 key=f"extension-{outcome}|{ext.id}",
-                kind="extension",
+                kind=Notice.EXTENSION,
                 body=body,
                 now=now,
                 tasks=[view.task],

@@ -19,7 +19,16 @@ from datetime import date, datetime
 from domain.campaigns import current_campaign
 from domain.delivery.outbox import queue_to
 from domain.errors import BadLookbackCommand, InvalidState, NotFound, PermissionDenied
-from domain.model import Campaign, LookbackCheck, LookbackStatus, Person, Role, TaskStatus, TaskView
+from domain.model import (
+    Campaign,
+    LookbackCheck,
+    LookbackStatus,
+    Notice,
+    Person,
+    Role,
+    TaskStatus,
+    TaskView,
+)
 from domain.people.commands import require_coordinator
 from domain.people.names import named_pairs
 from domain.ports import Clock, TaskQuery, UnitOfWork
@@ -214,7 +223,7 @@ async def _open_checks(
                 uow,
                 owner,
                 key=f"lookback|{chunk[0][0].id}|p{owner.id}",
-                kind="lookback",
+                kind=Notice.LOOKBACK,
                 body=_question(campaign, chunk, lang),
                 now=now,
                 buttons=[choices(check, task, lang) for check, task in chunk],
@@ -341,7 +350,7 @@ async def _reopen(
         )
         await queue_to(
             uow, reader, key=f"reopened|{task.id}|{now.isoformat()}|p{reader.id}",
-            kind="lookback", body=body, now=now,
+            kind=Notice.LOOKBACK, body=body, now=now,
         )  # fmt: skip
     return reopened
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.model import Person, Prompt
+from domain.model import Person, Prompt, PromptKind
 from domain.ports import Clock, UnitOfWork
 
 
@@ -13,7 +13,7 @@ async def remember_prompt(
     person: Person,
     chat_id: int,
     message_id: int,
-    kind: str,
+    kind: PromptKind,
     target_id: int,
 ) -> None:
     """Keep the question so the reply to it is routed to `kind`, not taken as a report."""

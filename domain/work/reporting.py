@@ -17,6 +17,7 @@ from domain.errors import (
 from domain.model import (
     CLOSED_OR_WAITING,
     Attachment,
+    Notice,
     Person,
     Report,
     Role,
@@ -377,7 +378,7 @@ async def queue_ack(
             uow,
             person,
             key=f"ack|{report_id}|{clock.now().isoformat()}",
-            kind="ack",
+            kind=Notice.ACK,
             body=body,
             now=clock.now(),
             tasks=[task] if task is not None else [],

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from domain.delivery.outbox import Buttons, queue_to
 from domain.errors import InvalidState, NotFound, OwnTask, PermissionDenied
-from domain.model import EvidenceRecord, OutgoingFile, Person, Role, TaskStatus, TaskView
+from domain.model import EvidenceRecord, Notice, OutgoingFile, Person, Role, TaskStatus, TaskView
 from domain.ports import Clock, UnitOfWork
 from domain.rhythm.digest import recipients_language
 from domain.texts import excerpt, text
@@ -79,7 +79,7 @@ async def enqueue_signoff_notice(
             uow,
             reviewer,
             key=f"review|{task.id}|{now.isoformat()}|p{reviewer.id}",
-            kind="review",
+            kind=Notice.REVIEW,
             body=body,
             now=now,
             tasks=[task],
@@ -223,7 +223,7 @@ async def _tell_owner(
         uow,
         owner,
         key=f"{key}|{task.id}|{now.isoformat()}|p{owner.id}",
-        kind="review",
+        kind=Notice.REVIEW,
         body=body,
         now=now,
         tasks=[task],

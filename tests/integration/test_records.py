@@ -22,7 +22,7 @@ from domain.lights import LightPolicy
 from domain.model import Attachment, Person, Role, TaskStatus, TaskView, Workbook
 from domain.ports import UnitOfWork
 from domain.records.dossier import build_dossier
-from domain.records.history import history_lines, task_history
+from domain.records.history import TaskHistory, history_lines, load_history
 from domain.records.ledger import export_ledger
 from domain.work import reporting
 from domain.work.reporting import IncomingMessage
@@ -36,6 +36,11 @@ from tests.integration.test_services import seed
 Factory = Callable[[], UnitOfWork]
 POLICY = LightPolicy(tz=SHANGHAI)
 _message_ids = iter(range(1000, 100_000))
+
+
+async def history_of(uow: UnitOfWork, task_id: int) -> TaskHistory:
+    async with uow:
+        return await load_history(uow, task_id)
 
 
 async def person(uow_factory: Factory, name: str) -> Person:
@@ -140,7 +145,7 @@ async def test_history_merges_reports_evidence_and_the_audit_trail_in_time_order
     clock.advance(timedelta(hours=1))
     await reporting.request_signoff(uow=uow_factory(), clock=clock, person=official, task_id=task)
 
-    history = await task_history(uow=uow_factory(), task_id=task)
+    history = await history_of(uow_factory(), task)
 
     assert (history.task.number, history.campaign) == ("2.1", "第一轮")
     assert [(r.n, r.percent, r.withdrawn_at is not None) for r in history.reports] == [
@@ -177,7 +182,7 @@ async def test_history_merges_reports_evidence_and_the_audit_trail_in_time_order
 
 async def test_history_of_an_unknown_task_is_not_found(uow_factory: Factory) -> None:
     with pytest.raises(NotFound):
-        await task_history(uow=uow_factory(), task_id=999)
+        await history_of(uow_factory(), 999)
 
 
 async def test_history_includes_review_reassignment_and_extension_events(
@@ -219,7 +224,7 @@ async def test_history_includes_review_reassignment_and_extension_events(
             at=at, actor_id=None, action="task.signed_off", entity="task", entity_id=task + 1
         )
         await uow.commit()
-    history = await task_history(uow=uow_factory(), task_id=task)
+    history = await history_of(uow_factory(), task)
     assert history_lines(history, "zh", SHANGHAI)[1:] == [
         "2026-11-30 10:01 王建国：申请延期至 2027-03-31，理由：需等待市级批复",
         "2026-11-30 10:02 高飞：同意延期，整改时限调整为 2027-03-31",
@@ -261,7 +266,7 @@ async def test_history_shows_events_it_has_no_words_for_plainly(
             entity_id=task,
         )
         await uow.commit()
-    history = await task_history(uow=uow_factory(), task_id=task)
+    history = await history_of(uow_factory(), task)
     assert history_lines(history, "zh", SHANGHAI)[1:] == [
         "2026-11-30 10:05 系统（定时提醒）：连续 2 个调度周期亮红灯，已发约谈提醒（2026-W49）",
         "2026-11-30 10:06 系统管理员（命令行）：task.something_new（reason: &lt;测试&gt;）",

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from domain import errors
-from domain.model import CampaignSource, Light, Refusal, TaskKind, TaskStatus
+from domain.model import CampaignSource, Light, Notice, Refusal, TaskKind, TaskStatus
 from domain.people import commands
 from domain.records.history import SHOWN_AS_REPORTS
 from domain.records.queries import Kind as ListKind
 from domain.rhythm.milestones import Milestone, Span, Standing
-from domain.rhythm.policy import DEADLINES
+from domain.rhythm.policy import DEADLINES, Kind
 from domain.texts import CATALOGUE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,6 +45,7 @@ FAMILIES: dict[str, list[str]] = {
     "menu command": [f"cmd.{name}" for name in _menu_commands()],
     "grade comparison": ["grade.op.ge", "grade.op.le"],
     "import round sheet": [f"import.round_{n}" for n in ("source", "feedback", "plan", "report")],
+    "message kind": [f"message.{k}" for k in (*Kind, *Notice)],
     "decision outcome": [f"outcome.{o}" for o in ("approved", "refused")],
 }
 
