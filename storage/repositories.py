@@ -1075,6 +1075,14 @@ class SqlTasks(_Repo):
         stmt = _task_views().where(TaskRowT.campaign_id == campaign_id).order_by(TaskRowT.position)
         return [_view(r) for r in await self._rows(stmt)]
 
+    async def unclosed_in_problem(self, problem_id: int) -> int:
+        count = await self.session.scalar(
+            select(func.count())
+            .select_from(TaskRowT)
+            .where(TaskRowT.problem_id == problem_id, TaskRowT.status != TaskStatus.CLOSED.value)
+        )
+        return int(count or 0)
+
     async def near_deadlines(self, first: date, last: date) -> set[date]:
         return await figures.near_deadlines(self.session, first, last)
 

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from domain.delivery.outbox import Buttons, queue_to
 from domain.errors import InvalidState, NotFound, OwnTask, PermissionDenied
-from domain.model import EvidenceRecord, Notice, OutgoingFile, Person, Role, TaskStatus, TaskView
+from domain.model import EvidenceRecord, Notice, OutgoingFile, Person, Role, TaskView
 from domain.ports import Clock, UnitOfWork
 from domain.rhythm.digest import recipients_language
 from domain.texts import excerpt, text
@@ -138,12 +138,7 @@ async def sign_off(
         )
         closed = await uow.tasks.view(task.id)
         assert closed is not None
-        siblings = [
-            t
-            for t in await uow.tasks.views_for_campaign(task.campaign_id)
-            if t.problem_id == task.problem_id
-        ]
-        rectified = all(t.status == TaskStatus.CLOSED for t in siblings)
+        rectified = await uow.tasks.unclosed_in_problem(task.problem_id) == 0
         await _tell_owner(uow, closed, now, "review.signed_off", default_lang, reason="")
         await uow.commit()
         return ReviewOutcome(closed, rectified)
