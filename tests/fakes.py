@@ -47,6 +47,7 @@ class _Tables:
     outbox: dict[str, Outgoing] = field(default_factory=dict)  # by key, as the unique index
     reports: list[Report] = field(default_factory=list)
     review_requested: dict[int, datetime | None] = field(default_factory=dict)
+    revoked_invites: list[int] = field(default_factory=list)  # person ids
 
 
 class FakeCampaigns:
@@ -169,6 +170,23 @@ class FakePeople:
     async def by_ids(self, ids: Iterable[int]) -> list[Person]:
         return [self.t.people[i] for i in ids if i in self.t.people]
 
+    async def search(self, fragment: str) -> list[Person]:
+        return [p for p in self.t.people.values() if fragment in p.name]
+
+    async def retire(self, person_id: int) -> None:
+        self.t.people[person_id] = replace(self.t.people[person_id], active=False)
+
+
+class FakeInvites:
+    """The revoking part of `domain.ports.InviteRepository`."""
+
+    def __init__(self, tables: _Tables) -> None:
+        self.t = tables
+
+    async def revoke_open(self, person_id: int, now: datetime) -> int:
+        self.t.revoked_invites.append(person_id)
+        return 1
+
 
 class FakeTasks:
     """The single-task part of `domain.ports.TaskRepository` (views, plan fields, status)."""
@@ -178,6 +196,17 @@ class FakeTasks:
 
     async def view(self, task_id: int) -> TaskView | None:
         return self.t.tasks.get(task_id)
+
+    async def id_by_number(self, campaign_id: int, number: str) -> int | None:
+        found = (
+            t.id
+            for t in self.t.tasks.values()
+            if (t.campaign_id, t.number) == (campaign_id, number)
+        )
+        return next(found, None)
+
+    async def views_for_owner(self, owner_id: int) -> list[TaskView]:
+        return [t for t in self.t.tasks.values() if t.owner_id == owner_id]
 
     async def set_plan_fields(
         self, task_id: int, *, owner_id: int | None = None, due_on: date | None = None
@@ -304,6 +333,7 @@ class FakeUnitOfWork:
         self.extensions = FakeExtensions(tables)
         self.outbox = FakeOutbox(tables)
         self.reports = FakeReports(tables)
+        self.invites = FakeInvites(tables)
         self.commits = 0
         self._before: _Tables | None = None
 
