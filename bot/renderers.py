@@ -18,20 +18,11 @@ from domain.texts import Html, excerpt, text
 from handlers.callback_data import FocusTask, NoChangeWeek
 from handlers.views import lookback_choices
 
-ENGLISH_LABELS = ChartLabels(
-    closed="Signed off",
-    in_progress="In progress",
-    overdue="Overdue",
-    axis="Measures",
-    empty="No measures yet",
-)
-
 
 def chart_png(board: Board, lang: str) -> bytes:
     """Draw the per-unit status chart of a board."""
-    labels = ENGLISH_LABELS if lang == "en" else ChartLabels()
     title = f"{board.campaign} — {text('digest.chart_title', lang)}"
-    return unit_status_chart(board.units, title=title, labels=labels)
+    return unit_status_chart(board.units, title=title, labels=ChartLabels.of(lang))
 
 
 def bulletin_doc(data: BulletinInput) -> bytes:

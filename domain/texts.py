@@ -1489,6 +1489,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "message.reassign": {"zh": "任务调整通知", "en": "reassignment notice"},
     "message.summons": {"zh": "履责约谈提醒", "en": "summons notice"},
     "message.gave_up": {"zh": "发送失败通知", "en": "delivery-failure notice"},
+    "chart.closed": {"zh": "已销号", "en": "Signed off"},
+    "chart.in_progress": {"zh": "整改中", "en": "In progress"},
+    "chart.overdue": {"zh": "逾期", "en": "Overdue"},
+    "chart.axis": {"zh": "整改措施（条）", "en": "Measures"},
+    "chart.empty": {"zh": "暂无整改措施", "en": "No measures yet"},
+    "digest.change_week": {"zh": "（较上周{delta}）", "en": " ({delta} vs last week)"},
     "gave_up.notice": {
         "zh": "⚠️ 一条 {kind} 消息多次发送失败，已过时效，不再重试：{error}。请检查网络或联系管理员。",
         "en": "⚠️ A {kind} message kept failing and is now too old to send: {error}. Please check the "

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from domain.records.board import UnitLine
+from domain.texts import unescaped
 
 if TYPE_CHECKING:  # matplotlib (with numpy) costs ~60 MB: loaded on the first chart only
     from matplotlib.axes import Axes
@@ -44,6 +45,12 @@ class ChartLabels:
     overdue: str = "逾期"
     axis: str = "整改措施（条）"
     empty: str = "暂无整改措施"
+
+    @classmethod
+    def of(cls, lang: str) -> ChartLabels:
+        """The labels in the reader's language, from the catalogue."""
+        fields = ("closed", "in_progress", "overdue", "axis", "empty")
+        return cls(**{f: unescaped(f"chart.{f}", lang) for f in fields})
 
 
 def unit_status_chart(units: Sequence[UnitLine], *, title: str, labels: ChartLabels) -> bytes:

@@ -21,7 +21,7 @@ from domain.model import (
 )
 from domain.records.board import Board, UnitLine
 from domain.rhythm.milestones import milestone_lines
-from domain.texts import Html, excerpt, text
+from domain.texts import Html, excerpt, text, unescaped
 
 # A report up to Monday noon still counts for the week before (late Friday replies).
 SILENT_WEEK = timedelta(days=7, hours=12)
@@ -68,10 +68,7 @@ def silent_since(task: TaskView, since: datetime) -> bool:
 def _change(now: int, before: int | None, lang: str) -> str:
     if before is None:
         return ""
-    delta = now - before
-    if lang == "en":
-        return f" ({delta:+d} vs last week)"
-    return f"（较上周{delta:+d}）"
+    return unescaped("digest.change_week", lang, delta=f"{now - before:+d}")
 
 
 def digest_text(

@@ -29,13 +29,7 @@ UNIT_NAMES = (
     "甘泉路街道",
     "桃浦镇",
 )
-ENGLISH = ChartLabels(
-    closed="Signed off",
-    in_progress="In progress",
-    overdue="Overdue",
-    axis="Measures",
-    empty="No measures yet",
-)
+ENGLISH = ChartLabels.of("en")
 
 
 def line(unit: str, total: int, closed: int, overdue: int) -> UnitLine:
@@ -189,3 +183,9 @@ def test_a_character_outside_the_shipped_font_is_reported_not_hidden() -> None:
     # The check above is only worth something if matplotlib does warn on a real gap.
     with pytest.warns(UserWarning, match="missing from font"):
         unit_status_chart([line("龘", 1, 0, 0)], title="进度", labels=ChartLabels())
+
+
+def test_the_labels_come_from_the_catalogue_in_each_language() -> None:
+    assert ChartLabels.of("zh") == ChartLabels()  # the defaults are the Chinese catalogue's
+    assert ENGLISH.closed == "Signed off"
+    assert ENGLISH.axis == "Measures"

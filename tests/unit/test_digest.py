@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+import pytest
+
 from domain.lights import LightPolicy
 from domain.model import Light
 from domain.records.board import Board, ProblemFigures, UnitLine, board_from
@@ -113,3 +115,20 @@ def test_the_ranking_rules_apply_in_order_completion_then_overdue_then_punctuali
         lang="zh",
         personal=True,
     )
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "（较上周+0）"), ("en", " (+0 vs last week)")])
+def test_the_week_over_week_change_is_said_in_the_readers_language(lang: str, said: str) -> None:
+    body = digest_text(
+        campaign="省级巡视",
+        period="2026-W48",
+        board=board_from("省级巡视", [], ProblemFigures(0, 0)),
+        previous={"tasks_closed": 0, "overdue": 0},
+        red=[],
+        silent=[],
+        lang=lang,
+        personal=False,
+        now=NOW,
+        policy=LightPolicy(tz=SHANGHAI),
+    )
+    assert body.count(said) == 2  # signed off and overdue
