@@ -1676,10 +1676,7 @@ class SqlOutbox(_Repo):
                 )
             )
         ).one()
-        oldest = row[1]
-        if isinstance(oldest, str):  # SQLite's MIN() returns the stored text
-            oldest = datetime.fromisoformat(oldest)
-        return Backlog(waiting=int(row[0]), oldest_due_at=oldest, failed=int(row[2]))
+        return Backlog(waiting=int(row[0]), oldest_due_at=row[1], failed=int(row[2]))
 
 
 TICK_LOCK = 0x7265637469  # "recti": the advisory lock key of the tick

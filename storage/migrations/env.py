@@ -17,6 +17,12 @@ target_metadata = Base.metadata
 
 
 def _configure(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        # Batch mode rebuilds a table (copy, drop, rename): with foreign keys on, dropping the
+        # old table deletes its rows first, which cascades to the rows pointing at them or is
+        # refused. SQLite honours the pragma only outside a transaction, hence the commit.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
