@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -9,6 +10,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -25,6 +27,9 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from domain.model import CampaignSource, LookbackStatus, PromptKind, TaskKind, TaskStatus
+from domain.records.grading import Grade
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -32,6 +37,15 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def one_of(column: str, values: Iterable[str]) -> CheckConstraint:
+    """A CHECK that the column holds one of the values (named ck_<table>_<column>)."""
+    return CheckConstraint(f"{column} IN ({', '.join(repr(str(v)) for v in values)})", name=column)
+
+
+EXTENSION_OUTCOMES = ("approved", "refused")
+IMPORT_OUTCOMES = ("confirmed", "cancelled", "expired")
 
 
 class TZDateTime(TypeDecorator[datetime]):
@@ -61,6 +75,7 @@ class Base(DeclarativeBase):
 
 class CampaignRow(Base):
     __tablename__ = "campaigns"
+    __table_args__ = (one_of("source", CampaignSource),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -88,7 +103,10 @@ class LookbackRow(Base):
     """One closed measure re-checked (回头看): does its rectification still hold?"""
 
     __tablename__ = "lookbacks"
-    __table_args__ = (Index("ix_lookbacks_task", "task_id", "status"),)
+    __table_args__ = (
+        Index("ix_lookbacks_task", "task_id", "status"),
+        one_of("status", LookbackStatus),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
@@ -105,6 +123,7 @@ class GradeRow(Base):
     """A unit's grade at the end of a round (A/B/C), as the coordinator decided it."""
 
     __tablename__ = "grades"
+    __table_args__ = (one_of("grade", Grade),)
 
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
@@ -187,6 +206,8 @@ class TaskRowT(Base):
         Index("ix_tasks_due_on", "due_on", "campaign_id"),
         Index("ix_tasks_campaign_due", "campaign_id", "due_on", "status"),
         Index("ix_tasks_ledger", "campaign_id", "position"),
+        one_of("status", TaskStatus),
+        one_of("kind", TaskKind),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -421,6 +442,7 @@ class StagedImportRow(Base):
     """A workbook a coordinator uploaded, kept until they confirm or cancel the preview."""
 
     __tablename__ = "staged_imports"
+    __table_args__ = (one_of("outcome", IMPORT_OUTCOMES),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
@@ -438,7 +460,7 @@ class PromptRow(Base):
     """A question the bot asked with ForceReply: the reply to it answers this, not a report."""
 
     __tablename__ = "prompts"
-    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"), one_of("kind", PromptKind))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
@@ -454,6 +476,7 @@ class ExtensionRow(Base):
     """An official's request to move a deadline (申请延期) and the coordinators' decision."""
 
     __tablename__ = "extension_requests"
+    __table_args__ = (one_of("outcome", EXTENSION_OUTCOMES),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)

@@ -33,6 +33,18 @@ async def downgrade(url: str, revision: str) -> None:
     await asyncio.to_thread(command.downgrade, alembic_config(url), revision)
 
 
+async def checks_of(url: str, table: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            found = await connection.run_sync(
+                lambda sync: inspect(sync).get_check_constraints(table)
+            )
+            return {str(c["name"]) for c in found}
+    finally:
+        await engine.dispose()
+
+
 async def tables_of(url: str) -> set[str]:
     engine = make_engine(url)
     try:
@@ -102,6 +114,9 @@ async def test_downgrading_to_base_leaves_no_table_of_ours_and_upgrading_again_r
 
 
 async def test_each_migration_undoes_only_its_own_step(database_url: str) -> None:
+    await downgrade(database_url, "-1")  # 0011 takes the CHECK constraints away, nothing else
+    assert await checks_of(database_url, "tasks") == set()
+    assert "task_supports" in await tables_of(database_url)
     await downgrade(database_url, "-1")  # 0010 takes the task supports away, nothing else
     assert "task_supports" not in await tables_of(database_url)
     assert "grades" in await tables_of(database_url)
@@ -111,6 +126,7 @@ async def test_each_migration_undoes_only_its_own_step(database_url: str) -> Non
     assert await current_revision(database_url) == "0004"
     await upgrade(database_url)
     assert await schema_differences(database_url) == []
+    assert await checks_of(database_url, "tasks") == {"ck_tasks_status", "ck_tasks_kind"}
 
 
 def test_the_upgrade_can_be_written_out_as_sql_for_a_postgresql_administrator() -> None:
