@@ -614,7 +614,7 @@ def _build_tree(lines: Sequence[_Line]) -> _Node:
     stack = [root]
     for i, ln in enumerate(lines):
         following = lines[i + 1].text if i + 1 < len(lines) else ""
-        m = _marker(ln.text) or _shi_heading(ln.text, following)
+        m = _marker(ln.text) or _shi_heading(ln.text, following, _shi_before(stack))
         if m is None or _opens_content(m.rest) or _is_enumeration(m, following):
             stack[-1].content.append(_Content(ln.no, ln.text))
             continue
@@ -638,23 +638,45 @@ def _build_tree(lines: Sequence[_Line]) -> _Node:
 _SHI_HEAD = re.compile(r"^(" + _CN_NUM + r")是")
 
 
-def _shi_heading(text: str, following: str) -> _Marker | None:
+def _shi_heading(text: str, following: str, before: int) -> _Marker | None:
     """ "一是…问题。" followed by its 整改情况, or by its own 一是…二是…: problems enumerated
-    like measures."""
+    like measures. `before` is the ordinal of the 是-problem this one would follow (0: none)."""
     m = _SHI_HEAD.match(text)
     if m is None:
         return None
+    ordinal = _cn_int(m.group(1))
     rest = text[m.end() :].strip()
     title, inline = _split_heading(rest)
-    # …or its measures restart at 一是 on the same line: "二是…的问题。一是…；二是…。"
-    inner = _SHI_HEAD.match(inline)
-    restarts = inner is not None and _cn_int(inner.group(1)) == 1
-    announced = (
-        _INLINE_LABEL.match(inline) or (not inline and _is_measure_label(following)) or restarts
-    )
-    if not announced or not _HEADING_CUE.search(title.strip()):
+    if not _HEADING_CUE.search(title.strip()):
         return None
-    return _Marker(SHI, _cn_int(m.group(1)), rest)
+    inner = _SHI.search(inline)
+    inner_ordinal = _cn_int(inner.group(1)) if inner else 0
+    if inline and inner_ordinal == ordinal + 1 and inner is not None and inner.start() == 0:
+        return None  # "一是…的问题。二是…": measures enumerated on one line
+    announced = (
+        _INLINE_LABEL.match(inline)
+        or (not inline and _is_measure_label(following))
+        # …its measures restart at 一是 on the same line, maybe after a sentence that opens
+        # them: "二是…的问题。区委…，一是…；二是…。"
+        or inner_ordinal == 1
+        # …or they are prose, in a run of such problems: "三是…的问题。区纪委紧盯…"
+        or (inline and (before == ordinal - 1 > 0 or _next_shi_problem(following, ordinal)))
+    )
+    return _Marker(SHI, ordinal, rest) if announced else None
+
+
+def _shi_before(stack: Sequence[_Node]) -> int:
+    """The ordinal of the innermost open 是-problem (0 when there is none)."""
+    return next((n.ordinal for n in reversed(stack) if n.kind == SHI), 0)
+
+
+def _next_shi_problem(following: str, ordinal: int) -> bool:
+    """Whether the next line is the next 是-problem: "(N+1)是…的问题。…"."""
+    m = _SHI_HEAD.match(following)
+    if m is None or _cn_int(m.group(1)) != ordinal + 1:
+        return False
+    title, _ = _split_heading(following[m.end() :].strip())
+    return bool(_HEADING_CUE.search(title.strip()))
 
 
 def _is_enumeration(m: _Marker, following: str) -> bool:
@@ -841,8 +863,9 @@ def _measures(node: _Node) -> tuple[str, ...]:
 def _measure_paragraphs(node: _Node) -> list[str]:
     own = [c for c in node.content if not c.inline]
     # Same-line text after the heading is the measures only when nothing follows it; otherwise
-    # it spells out the problem (…。一是…；二是…).
-    source = own or node.content
+    # it spells out the problem (…。一是…；二是…), unless the next paragraph goes on counting
+    # (…三是…。 then 四是…): one list over two paragraphs.
+    source = own if own and not _continues(node.content, own[0]) else node.content
     paragraphs: list[str] = []
     for c in source:
         text = c.text
@@ -853,6 +876,14 @@ def _measure_paragraphs(node: _Node) -> list[str]:
         if paragraph:
             paragraphs.append(paragraph)
     return paragraphs
+
+
+def _continues(content: Sequence[_Content], first_own: _Content) -> bool:
+    """Whether the first paragraph under a heading continues its same-line 一是… list."""
+    inline = [c for c in content if c.inline]
+    counted = [_cn_int(m.group(1)) for c in inline for m in _SHI.finditer(c.text)]
+    opening = _SHI_HEAD.match(first_own.text)
+    return bool(counted) and opening is not None and _cn_int(opening.group(1)) == max(counted) + 1
 
 
 def _measure_text(text: str) -> str:

