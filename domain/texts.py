@@ -1495,6 +1495,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "chart.axis": {"zh": "整改措施（条）", "en": "Measures"},
     "chart.empty": {"zh": "暂无整改措施", "en": "No measures yet"},
     "digest.change_week": {"zh": "（较上周{delta}）", "en": " ({delta} vs last week)"},
+    "refused.notice": {
+        "zh": "⚠️ 一条{kind}被 Telegram 拒收，未能送达（不会重试）：{error}。请检查内容或联系管理员。",
+        "en": "⚠️ Telegram refused a {kind} and it was not delivered (no retry will help): "
+        "{error}. Please check it or tell the administrator.",
+    },
     "gave_up.notice": {
         "zh": "⚠️ 一条 {kind} 消息多次发送失败，已过时效，不再重试：{error}。请检查网络或联系管理员。",
         "en": "⚠️ A {kind} message kept failing and is now too old to send: {error}. Please check the "

@@ -18,8 +18,10 @@ def register_jobs(app: BotApp, tick_seconds: float = 60.0) -> None:
     assert queue is not None, "python-telegram-bot[job-queue] is required"
     policy = app.bot_data.rhythm.policy
     # A run moved off a day off keeps its time of day, so each time fires every day.
-    times = {slot.at for slot in policy.weekly.values()}
-    times |= {policy.bulletin_at, policy.deadline_at, policy.signoff_check_at, policy.window_start}
+    slots = [*policy.weekly.values(), *([policy.escalation] if policy.escalation else [])]
+    times = {slot.at for slot in slots}
+    times |= {policy.bulletin_at, policy.quarterly_at, policy.deadline_at, policy.signoff_check_at}
+    times.add(policy.window_start)
     for at in sorted(times):
         queue.run_daily(
             jobs.tick,

@@ -232,6 +232,7 @@ class OutboxSender:
                 error=error,
                 now=self.clock.now(),
                 default_language=self.config.default_language,
+                refused=True,
             )
             await uow.commit()
         self.stats.failed += 1

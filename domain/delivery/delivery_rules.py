@@ -53,9 +53,20 @@ def message_kind(kind: str, lang: str) -> str:
 
 
 async def report_given_up(
-    uow: UnitOfWork, *, delivery: Delivery, error: str, now: datetime, default_language: str
+    uow: UnitOfWork,
+    *,
+    delivery: Delivery,
+    error: str,
+    now: datetime,
+    default_language: str,
+    refused: bool = False,
 ) -> int:
-    """Queue a notice to every reachable coordinator (once per delivery); return how many."""
+    """Queue a notice to every reachable coordinator (once per delivery); return how many.
+
+    `refused`: Telegram refused the message itself (no retry helps), rather than it going
+    stale through an outage.
+    """
+    key = "refused.notice" if refused else "gave_up.notice"
     queued = 0
     for coordinator in await uow.people.with_role(Role.COORDINATOR):
         if coordinator.telegram_user_id is None or not coordinator.reachable:
@@ -63,9 +74,7 @@ async def report_given_up(
         if coordinator.telegram_user_id == delivery.chat_id:
             continue  # the message that failed was to them: the same road is down
         lang = coordinator.language or default_language
-        body = text(
-            "gave_up.notice", lang, kind=message_kind(delivery.kind, lang), error=error[:200]
-        )
+        body = text(key, lang, kind=message_kind(delivery.kind, lang), error=error[:200])
         queued += await uow.outbox.add(
             Outgoing(
                 key=f"gave_up|{delivery.id}|p{coordinator.id}",

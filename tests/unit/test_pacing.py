@@ -1,6 +1,8 @@
-"""The pacer forgets chats whose next slot has passed, so its memory stays flat."""
+"""The pacer keeps the overall rate, and forgets chats whose next slot has passed (flat memory)."""
 
 from __future__ import annotations
+
+import asyncio
 
 from scheduler.pacing import PRUNE_AT, Limits, Pacer
 
@@ -20,3 +22,14 @@ async def test_a_chat_still_waiting_for_its_slot_is_remembered() -> None:
     await pacer.acquire(7)  # prunes: 42 stays, the stale ones go
     assert 42 in pacer._next_chat
     assert len(pacer._next_chat) == 2
+
+
+async def test_the_overall_rate_spaces_sends_even_to_chats_never_written_before() -> None:
+    pacer = Pacer(Limits(per_second=50.0, private_interval=0.0, group_interval=0.0))
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    for chat_id in range(1, 11):
+        await pacer.acquire(chat_id)
+    # Ten slots at 50 a second: the tenth starts 9/50 s after the first (less a millisecond:
+    # the loop may wake a sleeper as much as its clock's resolution early).
+    assert loop.time() - started >= 9 / 50 - 0.001
