@@ -32,7 +32,7 @@ from bench.throwaway import database  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
 from domain.intake import importing  # noqa: E402
 from domain.lights import LightPolicy  # noqa: E402
-from domain.model import PersonRow, Role, TaskKind, TaskRow, Workbook  # noqa: E402
+from domain.model import Role, SheetPerson, SheetTask, TaskKind, Workbook  # noqa: E402
 from domain.rhythm import reminders  # noqa: E402
 from domain.rhythm.policy import RhythmPolicy  # noqa: E402
 from domain.rhythm.workdays import WorkCalendar  # noqa: E402
@@ -84,9 +84,9 @@ def workbook(n: int) -> Workbook:
     tasks = []
     for i in range(n):
         name = f"官员{i:05d}"
-        people.append(PersonRow(2 + i, name, f"单位{i % 50}", frozenset({Role.OFFICIAL})))
+        people.append(SheetPerson(2 + i, name, f"单位{i % 50}", frozenset({Role.OFFICIAL})))
         tasks.append(
-            TaskRow(
+            SheetTask(
                 2 + i,
                 f"{i + 1}.1",
                 "类别",

@@ -56,7 +56,7 @@ from bot.app import Wiring, build_application  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
 from bot.harness import BOT_USERNAME, TOKEN, settings_for  # noqa: E402
 from domain.intake import importing  # noqa: E402
-from domain.model import PersonRow, Role, TaskKind, TaskRow, Workbook  # noqa: E402
+from domain.model import Role, SheetPerson, SheetTask, TaskKind, Workbook  # noqa: E402
 from scheduler.pacing import Limits  # noqa: E402
 from simulator import BotApiSimulator, SimUser  # noqa: E402
 from storage.database import make_engine  # noqa: E402
@@ -217,9 +217,9 @@ def workbook(n: int) -> Workbook:
     people, tasks = [], []
     for i in range(n):
         unit = f"单位{i % 50}"
-        people.append(PersonRow(2 + i, name_of(i), unit, frozenset({Role.OFFICIAL})))
+        people.append(SheetPerson(2 + i, name_of(i), unit, frozenset({Role.OFFICIAL})))
         tasks.append(
-            TaskRow(
+            SheetTask(
                 2 + i,
                 f"{i + 1}.1",
                 "类别",

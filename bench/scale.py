@@ -73,12 +73,12 @@ from storage.tables import (  # noqa: E402
     CampaignRow,
     OutboxRow,
     PersonRoleRow,
-    PersonRowT,
+    PersonRow,
     ProblemRow,
     RhythmRunRow,
     SnapshotRow,
     StateRow,
-    TaskRowT,
+    TaskRow,
     UnitRow,
 )
 from storage.uow import SqlUnitOfWork  # noqa: E402
@@ -193,7 +193,7 @@ async def fill(url: str, n: int, rng: random.Random) -> None:
                 for p in range(PEOPLE)
             ]
             for i in range(0, len(people), CHUNK):
-                await connection.execute(insert(PersonRowT), people[i : i + CHUNK])
+                await connection.execute(insert(PersonRow), people[i : i + CHUNK])
             await connection.execute(  # the digest's readers
                 insert(PersonRoleRow),
                 [{"person_id": p + 1, "role": READERS[p % 2].value} for p in range(READER_COUNT)],
@@ -212,7 +212,7 @@ async def fill(url: str, n: int, rng: random.Random) -> None:
                 await connection.execute(insert(ProblemRow), problems[i : i + CHUNK])
             for i in range(0, n, CHUNK):
                 await connection.execute(
-                    insert(TaskRowT), [task(t, rng) for t in range(i, min(i + CHUNK, n))]
+                    insert(TaskRow), [task(t, rng) for t in range(i, min(i + CHUNK, n))]
                 )
         if engine.dialect.name == "postgresql":
             # What autovacuum does within a minute of such a load: without statistics the
@@ -413,24 +413,24 @@ async def raw_checkin(factory: Any) -> None:
     async with factory() as session:
         rows = await session.execute(
             select(
-                TaskRowT.id,
-                TaskRowT.owner_id,
-                PersonRowT.telegram_user_id,
-                TaskRowT.number,
-                TaskRowT.measure,
-                TaskRowT.due_on,
-                TaskRowT.percent,
+                TaskRow.id,
+                TaskRow.owner_id,
+                PersonRow.telegram_user_id,
+                TaskRow.number,
+                TaskRow.measure,
+                TaskRow.due_on,
+                TaskRow.percent,
                 ProblemRow.title,
             )
-            .join(PersonRowT, PersonRowT.id == TaskRowT.owner_id)
-            .join(ProblemRow, ProblemRow.id == TaskRowT.problem_id)
+            .join(PersonRow, PersonRow.id == TaskRow.owner_id)
+            .join(ProblemRow, ProblemRow.id == TaskRow.problem_id)
             .where(
-                TaskRowT.campaign_id.in_(select(CampaignRow.id).where(CampaignRow.is_open)),
-                TaskRowT.status.in_(["open", "in_progress"]),
-                or_(TaskRowT.last_update_at.is_(None), TaskRowT.last_update_at < monday),
-                TaskRowT.created_at < due,
+                TaskRow.campaign_id.in_(select(CampaignRow.id).where(CampaignRow.is_open)),
+                TaskRow.status.in_(["open", "in_progress"]),
+                or_(TaskRow.last_update_at.is_(None), TaskRow.last_update_at < monday),
+                TaskRow.created_at < due,
             )
-            .order_by(TaskRowT.campaign_id, TaskRowT.position)
+            .order_by(TaskRow.campaign_id, TaskRow.position)
         )
         lists: dict[tuple[int, int], list[Any]] = defaultdict(list)
         for row in rows:
@@ -526,10 +526,10 @@ async def measure_idle_tick(url: str, repeat: int) -> dict[str, list[float]]:
                 update(StateRow).where(StateRow.name == LAST_TICK).values(value=SUNDAY.isoformat())
             )
             days = await session.scalars(
-                select(TaskRowT.due_on)
+                select(TaskRow.due_on)
                 .where(
-                    TaskRowT.campaign_id.in_(select(CampaignRow.id).where(CampaignRow.is_open)),
-                    TaskRowT.due_on.between(
+                    TaskRow.campaign_id.in_(select(CampaignRow.id).where(CampaignRow.is_open)),
+                    TaskRow.due_on.between(
                         start.date() - timedelta(days=31), SUNDAY.date() + timedelta(days=31)
                     ),
                 )
@@ -581,20 +581,20 @@ async def raw_digest(factory: Any) -> None:
             },
         )
         silent = await session.execute(
-            select(PersonRowT.name, UnitRow.name, TaskRowT.number)
-            .join(PersonRowT, PersonRowT.id == TaskRowT.owner_id)
-            .join(UnitRow, UnitRow.id == TaskRowT.unit_id)
+            select(PersonRow.name, UnitRow.name, TaskRow.number)
+            .join(PersonRow, PersonRow.id == TaskRow.owner_id)
+            .join(UnitRow, UnitRow.id == TaskRow.unit_id)
             .where(
-                TaskRowT.campaign_id == 1,
-                TaskRowT.status.in_(["open", "in_progress"]),
-                TaskRowT.created_at < checkin,
+                TaskRow.campaign_id == 1,
+                TaskRow.status.in_(["open", "in_progress"]),
+                TaskRow.created_at < checkin,
                 or_(
-                    TaskRowT.last_update_at.is_(None),
-                    TaskRowT.last_update_at < start,
-                    TaskRowT.last_update_at >= start + timedelta(days=7, hours=12),
+                    TaskRow.last_update_at.is_(None),
+                    TaskRow.last_update_at < start,
+                    TaskRow.last_update_at >= start + timedelta(days=7, hours=12),
                 ),
             )
-            .order_by(UnitRow.name, PersonRowT.name)
+            .order_by(UnitRow.name, PersonRow.name)
         )
         lines = [f"{unit} {name} {number}" for name, unit, number in silent]
         shown = lines[:500]  # the bot names 50 officials (about 7 measures each) in a digest

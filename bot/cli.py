@@ -29,7 +29,7 @@ from domain.campaigns import only_open
 from domain.errors import AmbiguousCampaign, DomainError, PersonUnknown, WorkbookRejected
 from domain.intake import importing, notices
 from domain.intake.notice_parser import outline_to_json
-from domain.intake.workbook import InviteRow, read_workbook, write_invites, write_template
+from domain.intake.workbook import SheetInvite, read_workbook, write_invites, write_template
 from domain.model import Campaign, CampaignSource, ReportKind, roles_zh
 from domain.people import accounts
 from domain.ports import UnitOfWork
@@ -348,7 +348,7 @@ def _invite(settings: Settings, args: argparse.Namespace) -> int:
         lambda uow: accounts.issue_all_invites(uow=uow, clock=SystemClock(), valid_days=days),
     )
     rows = [
-        InviteRow(
+        SheetInvite(
             name=i.person.name,
             unit=i.person.unit_name,
             roles=roles_zh(i.person.roles),

@@ -87,7 +87,7 @@ class CampaignSource(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class PersonRow:
+class SheetPerson:
     """One row of the workbook's 人员 sheet, validated."""
 
     row: int
@@ -99,7 +99,7 @@ class PersonRow:
 
 
 @dataclass(frozen=True, slots=True)
-class TaskRow:
+class SheetTask:
     """One row of the workbook's 整改任务 sheet, validated."""
 
     row: int
@@ -139,8 +139,8 @@ class RoundInfo:
 class Workbook:
     """A parsed, internally consistent import workbook."""
 
-    people: tuple[PersonRow, ...]
-    tasks: tuple[TaskRow, ...]
+    people: tuple[SheetPerson, ...]
+    tasks: tuple[SheetTask, ...]
     round: RoundInfo | None = None  # None when the file has no 轮次 sheet
     supporting_column: bool = False  # the file has 配合单位 (else re-import keeps them)
 

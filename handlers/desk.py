@@ -6,7 +6,7 @@ from telegram import InputFile, Update
 
 from bot.context import BotContext
 from domain.errors import PersonUnknown
-from domain.intake.workbook import InviteRow, write_invites, write_template
+from domain.intake.workbook import SheetInvite, write_invites, write_template
 from domain.model import roles_zh
 from domain.people import accounts
 from domain.people.accounts import Invite
@@ -85,7 +85,7 @@ async def invites(update: Update, context: BotContext) -> None:
         return
     tz = services.settings.tz
     rows = [
-        InviteRow(
+        SheetInvite(
             name=i.person.name,
             unit=i.person.unit_name,
             roles=roles_zh(i.person.roles),

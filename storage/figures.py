@@ -17,24 +17,24 @@ from domain.lights import LightThresholds
 from domain.model import Light, TaskKind, TaskStatus
 from domain.ports import TaskQuery
 from domain.records.board import BoardCell, ProblemFigures
-from storage.tables import CampaignRow, TaskRowT, TaskSupportRow, UnitRow
+from storage.tables import CampaignRow, TaskRow, TaskSupportRow, UnitRow
 
 
 def light_case(at: LightThresholds) -> ColumnElement[Any]:
     """The lights rule as a CASE over the tasks table (the first clause that holds decides)."""
-    waiting = TaskRowT.status == TaskStatus.PENDING_REVIEW.value
-    last = func.coalesce(TaskRowT.last_update_at, TaskRowT.created_at)
-    due = TaskRowT.due_on.is_not(None)
+    waiting = TaskRow.status == TaskStatus.PENDING_REVIEW.value
+    last = func.coalesce(TaskRow.last_update_at, TaskRow.created_at)
+    due = TaskRow.due_on.is_not(None)
     return case(
-        (TaskRowT.status == TaskStatus.CLOSED.value, literal(Light.GREEN.value)),
-        (and_(due, TaskRowT.due_on < at.today), literal(Light.RED.value)),
+        (TaskRow.status == TaskStatus.CLOSED.value, literal(Light.GREEN.value)),
+        (and_(due, TaskRow.due_on < at.today), literal(Light.RED.value)),
         (
-            and_(~waiting, TaskRowT.created_at < at.red_before, last < at.red_before),
+            and_(~waiting, TaskRow.created_at < at.red_before, last < at.red_before),
             literal(Light.RED.value),
         ),
-        (and_(due, TaskRowT.due_on <= at.yellow_until), literal(Light.YELLOW.value)),
+        (and_(due, TaskRow.due_on <= at.yellow_until), literal(Light.YELLOW.value)),
         (
-            and_(~waiting, TaskRowT.created_at < at.yellow_before, last < at.yellow_before),
+            and_(~waiting, TaskRow.created_at < at.yellow_before, last < at.yellow_before),
             literal(Light.YELLOW.value),
         ),
         else_=literal(Light.GREEN.value),
@@ -46,9 +46,9 @@ def overdue_case(at: LightThresholds) -> ColumnElement[Any]:
     return case(
         (
             and_(
-                TaskRowT.status != TaskStatus.CLOSED.value,
-                TaskRowT.due_on.is_not(None),
-                TaskRowT.due_on < at.today,
+                TaskRow.status != TaskStatus.CLOSED.value,
+                TaskRow.due_on.is_not(None),
+                TaskRow.due_on < at.today,
             ),
             1,
         ),
@@ -63,10 +63,10 @@ async def board_cells(
     light = light_case(at).label("light")
     overdue = overdue_case(at).label("overdue")
     stmt = (
-        select(UnitRow.name, TaskRowT.status, TaskRowT.kind, light, overdue, func.count())
-        .join(UnitRow, UnitRow.id == TaskRowT.unit_id)
+        select(UnitRow.name, TaskRow.status, TaskRow.kind, light, overdue, func.count())
+        .join(UnitRow, UnitRow.id == TaskRow.unit_id)
         .where(query_filter(query))
-        .group_by(UnitRow.name, TaskRowT.status, TaskRowT.kind, light, overdue)
+        .group_by(UnitRow.name, TaskRow.status, TaskRow.kind, light, overdue)
     )
     return [
         BoardCell(unit, TaskStatus(status), TaskKind(kind), Light(lit), bool(late), int(n))
@@ -76,11 +76,11 @@ async def board_cells(
 
 async def problem_figures(session: AsyncSession, query: TaskQuery) -> ProblemFigures:
     """Count the query's problems, and those whose measures (in it) are all signed off."""
-    still_open = func.sum(case((TaskRowT.status != TaskStatus.CLOSED.value, 1), else_=0))
+    still_open = func.sum(case((TaskRow.status != TaskStatus.CLOSED.value, 1), else_=0))
     per_problem = (
-        select(TaskRowT.problem_id, still_open.label("still_open"))
+        select(TaskRow.problem_id, still_open.label("still_open"))
         .where(query_filter(query))
-        .group_by(TaskRowT.problem_id)
+        .group_by(TaskRow.problem_id)
         .subquery()
     )
     stmt = select(
@@ -93,38 +93,38 @@ async def problem_figures(session: AsyncSession, query: TaskQuery) -> ProblemFig
 def query_filter(query: TaskQuery) -> ColumnElement[bool]:
     """The WHERE clause of a task query: its round, its scope, then each filter given."""
     clauses: list[ColumnElement[bool]] = [
-        TaskRowT.campaign_id.in_(select(CampaignRow.id).where(CampaignRow.is_open.is_(True)))
+        TaskRow.campaign_id.in_(select(CampaignRow.id).where(CampaignRow.is_open.is_(True)))
         if query.campaign_id is None
-        else TaskRowT.campaign_id == query.campaign_id
+        else TaskRow.campaign_id == query.campaign_id
     ]
     if not query.everything:
         scope: list[ColumnElement[bool]] = []
         if query.unit_id is not None:
-            scope.append(TaskRowT.unit_id == query.unit_id)
+            scope.append(TaskRow.unit_id == query.unit_id)
         if query.lead_id is not None:
-            scope.append(TaskRowT.lead_id == query.lead_id)
+            scope.append(TaskRow.lead_id == query.lead_id)
         clauses.append(or_(*scope) if scope else false())
     if query.overdue_on is not None:
         clauses += [
-            TaskRowT.status != TaskStatus.CLOSED.value,
-            TaskRowT.due_on.is_not(None),
-            TaskRowT.due_on < query.overdue_on,
+            TaskRow.status != TaskStatus.CLOSED.value,
+            TaskRow.due_on.is_not(None),
+            TaskRow.due_on < query.overdue_on,
         ]
     if query.silent_since is not None:
         since = query.silent_since
         clauses += [
-            TaskRowT.status.in_([TaskStatus.OPEN.value, TaskStatus.IN_PROGRESS.value]),
-            TaskRowT.created_at < since,
-            or_(TaskRowT.last_update_at.is_(None), TaskRowT.last_update_at < since),
+            TaskRow.status.in_([TaskStatus.OPEN.value, TaskStatus.IN_PROGRESS.value]),
+            TaskRow.created_at < since,
+            or_(TaskRow.last_update_at.is_(None), TaskRow.last_update_at < since),
         ]
     if query.status is not None:
-        clauses.append(TaskRowT.status == query.status.value)
+        clauses.append(TaskRow.status == query.status.value)
     if query.of_unit is not None:
-        clauses.append(TaskRowT.unit_id == query.of_unit)
+        clauses.append(TaskRow.unit_id == query.of_unit)
     if query.supported:
-        clauses.append(TaskRowT.id.in_(select(TaskSupportRow.task_id)))
+        clauses.append(TaskRow.id.in_(select(TaskSupportRow.task_id)))
     if query.of_owner is not None:
-        clauses.append(TaskRowT.owner_id == query.of_owner)
+        clauses.append(TaskRow.owner_id == query.of_owner)
     return and_(*clauses, *_tick_filters(query))
 
 
@@ -132,22 +132,22 @@ def _tick_filters(query: TaskQuery) -> list[ColumnElement[bool]]:
     """The filters the tick's runs select their tasks by."""
     clauses: list[ColumnElement[bool]] = []
     if query.needs_report:
-        clauses.append(TaskRowT.status.in_([TaskStatus.OPEN.value, TaskStatus.IN_PROGRESS.value]))
+        clauses.append(TaskRow.status.in_([TaskStatus.OPEN.value, TaskStatus.IN_PROGRESS.value]))
     if query.due_on is not None:
-        clauses.append(TaskRowT.due_on == query.due_on)
+        clauses.append(TaskRow.due_on == query.due_on)
     if query.created_before is not None:
-        clauses.append(TaskRowT.created_at < query.created_before)
+        clauses.append(TaskRow.created_at < query.created_before)
     if query.no_report_since is not None:
-        last = TaskRowT.last_update_at
+        last = TaskRow.last_update_at
         clauses.append(or_(last.is_(None), last < query.no_report_since))
     if query.not_reported_in is not None:
         start, end = query.not_reported_in
-        last = TaskRowT.last_update_at
+        last = TaskRow.last_update_at
         clauses.append(or_(last.is_(None), last < start, last >= end))
     if query.red_at is not None:
         clauses.append(light_case(query.red_at) == Light.RED.value)
     if query.owner_in is not None:
-        clauses.append(TaskRowT.owner_id.in_(query.owner_in))
+        clauses.append(TaskRow.owner_id.in_(query.owner_in))
     return clauses
 
 
@@ -161,14 +161,14 @@ async def near_deadlines(session: AsyncSession, first: date, last: date) -> set[
     # ORDER BY … LIMIT 1, not MIN(): both engines then walk the index and stop at the first
     # row of an open round (PostgreSQL would otherwise join the whole table at every step).
     earliest = (
-        select(TaskRowT.due_on)
-        .where(TaskRowT.due_on >= first, TaskRowT.campaign_id.in_(open_rounds))
-        .order_by(TaskRowT.due_on)
+        select(TaskRow.due_on)
+        .where(TaskRow.due_on >= first, TaskRow.campaign_id.in_(open_rounds))
+        .order_by(TaskRow.due_on)
         .limit(1)
         .scalar_subquery()
     )
     days = select(earliest.label("day")).cte("days", recursive=True)
-    later = aliased(TaskRowT)
+    later = aliased(TaskRow)
     following = (
         select(later.due_on)
         .where(later.due_on > days.c.day, later.campaign_id.in_(open_rounds))
@@ -187,9 +187,9 @@ async def due_before(session: AsyncSession, query: TaskQuery, day: date) -> dict
     """Count the query's tasks per unit name whose deadline was before `day`."""
     stmt = (
         select(UnitRow.name, func.count())
-        .select_from(TaskRowT)
-        .join(UnitRow, UnitRow.id == TaskRowT.unit_id)
-        .where(query_filter(query), TaskRowT.due_on.is_not(None), TaskRowT.due_on < day)
+        .select_from(TaskRow)
+        .join(UnitRow, UnitRow.id == TaskRow.unit_id)
+        .where(query_filter(query), TaskRow.due_on.is_not(None), TaskRow.due_on < day)
         .group_by(UnitRow.name)
     )
     return {unit: int(n) for unit, n in await session.execute(stmt)}

@@ -66,14 +66,14 @@ from storage.tables import (
     ChatMigrationRow,
     EvidenceRow,
     GradeRow,
-    InviteRowT,
+    InviteRow,
     LookbackRow,
     MessageLinkRow,
     MilestoneRow,
     OutboxFileRow,
     OutboxRow,
     PersonRoleRow,
-    PersonRowT,
+    PersonRow,
     ProblemRow,
     ProcessedUpdateRow,
     ProgressUpdateRow,
@@ -81,7 +81,7 @@ from storage.tables import (
     RhythmRunRow,
     SnapshotRow,
     StateRow,
-    TaskRowT,
+    TaskRow,
     TaskSupportRow,
     UnitRow,
 )
@@ -134,24 +134,24 @@ def _person_columns(stmt: Select[Any]) -> Select[Any]:
     """One statement for people: the unit's name and the roles as correlated subqueries."""
     unit = (
         select(UnitRow.name)
-        .where(UnitRow.id == PersonRowT.unit_id)
-        .correlate(PersonRowT)
+        .where(UnitRow.id == PersonRow.unit_id)
+        .correlate(PersonRow)
         .scalar_subquery()
     )
     roles = (
         select(func.aggregate_strings(PersonRoleRow.role, ","))
-        .where(PersonRoleRow.person_id == PersonRowT.id)
-        .correlate(PersonRowT)
+        .where(PersonRoleRow.person_id == PersonRow.id)
+        .correlate(PersonRow)
         .scalar_subquery()
     )
     # Plain columns instead of the mapped row: a tick loads every active person.
-    columns = [getattr(PersonRowT, name) for name in _PERSON_COLUMNS]
+    columns = [getattr(PersonRow, name) for name in _PERSON_COLUMNS]
     return stmt.with_only_columns(*columns, unit.label("unit_name"), roles.label("role_list"))
 
 
 # Built once: every update identifies its sender first.
 _PERSON_BY_TELEGRAM = _person_columns(
-    select(PersonRowT).where(PersonRowT.telegram_user_id == bindparam("telegram_user_id"))
+    select(PersonRow).where(PersonRow.telegram_user_id == bindparam("telegram_user_id"))
 )
 
 
@@ -187,35 +187,35 @@ class SqlPeople(_Repo):
         return found[0] if found else None
 
     async def get(self, person_id: int) -> Person | None:
-        return await self._one(select(PersonRowT).where(PersonRowT.id == person_id))
+        return await self._one(select(PersonRow).where(PersonRow.id == person_id))
 
     async def by_telegram_id(self, telegram_user_id: int) -> Person | None:
         found = await self._people(_PERSON_BY_TELEGRAM, {"telegram_user_id": telegram_user_id})
         return found[0] if found else None
 
     async def by_name(self, name: str) -> Person | None:
-        return await self._one(select(PersonRowT).where(PersonRowT.name == name))
+        return await self._one(select(PersonRow).where(PersonRow.name == name))
 
     async def search(self, fragment: str) -> list[Person]:
         pattern = "%" + fragment.replace("%", "").replace("_", "") + "%"
         return await self._load(
-            select(PersonRowT).where(PersonRowT.name.ilike(pattern)).order_by(PersonRowT.name)
+            select(PersonRow).where(PersonRow.name.ilike(pattern)).order_by(PersonRow.name)
         )
 
     async def with_role(self, role: Role) -> list[Person]:
         return await self._load(
-            select(PersonRowT)
+            select(PersonRow)
             .where(
                 exists().where(
-                    and_(PersonRoleRow.person_id == PersonRowT.id, PersonRoleRow.role == role.value)
+                    and_(PersonRoleRow.person_id == PersonRow.id, PersonRoleRow.role == role.value)
                 )
             )
-            .order_by(PersonRowT.id)
+            .order_by(PersonRow.id)
         )
 
     async def active(self) -> list[Person]:
         return await self._load(
-            select(PersonRowT).where(PersonRowT.active.is_(True)).order_by(PersonRowT.id)
+            select(PersonRow).where(PersonRow.active.is_(True)).order_by(PersonRow.id)
         )
 
     async def unit_names(self) -> list[str]:
@@ -240,7 +240,7 @@ class SqlPeople(_Repo):
         telegram_username: str | None,
         now: datetime,
     ) -> Person:
-        row = PersonRowT(
+        row = PersonRow(
             name=name,
             unit_id=unit_id,
             phone=phone,
@@ -267,8 +267,8 @@ class SqlPeople(_Repo):
         telegram_username: str | None,
     ) -> None:
         await self.session.execute(
-            update(PersonRowT)
-            .where(PersonRowT.id == person_id)
+            update(PersonRow)
+            .where(PersonRow.id == person_id)
             .values(unit_id=unit_id, phone=phone, telegram_username=telegram_username)
         )
         have = set(
@@ -293,27 +293,27 @@ class SqlPeople(_Repo):
         if username:
             values["telegram_username"] = username
         await self.session.execute(
-            update(PersonRowT).where(PersonRowT.id == person_id).values(**values)
+            update(PersonRow).where(PersonRow.id == person_id).values(**values)
         )
 
     async def unbind(self, telegram_user_id: int) -> None:
         await self.session.execute(
-            update(PersonRowT)
-            .where(PersonRowT.telegram_user_id == telegram_user_id)
+            update(PersonRow)
+            .where(PersonRow.telegram_user_id == telegram_user_id)
             .values(telegram_user_id=None)
         )
         await self.session.flush()
 
     async def set_language(self, person_id: int, language: str) -> None:
         await self.session.execute(
-            update(PersonRowT).where(PersonRowT.id == person_id).values(language=language)
+            update(PersonRow).where(PersonRow.id == person_id).values(language=language)
         )
 
     async def set_reachable(self, person_id: int, reachable: bool, now: datetime) -> bool:
         """Change the flag; return True when it actually changed."""
         result = await self.session.execute(
-            update(PersonRowT)
-            .where(PersonRowT.id == person_id, PersonRowT.reachable.is_(not reachable))
+            update(PersonRow)
+            .where(PersonRow.id == person_id, PersonRow.reachable.is_(not reachable))
             .values(reachable=reachable, unreachable_since=None if reachable else now)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -321,11 +321,11 @@ class SqlPeople(_Repo):
     async def unreachable_count(self) -> int:
         count = await self.session.scalar(
             select(func.count())
-            .select_from(PersonRowT)
+            .select_from(PersonRow)
             .where(
-                PersonRowT.active.is_(True),
-                PersonRowT.reachable.is_(False),
-                PersonRowT.telegram_user_id.is_not(None),
+                PersonRow.active.is_(True),
+                PersonRow.reachable.is_(False),
+                PersonRow.telegram_user_id.is_not(None),
             )
         )
         return int(count or 0)
@@ -335,15 +335,15 @@ class SqlPeople(_Repo):
         if not wanted:
             return []
         return await self._load(
-            select(PersonRowT).where(PersonRowT.id.in_(wanted)).order_by(PersonRowT.id)
+            select(PersonRow).where(PersonRow.id.in_(wanted)).order_by(PersonRow.id)
         )
 
     async def retire(self, person_id: int) -> None:
         # The Telegram account is released: the person can no longer use the bot, and a new
         # account (theirs or a successor's) binds only through a fresh invite.
         await self.session.execute(
-            update(PersonRowT)
-            .where(PersonRowT.id == person_id)
+            update(PersonRow)
+            .where(PersonRow.id == person_id)
             .values(active=False, telegram_user_id=None)
         )
 
@@ -355,7 +355,7 @@ class SqlInvites(_Repo):
         self, *, person_id: int, code_hash: str, now: datetime, expires_at: datetime
     ) -> None:
         self.session.add(
-            InviteRowT(
+            InviteRow(
                 person_id=person_id, code_hash=code_hash, created_at=now, expires_at=expires_at
             )
         )
@@ -363,18 +363,18 @@ class SqlInvites(_Repo):
 
     async def revoke_open(self, person_id: int, now: datetime) -> int:
         result = await self.session.execute(
-            update(InviteRowT)
+            update(InviteRow)
             .where(
-                InviteRowT.person_id == person_id,
-                InviteRowT.used_at.is_(None),
-                InviteRowT.revoked_at.is_(None),
+                InviteRow.person_id == person_id,
+                InviteRow.used_at.is_(None),
+                InviteRow.revoked_at.is_(None),
             )
             .values(revoked_at=now)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def by_hash(self, code_hash: str) -> InviteRecord | None:
-        row = await self.session.scalar(select(InviteRowT).where(InviteRowT.code_hash == code_hash))
+        row = await self.session.scalar(select(InviteRow).where(InviteRow.code_hash == code_hash))
         if row is None:
             return None
         return InviteRecord(
@@ -388,12 +388,12 @@ class SqlInvites(_Repo):
     async def mark_used(self, invite_id: int, now: datetime) -> bool:
         """Use the invite if it is still usable; False if someone else just did."""
         result = await self.session.execute(
-            update(InviteRowT)
+            update(InviteRow)
             .where(
-                InviteRowT.id == invite_id,
-                InviteRowT.used_at.is_(None),
-                InviteRowT.revoked_at.is_(None),
-                InviteRowT.expires_at > now,
+                InviteRow.id == invite_id,
+                InviteRow.used_at.is_(None),
+                InviteRow.revoked_at.is_(None),
+                InviteRow.expires_at > now,
             )
             .values(used_at=now)
         )
@@ -521,12 +521,12 @@ class SqlSupports(_Repo):
     """Supporting units (配合单位) of measures."""
 
     async def replace(self, campaign_id: int, by_number: dict[str, list[int]]) -> None:
-        round_tasks = select(TaskRowT.id).where(TaskRowT.campaign_id == campaign_id)
+        round_tasks = select(TaskRow.id).where(TaskRow.campaign_id == campaign_id)
         await self.session.execute(
             delete(TaskSupportRow).where(TaskSupportRow.task_id.in_(round_tasks))
         )
         numbered = await self.session.execute(
-            select(TaskRowT.number, TaskRowT.id).where(TaskRowT.campaign_id == campaign_id)
+            select(TaskRow.number, TaskRow.id).where(TaskRow.campaign_id == campaign_id)
         )
         ids = {number: task_id for number, task_id in numbered}
         rows = [
@@ -569,8 +569,8 @@ class SqlSupports(_Repo):
         rows = await self.session.execute(
             select(TaskSupportRow.task_id, UnitRow.name)
             .join(UnitRow, UnitRow.id == TaskSupportRow.unit_id)
-            .join(TaskRowT, TaskRowT.id == TaskSupportRow.task_id)
-            .where(TaskRowT.campaign_id == campaign_id)
+            .join(TaskRow, TaskRow.id == TaskSupportRow.task_id)
+            .where(TaskRow.campaign_id == campaign_id)
             .order_by(TaskSupportRow.task_id, UnitRow.name)
         )
         for task_id, name in rows:
@@ -579,10 +579,10 @@ class SqlSupports(_Repo):
 
     async def supported_by(self, campaign_id: int, unit_id: int) -> list[int]:
         rows = await self.session.scalars(
-            select(TaskRowT.id)
-            .join(TaskSupportRow, TaskSupportRow.task_id == TaskRowT.id)
-            .where(TaskRowT.campaign_id == campaign_id, TaskSupportRow.unit_id == unit_id)
-            .order_by(TaskRowT.position)
+            select(TaskRow.id)
+            .join(TaskSupportRow, TaskSupportRow.task_id == TaskRow.id)
+            .where(TaskRow.campaign_id == campaign_id, TaskSupportRow.unit_id == unit_id)
+            .order_by(TaskRow.position)
         )
         return list(rows)
 
@@ -666,8 +666,8 @@ class SqlLookbacks(_Repo):
 
 
 NO_CHANGE_MARK = "【无新进展】"
-_Owner = aliased(PersonRowT)
-_Lead = aliased(PersonRowT)
+_Owner = aliased(PersonRow)
+_Lead = aliased(PersonRow)
 
 
 def _latest_text() -> ColumnElement[Any]:
@@ -680,12 +680,12 @@ def _latest_text() -> ColumnElement[Any]:
     return (
         select(marked)
         .where(
-            ProgressUpdateRow.task_id == TaskRowT.id,
+            ProgressUpdateRow.task_id == TaskRow.id,
             ProgressUpdateRow.withdrawn_at.is_(None),
         )
         .order_by(ProgressUpdateRow.last_part_at.desc(), ProgressUpdateRow.id.desc())
         .limit(1)
-        .correlate(TaskRowT)
+        .correlate(TaskRow)
         .scalar_subquery()
     )
 
@@ -719,7 +719,7 @@ def _task_views(*, latest: bool = True) -> Select[Any]:
     last_text = _latest_text() if latest else null()
     return (
         select(
-            *(getattr(TaskRowT, name) for name in _VIEW_COLUMNS),
+            *(getattr(TaskRow, name) for name in _VIEW_COLUMNS),
             ProblemRow.category,
             ProblemRow.title,
             UnitRow.name,
@@ -727,11 +727,11 @@ def _task_views(*, latest: bool = True) -> Select[Any]:
             _Lead.name,
             last_text,
         )
-        .select_from(TaskRowT)
-        .join(ProblemRow, ProblemRow.id == TaskRowT.problem_id)
-        .join(UnitRow, UnitRow.id == TaskRowT.unit_id)
-        .join(_Owner, _Owner.id == TaskRowT.owner_id)
-        .outerjoin(_Lead, _Lead.id == TaskRowT.lead_id)
+        .select_from(TaskRow)
+        .join(ProblemRow, ProblemRow.id == TaskRow.problem_id)
+        .join(UnitRow, UnitRow.id == TaskRow.unit_id)
+        .join(_Owner, _Owner.id == TaskRow.owner_id)
+        .outerjoin(_Lead, _Lead.id == TaskRow.lead_id)
     )
 
 
@@ -784,21 +784,21 @@ def _view(row: Any) -> TaskView:
     )
 
 
-_LEDGER = (TaskRowT.campaign_id, TaskRowT.position, TaskRowT.id)
+_LEDGER = (TaskRow.campaign_id, TaskRow.position, TaskRow.id)
 _LINE_COLUMNS: list[Any] = [  # domain.model.TaskLine, field by field
-    TaskRowT.id,
-    TaskRowT.campaign_id,
-    TaskRowT.position,
-    TaskRowT.number,
-    TaskRowT.problem_id,
+    TaskRow.id,
+    TaskRow.campaign_id,
+    TaskRow.position,
+    TaskRow.number,
+    TaskRow.problem_id,
     ProblemRow.title,
-    TaskRowT.measure,
-    TaskRowT.unit_id,
+    TaskRow.measure,
+    TaskRow.unit_id,
     UnitRow.name,
-    TaskRowT.owner_id,
+    TaskRow.owner_id,
     _Owner.name,
-    TaskRowT.due_on,
-    TaskRowT.percent,
+    TaskRow.due_on,
+    TaskRow.percent,
 ]
 STREAM_ROWS = 2_000  # rows fetched at a time when a result is streamed
 
@@ -814,23 +814,23 @@ def _collation(session: AsyncSession) -> str:
 def _reportable(who: ColumnElement[bool]) -> Select[Any]:
     return (
         _task_views()
-        .join(CampaignRow, CampaignRow.id == TaskRowT.campaign_id)
-        .where(who, CampaignRow.is_open.is_(True), TaskRowT.status != TaskStatus.CLOSED.value)
-        .order_by(TaskRowT.campaign_id, TaskRowT.position)
+        .join(CampaignRow, CampaignRow.id == TaskRow.campaign_id)
+        .where(who, CampaignRow.is_open.is_(True), TaskRow.status != TaskStatus.CLOSED.value)
+        .order_by(TaskRow.campaign_id, TaskRow.position)
     )
 
 
 # Built once with bound values: every /mytasks and every report runs one of them, and building
 # the statement cost more than running it. Apart, so the common one is a plain index lookup.
-_REPORTABLE_OWN = _reportable(TaskRowT.owner_id == bindparam("person"))
+_REPORTABLE_OWN = _reportable(TaskRow.owner_id == bindparam("person"))
 _REPORTABLE_LIAISON = _reportable(
-    or_(TaskRowT.owner_id == bindparam("person"), TaskRowT.unit_id == bindparam("unit"))
+    or_(TaskRow.owner_id == bindparam("person"), TaskRow.unit_id == bindparam("unit"))
 )
 
 
 _SET_PROGRESS = (
-    update(_table(TaskRowT))
-    .where(_table(TaskRowT).c.id == bindparam("task_id"))
+    update(_table(TaskRow))
+    .where(_table(TaskRow).c.id == bindparam("task_id"))
     .values(
         percent=bindparam("new_percent"),
         status=bindparam("new_status"),
@@ -878,9 +878,7 @@ class SqlTasks(_Repo):
 
     async def id_by_number(self, campaign_id: int, number: str) -> int | None:
         return await self.session.scalar(
-            select(TaskRowT.id).where(
-                TaskRowT.campaign_id == campaign_id, TaskRowT.number == number
-            )
+            select(TaskRow.id).where(TaskRow.campaign_id == campaign_id, TaskRow.number == number)
         )
 
     async def add_many(
@@ -888,7 +886,7 @@ class SqlTasks(_Repo):
     ) -> None:
         if plans:
             await self._executemany(
-                insert(TaskRowT),
+                insert(TaskRow),
                 [
                     {
                         "campaign_id": campaign_id,
@@ -904,8 +902,8 @@ class SqlTasks(_Repo):
     async def replan_many(self, plans: Sequence[tuple[int, PlannedTask]]) -> None:
         if plans:
             stmt = (
-                update(TaskRowT)
-                .where(TaskRowT.id == bindparam("task_id"))
+                update(TaskRow)
+                .where(TaskRow.id == bindparam("task_id"))
                 .values({name: bindparam(f"new_{name}") for name in _plan_values(plans[0][1])})
             )  # (bound names apart from the columns': SQLAlchemy reserves those)
             await self._executemany(
@@ -917,15 +915,15 @@ class SqlTasks(_Repo):
             )
 
     async def view(self, task_id: int) -> TaskView | None:
-        rows = await self._rows(_task_views().where(TaskRowT.id == task_id))
+        rows = await self._rows(_task_views().where(TaskRow.id == task_id))
         return _view(rows[0]) if rows else None
 
     async def views_for_owner(self, owner_id: int) -> list[TaskView]:
         stmt = (
             _task_views()
-            .join(CampaignRow, CampaignRow.id == TaskRowT.campaign_id)
-            .where(TaskRowT.owner_id == owner_id, CampaignRow.is_open.is_(True))
-            .order_by(TaskRowT.campaign_id, TaskRowT.position)
+            .join(CampaignRow, CampaignRow.id == TaskRow.campaign_id)
+            .where(TaskRow.owner_id == owner_id, CampaignRow.is_open.is_(True))
+            .order_by(TaskRow.campaign_id, TaskRow.position)
         )
         return [_view(r) for r in await self._rows(stmt)]
 
@@ -938,21 +936,21 @@ class SqlTasks(_Repo):
         return [_view(r) for r in rows]
 
     async def count(self, query: TaskQuery) -> int:
-        stmt = select(func.count()).select_from(TaskRowT).where(figures.query_filter(query))
+        stmt = select(func.count()).select_from(TaskRow).where(figures.query_filter(query))
         return int(await self.session.scalar(stmt) or 0)
 
     async def page(self, query: TaskQuery, *, limit: int, offset: int) -> list[TaskView]:
         # The page's ids first (joining only what the order needs), then their full views:
         # names and latest reports are looked up for one page, not for every row sorted.
-        ids = select(TaskRowT.id)
+        ids = select(TaskRow.id)
         if query.order == ListOrder.UNIT_OWNER:
-            ids = ids.join(UnitRow, UnitRow.id == TaskRowT.unit_id).join(
-                _Owner, _Owner.id == TaskRowT.owner_id
+            ids = ids.join(UnitRow, UnitRow.id == TaskRow.unit_id).join(
+                _Owner, _Owner.id == TaskRow.owner_id
             )
         order = [*self._list_order(query), *_LEDGER]
         ids = ids.where(figures.query_filter(query)).order_by(*order).limit(limit).offset(offset)
         # One statement: the page's views, joined and sorted again (ten rows, not the round).
-        stmt = _task_views().where(TaskRowT.id.in_(ids)).order_by(*order)
+        stmt = _task_views().where(TaskRow.id.in_(ids)).order_by(*order)
         return [_view(r) for r in await self._rows(stmt)]
 
     async def matching(self, query: TaskQuery) -> list[TaskView]:
@@ -969,7 +967,7 @@ class SqlTasks(_Repo):
 
     async def lines_by_owner(self, query: TaskQuery) -> AsyncIterator[list[TaskLine]]:
         # Streamed: a province's check-in never holds every quiet task at once.
-        stmt = self._lines(query).order_by(TaskRowT.owner_id, *_LEDGER)
+        stmt = self._lines(query).order_by(TaskRow.owner_id, *_LEDGER)
         connection = await self.session.connection()
         result = await connection.stream(stmt.execution_options(yield_per=STREAM_ROWS))
         owner: list[TaskLine] = []
@@ -986,12 +984,12 @@ class SqlTasks(_Repo):
     async def numbers_by_owner(self, query: TaskQuery) -> list[tuple[str, str, list[str]]]:
         c = _collation(self.session)
         stmt = (
-            select(_Owner.name, UnitRow.name, TaskRowT.number)
-            .select_from(TaskRowT)
-            .join(UnitRow, UnitRow.id == TaskRowT.unit_id)
-            .join(_Owner, _Owner.id == TaskRowT.owner_id)
+            select(_Owner.name, UnitRow.name, TaskRow.number)
+            .select_from(TaskRow)
+            .join(UnitRow, UnitRow.id == TaskRow.unit_id)
+            .join(_Owner, _Owner.id == TaskRow.owner_id)
             .where(figures.query_filter(query))
-            .order_by(UnitRow.name.collate(c), _Owner.name.collate(c), TaskRowT.owner_id, *_LEDGER)
+            .order_by(UnitRow.name.collate(c), _Owner.name.collate(c), TaskRow.owner_id, *_LEDGER)
             .execution_options(yield_per=STREAM_ROWS)
         )
         grouped: list[tuple[str, str, list[str]]] = []
@@ -1006,10 +1004,10 @@ class SqlTasks(_Repo):
     def _lines(self, query: TaskQuery) -> Select[Any]:
         return (
             select(*_LINE_COLUMNS)
-            .select_from(TaskRowT)
-            .join(ProblemRow, ProblemRow.id == TaskRowT.problem_id)
-            .join(UnitRow, UnitRow.id == TaskRowT.unit_id)
-            .join(_Owner, _Owner.id == TaskRowT.owner_id)
+            .select_from(TaskRow)
+            .join(ProblemRow, ProblemRow.id == TaskRow.problem_id)
+            .join(UnitRow, UnitRow.id == TaskRow.unit_id)
+            .join(_Owner, _Owner.id == TaskRow.owner_id)
             .where(figures.query_filter(query))
         )
 
@@ -1019,15 +1017,15 @@ class SqlTasks(_Repo):
             return []
         found = {
             v.id: v
-            for v in map(_view, await self._rows(_task_views().where(TaskRowT.id.in_(wanted))))
+            for v in map(_view, await self._rows(_task_views().where(TaskRow.id.in_(wanted))))
         }
         return [found[i] for i in wanted if i in found]
 
     async def review_requests(self, query: TaskQuery) -> dict[int, datetime]:
-        stmt = select(TaskRowT.id, TaskRowT.review_requested_at).where(
+        stmt = select(TaskRow.id, TaskRow.review_requested_at).where(
             figures.query_filter(query),
-            TaskRowT.status == TaskStatus.PENDING_REVIEW.value,
-            TaskRowT.review_requested_at.is_not(None),
+            TaskRow.status == TaskStatus.PENDING_REVIEW.value,
+            TaskRow.review_requested_at.is_not(None),
         )
         return {i: at for i, at in await self.session.execute(stmt) if at is not None}
 
@@ -1037,16 +1035,16 @@ class SqlTasks(_Repo):
     async def units_in(self, query: TaskQuery) -> list[tuple[int, str]]:
         stmt = (
             select(UnitRow.id, UnitRow.name)
-            .where(UnitRow.id.in_(select(TaskRowT.unit_id).where(figures.query_filter(query))))
+            .where(UnitRow.id.in_(select(TaskRow.unit_id).where(figures.query_filter(query))))
             .order_by(UnitRow.id)
         )
         return [(i, n) for i, n in await self.session.execute(stmt)]
 
     async def owners_in(self, query: TaskQuery) -> list[tuple[int, str]]:
         stmt = (
-            select(PersonRowT.id, PersonRowT.name)
-            .where(PersonRowT.id.in_(select(TaskRowT.owner_id).where(figures.query_filter(query))))
-            .order_by(PersonRowT.id)
+            select(PersonRow.id, PersonRow.name)
+            .where(PersonRow.id.in_(select(TaskRow.owner_id).where(figures.query_filter(query))))
+            .order_by(PersonRow.id)
         )
         return [(i, n) for i, n in await self.session.execute(stmt)]
 
@@ -1055,14 +1053,14 @@ class SqlTasks(_Repo):
         # Without a deadline last, on both engines (their NULL orders differ); when the query
         # has no such task, the deadline alone, so the index on it gives the order.
         dated = query.overdue_on is not None or query.due_on is not None
-        due = [TaskRowT.due_on] if dated else [TaskRowT.due_on.is_(None), TaskRowT.due_on]
+        due = [TaskRow.due_on] if dated else [TaskRow.due_on.is_(None), TaskRow.due_on]
         match query.order:
             case ListOrder.DUE:
                 return due
             case ListOrder.UNIT_OWNER:
                 return [UnitRow.name.collate(c), _Owner.name.collate(c)]
             case ListOrder.URGENT:
-                return [*due, TaskRowT.number.collate(c)]
+                return [*due, TaskRow.number.collate(c)]
         return []
 
     async def board_cells(self, query: TaskQuery, at: LightThresholds) -> list[BoardCell]:
@@ -1072,14 +1070,14 @@ class SqlTasks(_Repo):
         return await figures.problem_figures(self.session, query)
 
     async def views_for_campaign(self, campaign_id: int) -> list[TaskView]:
-        stmt = _task_views().where(TaskRowT.campaign_id == campaign_id).order_by(TaskRowT.position)
+        stmt = _task_views().where(TaskRow.campaign_id == campaign_id).order_by(TaskRow.position)
         return [_view(r) for r in await self._rows(stmt)]
 
     async def unclosed_in_problem(self, problem_id: int) -> int:
         count = await self.session.scalar(
             select(func.count())
-            .select_from(TaskRowT)
-            .where(TaskRowT.problem_id == problem_id, TaskRowT.status != TaskStatus.CLOSED.value)
+            .select_from(TaskRow)
+            .where(TaskRow.problem_id == problem_id, TaskRow.status != TaskStatus.CLOSED.value)
         )
         return int(count or 0)
 
@@ -1088,7 +1086,7 @@ class SqlTasks(_Repo):
 
     async def mark_review_requested(self, task_id: int, at: datetime | None) -> None:
         await self.session.execute(
-            update(TaskRowT).where(TaskRowT.id == task_id).values(review_requested_at=at)
+            update(TaskRow).where(TaskRow.id == task_id).values(review_requested_at=at)
         )
 
     async def set_progress(
@@ -1144,15 +1142,15 @@ class SqlTasks(_Repo):
     ) -> bool:
         # Conditional: of two reviewers pressing at once, only one decides.
         result = await self.session.execute(
-            update(TaskRowT)
-            .where(TaskRowT.id == task_id, TaskRowT.status == expected.value)
+            update(TaskRow)
+            .where(TaskRow.id == task_id, TaskRow.status == expected.value)
             .values(status=status.value, percent=percent)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def set_closed_at(self, task_id: int, at: datetime | None) -> None:
         await self.session.execute(
-            update(TaskRowT).where(TaskRowT.id == task_id).values(closed_at=at)
+            update(TaskRow).where(TaskRow.id == task_id).values(closed_at=at)
         )
 
     async def set_plan_fields(
@@ -1165,7 +1163,7 @@ class SqlTasks(_Repo):
             values["due_on"] = due_on
         if values:
             await self.session.execute(
-                update(TaskRowT).where(TaskRowT.id == task_id).values(**values)
+                update(TaskRow).where(TaskRow.id == task_id).values(**values)
             )
 
     async def task_for_message(self, chat_id: int, message_id: int) -> int | None:
@@ -1401,8 +1399,8 @@ class SqlReports(_Repo):
         count = await self.session.scalar(
             select(func.count())
             .select_from(ProgressUpdateRow)
-            .join(TaskRowT, TaskRowT.id == ProgressUpdateRow.task_id)
-            .where(TaskRowT.campaign_id == campaign_id, ProgressUpdateRow.withdrawn_at.is_(None))
+            .join(TaskRow, TaskRow.id == ProgressUpdateRow.task_id)
+            .where(TaskRow.campaign_id == campaign_id, ProgressUpdateRow.withdrawn_at.is_(None))
         )
         return int(count or 0)
 
@@ -1422,9 +1420,9 @@ class SqlReports(_Repo):
         real = func.max(case((ProgressUpdateRow.no_change.is_(False), 1), else_=0))
         per_task = (
             select(ProgressUpdateRow.task_id, real.label("real"))
-            .join(TaskRowT, TaskRowT.id == ProgressUpdateRow.task_id)
+            .join(TaskRow, TaskRow.id == ProgressUpdateRow.task_id)
             .where(
-                TaskRowT.campaign_id == campaign_id,
+                TaskRow.campaign_id == campaign_id,
                 ProgressUpdateRow.withdrawn_at.is_(None),
                 ProgressUpdateRow.last_part_at >= since,
                 ProgressUpdateRow.last_part_at < until,
@@ -1448,17 +1446,17 @@ class SqlReports(_Repo):
         real = func.max(case((ProgressUpdateRow.no_change.is_(False), 1), else_=0))
         stmt = (
             select(ProgressUpdateRow.task_id)
-            .join(TaskRowT, TaskRowT.id == ProgressUpdateRow.task_id)
+            .join(TaskRow, TaskRow.id == ProgressUpdateRow.task_id)
             .where(
-                TaskRowT.campaign_id == campaign_id,
-                TaskRowT.status.in_([TaskStatus.OPEN.value, TaskStatus.IN_PROGRESS.value]),
-                TaskRowT.created_at < since,
+                TaskRow.campaign_id == campaign_id,
+                TaskRow.status.in_([TaskStatus.OPEN.value, TaskStatus.IN_PROGRESS.value]),
+                TaskRow.created_at < since,
                 ProgressUpdateRow.withdrawn_at.is_(None),
                 ProgressUpdateRow.last_part_at >= since,
             )
-            .group_by(ProgressUpdateRow.task_id, TaskRowT.position)
+            .group_by(ProgressUpdateRow.task_id, TaskRow.position)
             .having(real == 0)
-            .order_by(TaskRowT.position)
+            .order_by(TaskRow.position)
         )
         return list(await self.session.scalars(stmt))
 

@@ -150,7 +150,7 @@ class UnitRow(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
 
 
-class PersonRowT(Base):
+class PersonRow(Base):
     __tablename__ = "people"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -175,7 +175,7 @@ class PersonRoleRow(Base):
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
 
 
-class InviteRowT(Base):
+class InviteRow(Base):
     __tablename__ = "invites"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -199,7 +199,7 @@ class ProblemRow(Base):
     position: Mapped[int] = mapped_column(Integer)
 
 
-class TaskRowT(Base):
+class TaskRow(Base):
     __tablename__ = "tasks"
     __table_args__ = (
         UniqueConstraint("campaign_id", "number"),

@@ -27,7 +27,7 @@ from storage.tables import (
     PromptRow,
     ReportBatchRow,
     StagedImportRow,
-    TaskRowT,
+    TaskRow,
 )
 
 
@@ -227,8 +227,8 @@ class SqlExtensions(_Repo):
     async def granted_in_campaign(self, campaign_id: int) -> dict[int, list[Extension]]:
         rows = await self.session.scalars(
             select(ExtensionRow)
-            .join(TaskRowT, TaskRowT.id == ExtensionRow.task_id)
-            .where(TaskRowT.campaign_id == campaign_id, ExtensionRow.outcome == "approved")
+            .join(TaskRow, TaskRow.id == ExtensionRow.task_id)
+            .where(TaskRow.campaign_id == campaign_id, ExtensionRow.outcome == "approved")
             .order_by(ExtensionRow.id)
         )
         granted: dict[int, list[Extension]] = {}

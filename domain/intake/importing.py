@@ -22,13 +22,13 @@ from domain.model import (
     Campaign,
     CampaignSource,
     Person,
-    PersonRow,
     PlannedTask,
     RoundInfo,
     RowError,
+    SheetPerson,
+    SheetTask,
     StagedImport,
     TaskKind,
-    TaskRow,
     TaskView,
     Workbook,
 )
@@ -157,7 +157,7 @@ async def _campaign(
 
 
 async def _resolve_names(
-    uow: UnitOfWork, tasks: tuple[TaskRow, ...], people: dict[str, Person]
+    uow: UnitOfWork, tasks: tuple[SheetTask, ...], people: dict[str, Person]
 ) -> list[RowError]:
     errors: list[RowError] = []
     for row in tasks:
@@ -177,7 +177,7 @@ async def _resolve_names(
 async def _write_tasks(
     uow: UnitOfWork,
     campaign: Campaign,
-    tasks: tuple[TaskRow, ...],
+    tasks: tuple[SheetTask, ...],
     people: dict[str, Person],
     now: datetime,
     actor_id: int | None = None,
@@ -495,7 +495,7 @@ def _counted(values: Iterable[_T]) -> tuple[tuple[_T, int], ...]:
     return tuple(Counter(values).most_common())
 
 
-def _differs(row: TaskRow, view: TaskView) -> bool:
+def _differs(row: SheetTask, view: TaskView) -> bool:
     return (row.category, row.problem, row.measure, row.unit, row.owner, row.lead) != (
         view.category,
         view.problem,
@@ -506,7 +506,7 @@ def _differs(row: TaskRow, view: TaskView) -> bool:
     ) or (row.kind, row.due_on) != (view.kind, view.due_on)
 
 
-def _changes(row: TaskRow, view: TaskView) -> list[list[str]]:
+def _changes(row: SheetTask, view: TaskView) -> list[list[str]]:
     """What an import changes in a task's plan, as [field, old, new] (said in /history)."""
     pairs = (
         ("unit", view.unit_name, row.unit),
@@ -520,7 +520,7 @@ def _changes(row: TaskRow, view: TaskView) -> list[list[str]]:
     return [[field, old[:30], new[:30]] for field, old, new in pairs if old != new]
 
 
-def _person_change(row: PersonRow, existing: Person | None) -> Phrase | None:
+def _person_change(row: SheetPerson, existing: Person | None) -> Phrase | None:
     """Say what confirming changes for a person already in the bot (unit, added roles)."""
     if existing is None:
         return None

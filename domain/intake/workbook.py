@@ -20,12 +20,12 @@ from domain.model import (
     KIND_NAMES_ZH,
     ROLE_NAMES_ZH,
     CampaignSource,
-    PersonRow,
     Role,
     RoundInfo,
     RowError,
+    SheetPerson,
+    SheetTask,
     TaskKind,
-    TaskRow,
     Workbook,
 )
 from domain.texts import Phrase
@@ -99,7 +99,7 @@ _T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
-class InviteRow:
+class SheetInvite:
     """One line of the invite-link export."""
 
     name: str
@@ -792,9 +792,9 @@ def _make_date(year: int, month: int, day: int | None, shown: str) -> date:
 
 def _read_people(
     lines: Iterable[_Line], allow_admin: bool, errors: list[RowError]
-) -> list[PersonRow]:
+) -> list[SheetPerson]:
     roles = _roles_parser(allow_admin)
-    people: dict[str, PersonRow] = {}
+    people: dict[str, SheetPerson] = {}
     for line in lines:
         person = _person(line, roles, errors)
         if person is not None:
@@ -804,7 +804,7 @@ def _read_people(
 
 def _person(
     line: _Line, roles: Callable[[_Cell], frozenset[Role] | None], errors: list[RowError]
-) -> PersonRow | None:
+) -> SheetPerson | None:
     check = _RowCheck(PEOPLE_SHEET, line, errors)
     name = check.get("姓名", _name, required=True)
     unit = check.get("单位", _name)
@@ -813,10 +813,12 @@ def _person(
     phone = check.get("手机", _phone)
     if check.failed or name is None or held is None:
         return None
-    return PersonRow(line.row, name, unit, held, telegram, phone)
+    return SheetPerson(line.row, name, unit, held, telegram, phone)
 
 
-def _merge_person(people: dict[str, PersonRow], person: PersonRow, errors: list[RowError]) -> None:
+def _merge_person(
+    people: dict[str, SheetPerson], person: SheetPerson, errors: list[RowError]
+) -> None:
     """Fold a repeated person (same 姓名 and 单位) into the first row; flag a clash of 单位."""
     first = people.get(person.name)
     if first is None:
@@ -866,13 +868,13 @@ def _merge_person(people: dict[str, PersonRow], person: PersonRow, errors: list[
     )
 
 
-def _read_tasks(lines: Iterable[_Line], errors: list[RowError]) -> list[TaskRow]:
+def _read_tasks(lines: Iterable[_Line], errors: list[RowError]) -> list[SheetTask]:
     seen: dict[str, int] = {}
     tasks = [_task(line, seen, errors) for line in lines]
     return [task for task in tasks if task is not None]
 
 
-def _task(line: _Line, seen: dict[str, int], errors: list[RowError]) -> TaskRow | None:
+def _task(line: _Line, seen: dict[str, int], errors: list[RowError]) -> SheetTask | None:
     check = _RowCheck(TASKS_SHEET, line, errors)
     number = check.get("序号", _number, required=True)
     if number is not None:
@@ -895,7 +897,7 @@ def _task(line: _Line, seen: dict[str, int], errors: list[RowError]) -> TaskRow 
         return None
     if unit is None or owner is None or kind is None:
         return None
-    return TaskRow(
+    return SheetTask(
         line.row, number, category, problem, measure, unit, owner, lead, due, kind, supporting
     )
 
@@ -990,7 +992,7 @@ def _template_book(
     return _save(book)
 
 
-def write_invites(rows: Sequence[InviteRow]) -> bytes:
+def write_invites(rows: Sequence[SheetInvite]) -> bytes:
     """Build the invite-link workbook a coordinator hands out (naive local times as given)."""
     from openpyxl import Workbook  # openpyxl (~35 MB) loads on first use
 

@@ -9,16 +9,16 @@ from sqlalchemy import select
 from bot.clock import ManualClock
 from domain.rhythm.nudges import Reach
 from handlers.callback_data import Remind
-from storage.tables import PersonRowT, TaskRowT
+from storage.tables import PersonRow, TaskRow
 from tests.e2e.conftest import World, buttons, report_prompt, rows
 
 
 async def owner_of(world: World, number: str) -> str:
     found = await rows(
         world,
-        select(PersonRowT.name, TaskRowT.percent)
-        .join(TaskRowT, TaskRowT.owner_id == PersonRowT.id)
-        .where(TaskRowT.number == number),
+        select(PersonRow.name, TaskRow.percent)
+        .join(TaskRow, TaskRow.owner_id == PersonRow.id)
+        .where(TaskRow.number == number),
     )
     return f"{found[0][0]} {found[0][1]}%"
 

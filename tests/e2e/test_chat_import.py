@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from domain.intake import importing
 from handlers.callback_data import ImportConfirm
 from simulator import SentMessage, SimUser
-from storage.tables import PersonRowT, TaskRowT
+from storage.tables import PersonRow, TaskRow
 from tests.e2e.conftest import ADMIN_ID, World, buttons, report_prompt, rows
 from tests.unit.test_workbook import book, person, task
 
@@ -23,7 +23,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def task_count(world: World) -> int:
-    return int((await rows(world, select(func.count()).select_from(TaskRowT)))[0][0])
+    return int((await rows(world, select(func.count()).select_from(TaskRow)))[0][0])
 
 
 async def send_workbook(
@@ -91,9 +91,7 @@ async def test_reimporting_updates_by_number_keeps_progress_and_reports_removed_
     await world.sim.wait_until(lambda: "已导入" in preview.text)
     assert "新增 0 条，更新 151 条" in preview.text
     measure, percent = (
-        await rows(
-            world, select(TaskRowT.measure, TaskRowT.percent).where(TaskRowT.number == "1.1")
-        )
+        await rows(world, select(TaskRow.measure, TaskRow.percent).where(TaskRow.number == "1.1"))
     )[0]
     assert (measure, percent) == ("新的措施：建立季度调度机制", 60)
     assert await task_count(world) == 152  # 41.4 was kept
@@ -128,7 +126,7 @@ async def test_only_the_uploader_can_confirm_and_officials_cannot_at_all(
     for other, expected in ((yuan, "未找到"), (wang, "没有权限")):
         answer = await other.wait_callback_answer(await other.press(preview, data=forged))
         assert expected in (answer.text or "")
-    measure = await rows(world, select(TaskRowT.measure).where(TaskRowT.number == "1.1"))
+    measure = await rows(world, select(TaskRow.measure).where(TaskRow.number == "1.1"))
     assert measure[0][0] != "新的措施：建立季度调度机制"
 
 
@@ -208,7 +206,7 @@ async def test_a_broken_workbook_is_answered_clearly_and_nothing_is_written(
         "zip bomb": lambda: _zip_bomb(tmp_path / "bomb.xlsx"),
     }
     data = builders[case]()
-    before = await task_count(world), len(await rows(world, select(PersonRowT.id)))
+    before = await task_count(world), len(await rows(world, select(PersonRow.id)))
     answer = await send_workbook(gao, data)
     assert "工作簿未导入（未写入任何数据）" in answer[0].text
     assert expected in answer[0].text, answer[0].text
@@ -220,7 +218,7 @@ async def test_a_broken_workbook_is_answered_clearly_and_nothing_is_written(
         copy = openpyxl.load_workbook(io.BytesIO(document.data))
         assert copy.sheetnames[0] == "错误清单"
         assert copy["错误清单"].max_row >= 2
-    assert (await task_count(world), len(await rows(world, select(PersonRowT.id)))) == before
+    assert (await task_count(world), len(await rows(world, select(PersonRow.id)))) == before
 
 
 async def test_a_ten_thousand_row_workbook_gets_a_preview(world: World) -> None:

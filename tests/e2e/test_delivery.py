@@ -15,12 +15,12 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from domain.intake import importing
-from domain.model import PersonRow, Role, TaskKind, TaskRow, Workbook
+from domain.model import Role, SheetPerson, SheetTask, TaskKind, Workbook
 from scheduler.delivery import OutboxSender, SenderConfig
 from scheduler.pacing import Limits, Pacer
 from simulator import BotApiSimulator, SimUser
 from storage.database import make_engine, make_session_factory
-from storage.tables import OutboxRow, PersonRowT
+from storage.tables import OutboxRow, PersonRow
 from storage.uow import SqlUnitOfWork
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import BOT_USERNAME, TOKEN, World, rows, start_world, stop_world
@@ -30,13 +30,13 @@ FRIDAY_CHECKIN = datetime(2026, 3, 6, 9, 30, tzinfo=SHANGHAI)
 
 
 def fanout_workbook(officials: int) -> Workbook:
-    people = [PersonRow(2, "协调员", "巡察办", frozenset({Role.COORDINATOR}))]
+    people = [SheetPerson(2, "协调员", "巡察办", frozenset({Role.COORDINATOR}))]
     tasks = []
     for i in range(officials):
         name = f"官员{i:04d}"
-        people.append(PersonRow(3 + i, name, f"单位{i % 12}", frozenset({Role.OFFICIAL})))
+        people.append(SheetPerson(3 + i, name, f"单位{i % 12}", frozenset({Role.OFFICIAL})))
         tasks.append(
-            TaskRow(
+            SheetTask(
                 3 + i,
                 f"{i + 1}.1",
                 "类别",
@@ -215,14 +215,14 @@ async def test_a_user_who_blocked_the_bot_is_marked_and_the_coordinator_told_onc
     notices = [m for m in fanout.coordinator.inbox if "无法送达" in m.text]
     assert len(notices) == 1
     assert users[blocked_id].inbox == []
-    reachable = await rows(world, select(PersonRowT.reachable).where(PersonRowT.id == blocked_id))
+    reachable = await rows(world, select(PersonRow.reachable).where(PersonRow.id == blocked_id))
     assert reachable == [(False,)]
     assert stats.messages >= 4
 
     users[blocked_id].unblock_bot()
     await users[blocked_id].command("start")
     await users[blocked_id].next_message()
-    reachable = await rows(world, select(PersonRowT.reachable).where(PersonRowT.id == blocked_id))
+    reachable = await rows(world, select(PersonRow.reachable).where(PersonRow.id == blocked_id))
     assert reachable == [(True,)]
 
 

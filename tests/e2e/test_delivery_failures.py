@@ -17,7 +17,7 @@ from domain.model import Notice, OutgoingFile, SentPart
 from domain.ports import UnitOfWork
 from scheduler.delivery import OutboxSender, SenderConfig
 from scheduler.pacing import Limits, Pacer
-from storage.tables import OutboxFileRow, OutboxRow, PersonRowT
+from storage.tables import OutboxFileRow, OutboxRow, PersonRow
 from tests.e2e.conftest import World, rows
 from tests.e2e.test_delivery import checkin_now, new_sender, populate, received
 
@@ -68,7 +68,7 @@ async def test_a_message_telegram_refuses_is_failed_at_once_and_the_coordinators
     await new_sender(world).drain()
     assert user.inbox == []  # never tried again
     # The message was at fault, not the person: they stay reachable for everything else.
-    reachable = await rows(world, select(PersonRowT.reachable).where(PersonRowT.id == victim))
+    reachable = await rows(world, select(PersonRow.reachable).where(PersonRow.id == victim))
     assert reachable == [(True,)]
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from bot.clock import SystemClock
 from domain.intake import importing
-from domain.model import PersonRow, Role, TaskKind, TaskRow, Workbook
+from domain.model import Role, SheetPerson, SheetTask, TaskKind, Workbook
 from simulator import BotApiSimulator, SimUser
 from storage.database import make_engine, make_session_factory
 from storage.migrate import upgrade
@@ -28,11 +28,11 @@ OFFICIALS = 40
 
 def workbook() -> Workbook:
     people = tuple(
-        PersonRow(2 + i, f"官员{i}", "区发展改革委", frozenset({Role.OFFICIAL}))
+        SheetPerson(2 + i, f"官员{i}", "区发展改革委", frozenset({Role.OFFICIAL}))
         for i in range(OFFICIALS)
     )
     tasks = tuple(
-        TaskRow(
+        SheetTask(
             2 + i,
             f"{i + 1}.1",
             None,

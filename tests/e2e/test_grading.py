@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from bot.clock import ManualClock
 from domain.intake import importing
-from domain.model import PersonRow, Role, TaskKind, TaskRow, Workbook
+from domain.model import Role, SheetPerson, SheetTask, TaskKind, Workbook
 from simulator import SimUser
 from tests.e2e.conftest import World, buttons
 from tests.e2e.test_review import ask_signoff
@@ -18,16 +18,16 @@ from tests.e2e.test_review import ask_signoff
 
 def two_units() -> Workbook:
     people = (
-        PersonRow(2, "甲一", "甲局", frozenset({Role.OFFICIAL})),
-        PersonRow(3, "乙一", "乙局", frozenset({Role.OFFICIAL})),
-        PersonRow(4, "乙长", "乙局", frozenset({Role.UNIT_HEAD})),
-        PersonRow(5, "高飞", "区委巡察办", frozenset({Role.COORDINATOR})),
-        PersonRow(6, "孙领导", "区领导小组", frozenset({Role.LEADER})),
+        SheetPerson(2, "甲一", "甲局", frozenset({Role.OFFICIAL})),
+        SheetPerson(3, "乙一", "乙局", frozenset({Role.OFFICIAL})),
+        SheetPerson(4, "乙长", "乙局", frozenset({Role.UNIT_HEAD})),
+        SheetPerson(5, "高飞", "区委巡察办", frozenset({Role.COORDINATOR})),
+        SheetPerson(6, "孙领导", "区领导小组", frozenset({Role.LEADER})),
     )
 
-    def task(row: int, number: str, unit: str, owner: str) -> TaskRow:
+    def task(row: int, number: str, unit: str, owner: str) -> SheetTask:
         due = date(2026, 12, 31)
-        return TaskRow(
+        return SheetTask(
             row,
             number,
             "类别",

@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 import openpyxl
 from sqlalchemy import func, select
 
-from storage.tables import TaskRowT
+from storage.tables import TaskRow
 from tests.e2e.conftest import ADMIN_ID, World, buttons, rows
 from tests.pdfs import pdf_with_text, pdf_without_text
 from tests.unit.test_notice_docx import docx, para
@@ -63,7 +63,7 @@ async def test_a_notice_becomes_tasks_through_the_prefilled_workbook(world: Worl
     assert f"共 {count} 条整改措施、41 个问题：新增 {count} 条" in preview.text
     await admin.press(preview, "✅ 确认导入")
     await world.sim.wait_until(lambda: "已导入" in preview.text)
-    total = await rows(world, select(func.count()).select_from(TaskRowT))
+    total = await rows(world, select(func.count()).select_from(TaskRow))
     assert total[0][0] == count
 
 

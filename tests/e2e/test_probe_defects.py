@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from bot.files import store_file
 from domain.intake import importing
-from domain.model import PersonRow, Role, TaskKind, TaskRow, Workbook
+from domain.model import Role, SheetPerson, SheetTask, TaskKind, Workbook
 from handlers.callback_data import SignOff
-from storage.tables import EvidenceRow, PersonRoleRow, PersonRowT, ProgressUpdateRow, TaskRowT
+from storage.tables import EvidenceRow, PersonRoleRow, PersonRow, ProgressUpdateRow, TaskRow
 from tests.e2e.conftest import ADMIN_ID, World, report_prompt, rows
 
 
@@ -20,8 +20,8 @@ async def roles_of(world: World, name: str) -> set[str]:
     found = await rows(
         world,
         select(PersonRoleRow.role)
-        .join(PersonRowT, PersonRowT.id == PersonRoleRow.person_id)
-        .where(PersonRowT.name == name),
+        .join(PersonRow, PersonRow.id == PersonRoleRow.person_id)
+        .where(PersonRow.name == name),
     )
     return {str(role) for (role,) in found}
 
@@ -164,7 +164,7 @@ async def test_a_stored_report_whose_acknowledgement_fails_is_acknowledged_later
 
 async def test_an_official_with_120_open_tasks_gets_lists_telegram_accepts(world: World) -> None:
     tasks = tuple(
-        TaskRow(
+        SheetTask(
             2 + i,
             f"{i + 1}.1",
             None,
@@ -178,7 +178,7 @@ async def test_an_official_with_120_open_tasks_gets_lists_telegram_accepts(world
         )
         for i in range(120)
     )
-    people = (PersonRow(2, "王建国", "区发展改革委", frozenset({Role.OFFICIAL})),)
+    people = (SheetPerson(2, "王建国", "区发展改革委", frozenset({Role.OFFICIAL})),)
     await importing.import_workbook(
         uow=world.uow(), clock=world.clock, workbook=Workbook(people, tasks), campaign_name="大轮次"
     )
@@ -237,11 +237,9 @@ async def test_a_sign_off_pressed_on_a_message_without_buttons_is_done_without_a
     await wang.wait_callback_answer(await wang.press(ack, "申请销号"))
     await gao.command("board")
     board = await gao.next_message()  # a message with no buttons at all
-    task_id = int((await rows(world, select(TaskRowT.id).where(TaskRowT.number == "1.1")))[0][0])
+    task_id = int((await rows(world, select(TaskRow.id).where(TaskRow.number == "1.1")))[0][0])
     await gao.wait_callback_answer(await gao.press(board, data=SignOff(task_id).encode()))
     replies = await gao.messages_until_idle()
     assert any("已同意" in r.text or "销号" in r.text for r in replies)
     assert not any("出错" in r.text for r in replies)
-    assert (await rows(world, select(TaskRowT.status).where(TaskRowT.id == task_id))) == [
-        ("closed",)
-    ]
+    assert (await rows(world, select(TaskRow.status).where(TaskRow.id == task_id))) == [("closed",)]

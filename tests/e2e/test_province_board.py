@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from domain.intake import importing
-from domain.model import PersonRow, Role, TaskKind, TaskRow, Workbook
+from domain.model import Role, SheetPerson, SheetTask, TaskKind, Workbook
 from domain.texts import utf16_len
 from tests.e2e.conftest import World
 
@@ -14,14 +14,14 @@ UNITS = 400
 
 def province() -> Workbook:
     """400 units with one official and two measures each (one overdue), and a coordinator."""
-    people = [PersonRow(2, "省巡视办协调员", "省委巡视办", frozenset({Role.COORDINATOR}))]
+    people = [SheetPerson(2, "省巡视办协调员", "省委巡视办", frozenset({Role.COORDINATOR}))]
     tasks = []
     for u in range(UNITS):
         unit = f"第{u:03d}号省直单位整改工作专班"
-        people.append(PersonRow(3 + u, f"官员{u:03d}", unit, frozenset({Role.OFFICIAL})))
+        people.append(SheetPerson(3 + u, f"官员{u:03d}", unit, frozenset({Role.OFFICIAL})))
         for m in range(2):
             tasks.append(
-                TaskRow(
+                SheetTask(
                     3 + 2 * u + m,
                     f"{u + 1}.{m + 1}",
                     "类别",

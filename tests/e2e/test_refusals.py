@@ -9,7 +9,7 @@ from sqlalchemy import select
 from domain.model import TaskStatus
 from handlers.callback_data import AskSignoff, FocusTask, Withdraw
 from simulator import SentMessage, SimUser
-from storage.tables import EvidenceRow, PersonRowT, ProgressUpdateRow
+from storage.tables import EvidenceRow, PersonRow, ProgressUpdateRow
 from tests.e2e.conftest import ADMIN_ID, World, report_prompt, rows
 from tests.e2e.test_official_loop import task_state
 
@@ -44,9 +44,7 @@ async def test_unknown_and_reused_invite_codes_are_refused(
     assert "无效、已使用或已过期" in (await second.next_message()).text
     await second.command("start", "not-a-real-code")
     assert "无效、已使用或已过期" in (await second.next_message()).text
-    bound = await rows(
-        world, select(PersonRowT.telegram_user_id).where(PersonRowT.name == "王建国")
-    )
+    bound = await rows(world, select(PersonRow.telegram_user_id).where(PersonRow.name == "王建国"))
     assert bound == [(first.id,)]
 
 
@@ -66,9 +64,7 @@ async def test_start_with_a_code_in_a_group_does_not_bind(world: World, putuo_by
     group = world.sim.group("领导小组", members=[user])
     await user.command("start", code, chat=group)
     assert "私聊" in (await group.next_message()).text
-    bound = await rows(
-        world, select(PersonRowT.telegram_user_id).where(PersonRowT.name == "王建国")
-    )
+    bound = await rows(world, select(PersonRow.telegram_user_id).where(PersonRow.name == "王建国"))
     assert bound == [(None,)]
 
 

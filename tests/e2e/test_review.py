@@ -9,7 +9,7 @@ from sqlalchemy import select
 from domain.model import Role, TaskStatus
 from handlers.callback_data import SignOff
 from simulator import SentMessage, SimUser
-from storage.tables import TaskRowT
+from storage.tables import TaskRow
 from tests.e2e.conftest import ADMIN_ID, World, buttons, report_prompt, rows
 
 
@@ -23,9 +23,7 @@ async def ask_signoff(world: World, official: SimUser, number: str) -> None:
 async def state(world: World, number: str) -> tuple[str, date | None, object]:
     found = await rows(
         world,
-        select(TaskRowT.status, TaskRowT.due_on, TaskRowT.closed_at).where(
-            TaskRowT.number == number
-        ),
+        select(TaskRow.status, TaskRow.due_on, TaskRow.closed_at).where(TaskRow.number == number),
     )
     return found[0]
 
@@ -250,7 +248,7 @@ async def test_send_back_restores_the_percent_reported_before_the_request(
     await gao.reply(await gao.next_message(), "尚未完成")
     await gao.next_message()
     found = await rows(
-        world, select(TaskRowT.status, TaskRowT.percent).where(TaskRowT.number == "1.1")
+        world, select(TaskRow.status, TaskRow.percent).where(TaskRow.number == "1.1")
     )
     assert found[0] == (TaskStatus.IN_PROGRESS.value, 60)
 

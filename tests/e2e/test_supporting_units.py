@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from bot.clock import ManualClock
 from domain.intake import importing
 from domain.intake.workbook import read_workbook
-from domain.model import PersonRow, Role, Workbook
+from domain.model import Role, SheetPerson, Workbook
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import World
 from tests.e2e.test_grading import two_units
@@ -24,7 +24,7 @@ def with_support() -> Workbook:
         replace(t, supporting={"1.2": ("乙局",), "2.1": ("甲局", "丙局")}.get(t.number, ()))
         for t in base.tasks
     )
-    people = (*base.people, PersonRow(7, "甲长", "甲局", frozenset({Role.UNIT_HEAD})))
+    people = (*base.people, SheetPerson(7, "甲长", "甲局", frozenset({Role.UNIT_HEAD})))
     return Workbook(people=people, tasks=tasks, supporting_column=True)
 
 

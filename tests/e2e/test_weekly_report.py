@@ -13,7 +13,7 @@ from bot.clock import ManualClock
 from domain.model import TaskStatus
 from handlers.callback_data import BatchConfirm, BatchFix, BatchSet, parse
 from simulator import SentMessage, SimUser
-from storage.tables import EvidenceRow, ProgressUpdateRow, TaskRowT
+from storage.tables import EvidenceRow, ProgressUpdateRow, TaskRow
 from tests.conftest import SHANGHAI
 from tests.e2e.conftest import World, buttons, rows, start_world, stop_world
 
@@ -23,7 +23,7 @@ PHOTO = b"\x89PNG\r\n\x1a\n" + b"meeting-photo" * 50
 
 async def state(world: World, number: str) -> tuple[int, TaskStatus]:
     found = await rows(
-        world, select(TaskRowT.percent, TaskRowT.status).where(TaskRowT.number == number)
+        world, select(TaskRow.percent, TaskRow.status).where(TaskRow.number == number)
     )
     percent, status = found[0]
     return int(percent), TaskStatus(status)
@@ -34,12 +34,12 @@ async def reports(world: World) -> list[tuple[str, str, int | None, bool]]:
     found = await rows(
         world,
         select(
-            TaskRowT.number,
+            TaskRow.number,
             ProgressUpdateRow.text,
             ProgressUpdateRow.percent,
             ProgressUpdateRow.no_change,
         )
-        .join(TaskRowT, TaskRowT.id == ProgressUpdateRow.task_id)
+        .join(TaskRow, TaskRow.id == ProgressUpdateRow.task_id)
         .where(ProgressUpdateRow.withdrawn_at.is_(None))
         .order_by(ProgressUpdateRow.id),
     )
@@ -168,8 +168,8 @@ async def test_a_liaison_reports_for_an_owner_of_the_unit_who_stays_the_owner(
     assert await state(world, "1.1") == (40, TaskStatus.IN_PROGRESS)
     authors = await rows(
         world,
-        select(TaskRowT.number, TaskRowT.owner_id, ProgressUpdateRow.author_id).join(
-            TaskRowT, TaskRowT.id == ProgressUpdateRow.task_id
+        select(TaskRow.number, TaskRow.owner_id, ProgressUpdateRow.author_id).join(
+            TaskRow, TaskRow.id == ProgressUpdateRow.task_id
         ),
     )
     owner_of_11 = next(owner for number, owner, _ in authors if number == "1.1")
@@ -248,9 +248,7 @@ async def test_an_album_with_a_multi_measure_caption_gives_every_measure_the_pho
     await wang.wait_callback_answer(await wang.press(card, "✅ 全部确认"))
     evidence = await rows(
         world,
-        select(TaskRowT.number, EvidenceRow.sha256).join(
-            TaskRowT, TaskRowT.id == EvidenceRow.task_id
-        ),
+        select(TaskRow.number, EvidenceRow.sha256).join(TaskRow, TaskRow.id == EvidenceRow.task_id),
     )
     assert sorted(n for n, _ in evidence) == ["1.1", "1.1", "1.3", "1.3"]
     assert len(await wang.messages_when_idle()) == 0  # one card, no "which task?" questions

@@ -16,10 +16,10 @@ from domain.lights import LightPolicy, is_overdue, light_of, thresholds
 from domain.model import (
     Campaign,
     Light,
-    PersonRow,
     Role,
+    SheetPerson,
+    SheetTask,
     TaskKind,
-    TaskRow,
     TaskStatus,
     TaskView,
     Workbook,
@@ -28,7 +28,7 @@ from domain.ports import ListOrder, TaskQuery, UnitOfWork
 from domain.records import board
 from domain.records.board import BoardCell, board_from, cells_of, problems_of
 from domain.rhythm.digest import needs_report, silent_since
-from storage.tables import CampaignRow, TaskRowT
+from storage.tables import CampaignRow, TaskRow
 from tests.conftest import SHANGHAI
 
 Factory = Callable[[], UnitOfWork]
@@ -40,11 +40,11 @@ MEASURES = 240
 
 def workbook(rng: random.Random) -> Workbook:
     people = tuple(
-        PersonRow(2 + i, f"官员{i}", UNITS[i % len(UNITS)], frozenset({Role.OFFICIAL}))
+        SheetPerson(2 + i, f"官员{i}", UNITS[i % len(UNITS)], frozenset({Role.OFFICIAL}))
         for i in range(12)
     )
     tasks = tuple(
-        TaskRow(
+        SheetTask(
             2 + i,
             f"{i // 4 + 1}.{i % 4 + 1}",  # four measures per problem
             "类别",
@@ -67,20 +67,18 @@ async def scatter(uow_factory: Factory, rng: random.Random) -> None:
     edges = [at.red_before, at.yellow_before, NOW]
     async with uow_factory() as uow:
         session = uow.tasks.session  # type: ignore[attr-defined]
-        ids = list(
-            await session.scalars(TaskRowT.__table__.select().with_only_columns(TaskRowT.id))
-        )
+        ids = list(await session.scalars(TaskRow.__table__.select().with_only_columns(TaskRow.id)))
         for task_id in ids:
             created = rng.choice([*edges, NOW - timedelta(days=rng.randint(0, 40))])
             last = rng.choice([None, *edges, created + timedelta(days=rng.randint(0, 20))])
             if rng.random() < 0.5:  # some deadlines on the overdue and yellow edges
                 due = rng.choice([at.today, at.today - timedelta(days=1), at.yellow_until])
                 await session.execute(
-                    update(TaskRowT).where(TaskRowT.id == task_id).values(due_on=due)
+                    update(TaskRow).where(TaskRow.id == task_id).values(due_on=due)
                 )
             await session.execute(
-                update(TaskRowT)
-                .where(TaskRowT.id == task_id)
+                update(TaskRow)
+                .where(TaskRow.id == task_id)
                 .values(
                     status=rng.choice(list(TaskStatus)).value,
                     created_at=min(created, NOW),

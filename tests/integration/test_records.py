@@ -28,7 +28,7 @@ from domain.work import reporting
 from domain.work.reporting import IncomingMessage
 from storage.database import make_engine, make_session_factory
 from storage.migrate import upgrade
-from storage.tables import TaskRowT
+from storage.tables import TaskRow
 from storage.uow import SqlUnitOfWork
 from tests.conftest import PUTUO_XLSX, SHANGHAI
 from tests.integration.test_services import seed
@@ -111,8 +111,8 @@ async def set_closed(database_url: str, task: int, at: datetime) -> None:
     try:
         async with make_session_factory(engine)() as session:
             await session.execute(
-                update(TaskRowT)
-                .where(TaskRowT.id == task)
+                update(TaskRow)
+                .where(TaskRow.id == task)
                 .values(status=TaskStatus.CLOSED.value, percent=100, closed_at=at)
             )
             await session.commit()

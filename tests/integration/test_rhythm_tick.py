@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import ManualClock
 from domain.intake import importing
 from domain.lights import LightPolicy, thresholds
-from domain.model import PersonRow, Role, TaskKind, TaskRow, TaskStatus, Workbook
+from domain.model import Role, SheetPerson, SheetTask, TaskKind, TaskStatus, Workbook
 from domain.people import accounts
 from domain.ports import TaskQuery, UnitOfWork
 from domain.rhythm import reminders
@@ -26,7 +26,7 @@ from domain.rhythm.workdays import WorkCalendar
 from domain.work import reporting
 from domain.work.reporting import IncomingMessage
 from storage.database import make_engine, make_session_factory
-from storage.tables import AuditEventRow, OutboxRow, RhythmRunRow, TaskRowT
+from storage.tables import AuditEventRow, OutboxRow, RhythmRunRow, TaskRow
 from storage.uow import SqlUnitOfWork
 from tests.conftest import SHANGHAI
 
@@ -38,14 +38,14 @@ LIGHTS = LightPolicy(tz=SHANGHAI)
 
 def holiday_workbook() -> Workbook:
     people = (
-        PersonRow(2, "王建国", "区发展改革委", frozenset({Role.OFFICIAL})),
-        PersonRow(3, "李晓燕", "区发展改革委", frozenset({Role.OFFICIAL})),
-        PersonRow(4, "刘振华", "区发展改革委", frozenset({Role.UNIT_HEAD})),
-        PersonRow(5, "高飞", "区委巡察办", frozenset({Role.COORDINATOR})),
-        PersonRow(6, "孙振邦", "区领导小组", frozenset({Role.LEADER})),
+        SheetPerson(2, "王建国", "区发展改革委", frozenset({Role.OFFICIAL})),
+        SheetPerson(3, "李晓燕", "区发展改革委", frozenset({Role.OFFICIAL})),
+        SheetPerson(4, "刘振华", "区发展改革委", frozenset({Role.UNIT_HEAD})),
+        SheetPerson(5, "高飞", "区委巡察办", frozenset({Role.COORDINATOR})),
+        SheetPerson(6, "孙振邦", "区领导小组", frozenset({Role.LEADER})),
     )
     tasks = (
-        TaskRow(
+        SheetTask(
             2,
             "1.1",
             "类别",
@@ -57,7 +57,7 @@ def holiday_workbook() -> Workbook:
             date(2026, 2, 20),
             TaskKind.BOUNDED,
         ),
-        TaskRow(
+        SheetTask(
             3,
             "1.2",
             "类别",
@@ -237,19 +237,19 @@ UNIT_A, UNIT_B = "区发展改革委", "区财政局"
 
 def escalation_workbook() -> Workbook:
     people = (
-        PersonRow(2, "王建国", UNIT_A, frozenset({Role.OFFICIAL})),
-        PersonRow(3, "李晓燕", UNIT_A, frozenset({Role.OFFICIAL})),
-        PersonRow(4, "刘振华", UNIT_A, frozenset({Role.UNIT_HEAD})),
-        PersonRow(5, "许文", UNIT_A, frozenset({Role.UNIT_HEAD})),  # blocks the bot
-        PersonRow(6, "高飞", "区委巡察办", frozenset({Role.COORDINATOR})),
-        PersonRow(7, "孙振邦", "区领导小组", frozenset({Role.LEADER})),
-        PersonRow(8, "周敏", UNIT_B, frozenset({Role.OFFICIAL})),
-        PersonRow(9, "陈立", UNIT_B, frozenset({Role.UNIT_HEAD, Role.LEADER})),
-        PersonRow(10, "吴刚", UNIT_B, frozenset({Role.UNIT_HEAD})),  # never opens the invite
+        SheetPerson(2, "王建国", UNIT_A, frozenset({Role.OFFICIAL})),
+        SheetPerson(3, "李晓燕", UNIT_A, frozenset({Role.OFFICIAL})),
+        SheetPerson(4, "刘振华", UNIT_A, frozenset({Role.UNIT_HEAD})),
+        SheetPerson(5, "许文", UNIT_A, frozenset({Role.UNIT_HEAD})),  # blocks the bot
+        SheetPerson(6, "高飞", "区委巡察办", frozenset({Role.COORDINATOR})),
+        SheetPerson(7, "孙振邦", "区领导小组", frozenset({Role.LEADER})),
+        SheetPerson(8, "周敏", UNIT_B, frozenset({Role.OFFICIAL})),
+        SheetPerson(9, "陈立", UNIT_B, frozenset({Role.UNIT_HEAD, Role.LEADER})),
+        SheetPerson(10, "吴刚", UNIT_B, frozenset({Role.UNIT_HEAD})),  # never opens the invite
     )
 
-    def row(n: int, number: str, unit: str, owner: str, lead: str, due: date) -> TaskRow:
-        return TaskRow(
+    def row(n: int, number: str, unit: str, owner: str, lead: str, due: date) -> SheetTask:
+        return SheetTask(
             n,
             number,
             "类别",
@@ -501,7 +501,7 @@ async def test_a_deadline_of_9999_12_31_in_the_database_does_not_stop_the_tick(
     async with uow_factory() as uow:
         session = uow.tasks.session  # type: ignore[attr-defined]
         await session.execute(
-            update(TaskRowT).where(TaskRowT.number == "1.2").values(due_on=date(9999, 12, 31))
+            update(TaskRow).where(TaskRow.number == "1.2").values(due_on=date(9999, 12, 31))
         )
         await uow.commit()
     await tick_at(uow_factory, clock)
@@ -559,9 +559,9 @@ async def test_two_tickers_starting_at_once_do_not_collide(uow_factory: Factory)
 
 def round_of(measures: int) -> Workbook:
     """One official with `measures` tasks, each with its own deadline."""
-    people = (PersonRow(2, "王建国", "区发展改革委", frozenset({Role.OFFICIAL})),)
+    people = (SheetPerson(2, "王建国", "区发展改革委", frozenset({Role.OFFICIAL})),)
     tasks = tuple(
-        TaskRow(
+        SheetTask(
             3 + i,
             f"{i + 1}.1",
             "类别",
@@ -627,11 +627,11 @@ async def test_a_tick_with_nothing_due_issues_the_same_few_statements_for_any_ro
 def officials_round(officials: int) -> Workbook:
     """`officials` officials of one unit with two measures each, none reported yet."""
     people = tuple(
-        PersonRow(2 + i, f"官员{officials}-{i:03d}", "区发展改革委", frozenset({Role.OFFICIAL}))
+        SheetPerson(2 + i, f"官员{officials}-{i:03d}", "区发展改革委", frozenset({Role.OFFICIAL}))
         for i in range(officials)
     )
     tasks = tuple(
-        TaskRow(
+        SheetTask(
             2 + i,
             f"{i // 2 + 1}.{i % 2 + 1}",
             "类别",

@@ -20,7 +20,15 @@ from domain.errors import (
 from domain.intake import importing
 from domain.intake.workbook import read_workbook
 from domain.lights import LightPolicy
-from domain.model import CampaignSource, PersonRow, Role, TaskKind, TaskRow, TaskStatus, Workbook
+from domain.model import (
+    CampaignSource,
+    Role,
+    SheetPerson,
+    SheetTask,
+    TaskKind,
+    TaskStatus,
+    Workbook,
+)
 from domain.people import accounts
 from domain.ports import TaskQuery, UnitOfWork
 from domain.records.board import build_board
@@ -35,13 +43,13 @@ POLICY = LightPolicy(tz=SHANGHAI)
 def small_workbook(*, owner_of_second: str = "王建国") -> Workbook:
     """Two officials, a coordinator and a leader; three tasks on two problems."""
     people = (
-        PersonRow(2, "王建国", "区发展改革委", frozenset({Role.OFFICIAL})),
-        PersonRow(3, "李晓燕", "区发展改革委", frozenset({Role.OFFICIAL})),
-        PersonRow(4, "高飞", "区委巡察办", frozenset({Role.COORDINATOR})),
-        PersonRow(5, "孙振邦", "区领导小组", frozenset({Role.LEADER})),
+        SheetPerson(2, "王建国", "区发展改革委", frozenset({Role.OFFICIAL})),
+        SheetPerson(3, "李晓燕", "区发展改革委", frozenset({Role.OFFICIAL})),
+        SheetPerson(4, "高飞", "区委巡察办", frozenset({Role.COORDINATOR})),
+        SheetPerson(5, "孙振邦", "区领导小组", frozenset({Role.LEADER})),
     )
     tasks = (
-        TaskRow(
+        SheetTask(
             2,
             "1.1",
             "类别一",
@@ -53,7 +61,7 @@ def small_workbook(*, owner_of_second: str = "王建国") -> Workbook:
             date(2026, 12, 31),
             TaskKind.BOUNDED,
         ),
-        TaskRow(
+        SheetTask(
             3,
             "1.2",
             "类别一",
@@ -65,7 +73,7 @@ def small_workbook(*, owner_of_second: str = "王建国") -> Workbook:
             date(2027, 1, 29),
             TaskKind.BOUNDED,
         ),
-        TaskRow(
+        SheetTask(
             4,
             "2.1",
             "类别一",

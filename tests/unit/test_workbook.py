@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 import domain.intake.workbook as workbook_module
 from domain.errors import WorkbookRejected
 from domain.intake.workbook import (
-    InviteRow,
+    SheetInvite,
     read_workbook,
     write_invites,
     write_template,
@@ -809,10 +809,10 @@ def test_the_template_has_styled_frozen_headers_dropdowns_and_instructions() -> 
 
 def test_the_invite_export_reads_back_with_clickable_links() -> None:
     rows = [
-        InviteRow(
+        SheetInvite(
             "张三", "区科委", "责任人", "https://t.me/rectibot?start=abc", datetime(2026, 1, 5, 18)
         ),
-        InviteRow(
+        SheetInvite(
             "=李四", None, "领导、责任人", "https://t.me/rectibot?start=xyz", datetime(2026, 1, 6)
         ),
     ]
@@ -837,7 +837,7 @@ def test_the_invite_export_reads_back_with_clickable_links() -> None:
 
 def test_an_invite_with_a_time_zone_keeps_its_wall_clock_time() -> None:
     shanghai = timezone(timedelta(hours=8))
-    row = InviteRow(
+    row = SheetInvite(
         "张三", None, "责任人", "https://t.me/x", datetime(2026, 1, 5, 9, tzinfo=shanghai)
     )
     sheet = load_workbook(BytesIO(write_invites([row])))["邀请链接"]
