@@ -60,6 +60,29 @@ def ensure_env(lock: str) -> None:
     stamp.write_text(digest)
 
 
+COVERED = ("domain", "handlers", "scheduler", "storage")
+COVERAGE_FLOOR = 95.0  # percent of statements, for each package on its own
+
+
+def coverage_floor() -> int:
+    """Print each package's coverage from the run just made; 1 if one is under the floor."""
+    below = []
+    for package in COVERED:
+        total = subprocess.run(
+            [str(PY), "-m", "coverage", "report", f"--include={package}/*", "--format=total"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        print(f"coverage of {package}: {total}% (floor {COVERAGE_FLOOR:.0f}%)")
+        if float(total) < COVERAGE_FLOOR:
+            below.append(package)
+    if below:
+        print(f"coverage under the floor: {', '.join(below)}", file=sys.stderr)
+    return 1 if below else 0
+
+
 def main(argv: list[str]) -> int:
     """Dispatch the subcommand."""
     command, rest = (argv[0], argv[1:]) if argv else ("help", [])
@@ -71,7 +94,8 @@ def main(argv: list[str]) -> int:
         # The whole suite also measures coverage (configured in pyproject.toml); a run narrowed
         # by arguments does not, since its figure would mean nothing.
         coverage = [] if rest else ["--cov", "--cov-report=term"]
-        return subprocess.call([str(PY), "-m", "pytest", *coverage, *rest], cwd=ROOT)
+        code = subprocess.call([str(PY), "-m", "pytest", *coverage, *rest], cwd=ROOT)
+        return code or (0 if rest else coverage_floor())
     if command == "lint":
         ensure_env("requirements-dev.lock")
         for step in (
