@@ -208,6 +208,9 @@ class FakeTasks:
     async def views_for_owner(self, owner_id: int) -> list[TaskView]:
         return [t for t in self.t.tasks.values() if t.owner_id == owner_id]
 
+    async def views_for_campaign(self, campaign_id: int) -> list[TaskView]:
+        return [t for t in self.t.tasks.values() if t.campaign_id == campaign_id]
+
     async def set_plan_fields(
         self, task_id: int, *, owner_id: int | None = None, due_on: date | None = None
     ) -> None:
