@@ -1609,6 +1609,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Extension refused: {note}",
     },
     "history.change": {"zh": "{field} {old}→{new}", "en": "{field} {old}→{new}"},
+    "history.change_sep": {"zh": "；", "en": "; "},
     "field.unit": {"zh": "责任单位", "en": "unit"},
     "field.owner": {"zh": "责任人", "en": "official"},
     "field.lead": {"zh": "牵头领导", "en": "lead leader"},

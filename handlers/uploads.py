@@ -13,7 +13,7 @@ from domain.intake import filetypes, importing, notices
 from domain.intake.importing import ImportPreview, ImportSummary
 from domain.model import Person, RowError
 from domain.people.commands import may_coordinate
-from domain.texts import Html, clean_input, excerpt, split_message, text
+from domain.texts import Html, clean_input, excerpt, split_message, text, unescaped
 from domain.work import reporting
 from handlers import progress
 from handlers.callback_data import ImportCancel, ImportConfirm
@@ -218,7 +218,7 @@ async def _send_errors(
         assert update.effective_chat is not None
         stem = file_name.rsplit(".", 1)[0] or "workbook"
         await update.effective_chat.send_document(
-            InputFile(marked, filename=text("import.marked_file", lang, stem=stem)),
+            InputFile(marked, filename=unescaped("import.marked_file", lang, stem=stem)),
             caption=text("import.marked", lang),
         )
 

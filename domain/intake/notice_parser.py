@@ -614,7 +614,7 @@ def _build_tree(lines: Sequence[_Line]) -> _Node:
     stack = [root]
     for i, ln in enumerate(lines):
         following = lines[i + 1].text if i + 1 < len(lines) else ""
-        m = _marker(ln.text) or _shi_heading(ln.text, following, _shi_before(stack))
+        m = _marker(ln.text) or _shi_heading(ln.text, following, _shi_run(stack))
         if m is None or _opens_content(m.rest) or _is_enumeration(m, following):
             stack[-1].content.append(_Content(ln.no, ln.text))
             continue
@@ -638,9 +638,10 @@ def _build_tree(lines: Sequence[_Line]) -> _Node:
 _SHI_HEAD = re.compile(r"^(" + _CN_NUM + r")是")
 
 
-def _shi_heading(text: str, following: str, before: int) -> _Marker | None:
+def _shi_heading(text: str, following: str, before: int | None) -> _Marker | None:
     """ "一是…问题。" followed by its 整改情况, or by its own 一是…二是…: problems enumerated
-    like measures. `before` is the ordinal of the 是-problem this one would follow (0: none)."""
+    like measures. `before` is the ordinal of the 是-problem this one would follow (0: none;
+    None: the open heading has announced its measures, so 一是…问题。 lines are those)."""
     m = _SHI_HEAD.match(text)
     if m is None:
         return None
@@ -653,20 +654,29 @@ def _shi_heading(text: str, following: str, before: int) -> _Marker | None:
     inner_ordinal = _cn_int(inner.group(1)) if inner else 0
     if inline and inner_ordinal == ordinal + 1 and inner is not None and inner.start() == 0:
         return None  # "一是…的问题。二是…": measures enumerated on one line
+    restarts = inner_ordinal == 1 and inner is not None
     announced = (
         _INLINE_LABEL.match(inline)
         or (not inline and _is_measure_label(following))
-        # …its measures restart at 一是 on the same line, maybe after a sentence that opens
-        # them: "二是…的问题。区委…，一是…；二是…。"
-        or inner_ordinal == 1
-        # …or they are prose, in a run of such problems: "三是…的问题。区纪委紧盯…"
-        or (inline and (before == ordinal - 1 > 0 or _next_shi_problem(following, ordinal)))
+        or (restarts and inner is not None and inner.start() == 0)  # "…的问题。一是…；二是…"
+        # Under a heading that has not announced its measures (整改情况：): the measures
+        # restart at 一是 after an opening sentence ("二是…的问题。区委…，一是…；二是…。"), or
+        # they are prose in a run of such problems ("三是…的问题。区纪委紧盯…").
+        or (
+            before is not None
+            and bool(inline)
+            and (restarts or before == ordinal - 1 > 0 or _next_shi_problem(following, ordinal))
+        )
     )
     return _Marker(SHI, ordinal, rest) if announced else None
 
 
-def _shi_before(stack: Sequence[_Node]) -> int:
-    """The ordinal of the innermost open 是-problem (0 when there is none)."""
+def _shi_run(stack: Sequence[_Node]) -> int | None:
+    """The ordinal of the innermost open 是-problem (0 when there is none); None when the open
+    heading, not itself a 是-problem, has announced its measures (整改情况：…)."""
+    top = stack[-1]
+    if top.kind != SHI and any(_announces_measures(c) for c in top.content):
+        return None
     return next((n.ordinal for n in reversed(stack) if n.kind == SHI), 0)
 
 

@@ -256,11 +256,23 @@ def _percent(percent: object, lang: str) -> str:
 def _plan_changes(changes: list[list[str]], lang: str) -> str:
     """Say [field, old, new] triples ("责任人 王建国→李晓燕；…"); older events hold a sentence."""
     said = [
-        text("history.change", lang, field=text(f"field.{field}", lang), old=old, new=new)
+        text(
+            "history.change",
+            lang,
+            field=Html(text(f"field.{field}", lang)),
+            old=_value(field, old, lang),
+            new=_value(field, new, lang),
+        )
         for field, old, new in changes
         if f"field.{field}" in CATALOGUE
     ]
-    return ("; " if lang == "en" else "；").join(said)
+    return text("history.change_sep", lang).join(said)
+
+
+def _value(field: str, value: str, lang: str) -> str | Html:
+    """A changed value as the reader says it: a kind of measure by its name, not its code."""
+    key = f"kind.{value}"
+    return Html(text(key, lang)) if field == "kind" and key in CATALOGUE else value
 
 
 def _data(detail: Mapping[str, Any], lang: str) -> str:

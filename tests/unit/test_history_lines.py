@@ -34,3 +34,11 @@ def test_an_older_plan_change_stored_as_a_sentence_still_reads() -> None:
 def test_names_in_a_plan_change_are_escaped() -> None:
     entry = HistoryEntry(AT, None, "task.replanned", {"changes": [["owner", "<b>", "a&b"]]})
     assert "&lt;b&gt;→a&amp;b" in describe(entry, "en")
+
+
+def test_a_changed_kind_of_measure_is_named_not_shown_as_its_code() -> None:
+    entry = HistoryEntry(
+        AT, "高飞", "task.replanned", {"changes": [["kind", "immediate", "bounded"]]}
+    )
+    assert describe(entry, "zh") == "按导入的工作簿调整计划：整改类型 立行立改→限期整改"
+    assert describe(entry, "en") == "Plan changed by an import: kind immediate→time-bound"

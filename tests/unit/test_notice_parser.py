@@ -541,6 +541,19 @@ def test_yi_shi_problems_whose_measures_follow_an_opening_sentence_or_are_prose(
     ]
 
 
+def test_yi_shi_lines_after_a_measures_label_stay_measures_even_one_per_paragraph() -> None:
+    # Corpus 35's 财务审核 problem as Word lays it out, a paragraph per 是 (review finding).
+    text = (
+        "二、整改落实情况\n3.针对“关于财务审核审批把关不严”的问题\n整改情况：\n"
+        "一是关于差旅费报销不规范问题。召开党组会，健全财务制度。\n"
+        "二是关于托收电费未打印电子票据入账问题。已补打电子票据。\n"
+        "三是关于票据日期与事项不符的问题。已退回重新报销。\n"
+        "4.针对“关于财务管理不规范”的问题\n整改情况：\n一是约谈相关责任人。\n"
+    )
+    found = [(p.title, len(p.measures)) for p in parse_notice(text).problems]
+    assert found == [("财务审核审批把关不严", 3), ("财务管理不规范", 1)]
+
+
 def test_a_yi_shi_measure_ending_in_de_wen_ti_followed_by_er_shi_is_not_a_problem() -> None:
     text = (
         "二、整改落实情况\n1.针对“群众办事难”问题。\n"
