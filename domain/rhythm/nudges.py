@@ -152,6 +152,7 @@ async def send(
     )
     async with uow:
         now = clock.now()
+        queued = 0
         for person in found.people:
             lang = recipients_language(person, default_lang)
             tasks = found.tasks[person.id]
@@ -161,7 +162,7 @@ async def send(
                 for t in tasks[:40]
             ]
             flat = [(f"✍️ {t.number}", focus_button(t.id)) for t in tasks[:40]]
-            await queue_to(
+            queued += await queue_to(
                 uow,
                 person,
                 key=f"remind|{token}|p{person.id}",
@@ -171,6 +172,8 @@ async def send(
                 tasks=tasks,
                 buttons=[flat[i : i + 4] for i in range(0, len(flat), 4)],
             )
+        if queued == 0 and found.people:
+            return found  # the same confirmation pressed again: nothing new was sent
         await uow.audit.record(
             at=now,
             actor_id=coordinator.id,
