@@ -1905,7 +1905,7 @@ class Phrase:
 
 def _template(key: str, lang: str) -> str:
     entry = CATALOGUE[key]
-    return entry.get(lang) or entry[LANGUAGES[0]]
+    return entry[lang] if lang in entry else entry[LANGUAGES[0]]  # an empty text stays empty
 
 
 def unescaped(key: str, lang: str, /, **params: Any) -> str:
