@@ -64,14 +64,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except PersonUnknown as exc:
         candidates = exc.params.get("candidates") or []
-        hint = (
-            unescaped("cli.did_you_mean", lang, names=", ".join(candidates)) if candidates else ""
-        )
+        said = unescaped("list.sep", lang).join(candidates)
+        hint = unescaped("cli.did_you_mean", lang, names=said) if candidates else ""
         _say(lang, "cli.no_person", name=exc.params["name"], hint=hint, to=sys.stderr)
         return 1
     except AmbiguousCampaign as exc:
         names = exc.params.get("open") or []
-        listed = ", ".join(names) if names else unescaped("cli.none_yet", lang)
+        listed = unescaped("list.sep", lang).join(names) or unescaped("cli.none_yet", lang)
         _say(lang, "cli.name_campaign", open=listed, to=sys.stderr)
         return 1
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:

@@ -37,7 +37,9 @@ class WorkbookRejected(DomainError):
                 where += unescaped("cli.where_row", lang, row=e.row)
             if e.column:
                 where += f" [{e.column}]"
-            lines.append(f"  {where}: {e.reason.plain(lang)}")
+            lines.append(
+                unescaped("cli.error_line", lang, where=where, reason=e.reason.plain(lang))
+            )
         return "\n".join(lines)
 
     def __str__(self) -> str:

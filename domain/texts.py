@@ -179,6 +179,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "报告已写入 {file}（请在 Word 中填写发文字号和主送机关）",
         "en": "Report written to {file} (fill in the document number and addressee in Word)",
     },
+    "list.sep": {"zh": "、", "en": ", "},
+    "cli.error_line": {"zh": "  {where}：{reason}", "en": "  {where}: {reason}"},
     "cli.where_row": {"zh": " 第 {row} 行", "en": " row {row}"},
     "import.error_line": {"zh": "• {where}：{reason}", "en": "• {where}: {reason}"},
     "import.where_sheet": {"zh": "“{sheet}”表", "en": "sheet “{sheet}”"},

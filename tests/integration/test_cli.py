@@ -71,7 +71,7 @@ async def test_a_bad_workbook_is_rejected_with_row_column_and_reason(
     assert await cli("import", str(bad), "--campaign", "普陀") == 1
     err = capsys.readouterr().err
     assert "工作簿未导入（未写入任何数据）" in err
-    assert "整改任务 第 5 行 [整改时限]: 整改时限无法识别：“明年春天”" in err
+    assert "整改任务 第 5 行 [整改时限]：整改时限无法识别：“明年春天”" in err
     assert await campaign_count(env, "普陀") == -1
 
 
@@ -83,7 +83,7 @@ async def test_an_owner_missing_from_the_people_sheet_rejects_the_file(
     bad = tmp_path / "bad.xlsx"
     book.save(bad)
     assert await cli("import", str(bad), "--campaign", "普陀") == 1
-    assert "第 7 行 [责任人]: “查无此人”不在人员名单中" in capsys.readouterr().err
+    assert "第 7 行 [责任人]：“查无此人”不在人员名单中" in capsys.readouterr().err
     assert await campaign_count(env, "普陀") == -1
 
 
@@ -139,7 +139,8 @@ async def test_invite_for_an_unknown_name_says_so(
     assert await cli("import", str(PUTUO_XLSX), "--campaign", "普陀") == 0
     capsys.readouterr()
     assert await cli("invite", "华") == 1  # five names contain 华
-    assert "您要找的是否是：" in capsys.readouterr().err
+    assert "您要找的是否是：" in (said := capsys.readouterr().err)
+    assert "、" in said  # the names listed the Chinese way
     assert await cli("invite", "不存在的人") == 1
     assert "没有唯一与“不存在的人”匹配的人员" in capsys.readouterr().err
 
