@@ -22,6 +22,7 @@ from bot.intake import DurableBot, DurableQueue
 from bot.metrics import Metrics
 from bot.ordering import ChatOrderedProcessor
 from bot.renderers import default_renderers
+from bot.together import ReportGroup
 from config.settings import ConfigError, Settings, parse_hours, parse_weekly
 from domain.delivery import inbox
 from domain.lights import LightPolicy
@@ -33,6 +34,7 @@ from domain.rhythm.policy import Kind, RhythmPolicy, WeeklySlot
 from domain.rhythm.reminders import Audience, Renderers
 from domain.rhythm.workdays import WorkCalendar, load_overrides
 from domain.texts import text
+from domain.work import together
 from scheduler import register_jobs
 from scheduler.delivery import OutboxSender, SenderConfig
 from scheduler.pacing import Limits, Pacer
@@ -220,6 +222,14 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> BotAp
         metrics=metrics,
         poller=ProcessLock(engine, POLLER_LOCK),
         grade_rule=grade_rule(settings),
+        together=ReportGroup(
+            lambda arrivals: together.receive_together(
+                uow=new_uow(),
+                clock=clock,
+                arrivals=arrivals,
+                merge_seconds=settings.report_merge_seconds,
+            )
+        ).submit,
     )
     register(app)
     if wiring.scheduler:

@@ -18,6 +18,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.records.grading import GradeRule
 from domain.rhythm.policy import RhythmPolicy
 from domain.rhythm.reminders import Audience, Renderers
+from domain.work.together import Arrival, Received
 
 if TYPE_CHECKING:  # scheduler imports this module
     from scheduler.delivery import DrainStats
@@ -71,6 +72,11 @@ class Rhythm:
     background: list[asyncio.Task[None]]
 
 
+async def one_by_one(arrival: Arrival) -> Received | None:
+    """Take no report together: every one goes the usual path."""
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Services:
     """Everything a handler needs, built once in the composition root."""
@@ -86,6 +92,8 @@ class Services:
     metrics: Metrics = field(default_factory=Metrics)
     grade_rule: GradeRule = field(default_factory=GradeRule)  # GRADE_A / GRADE_B
     poller: Lock | None = None  # held by the one process that polls (PostgreSQL)
+    # Plain reports handled at the same moment share a transaction (bot/together.py).
+    together: Callable[[Arrival], Awaitable[Received | None]] = one_by_one
 
 
 BotContext = CallbackContext[ExtBot[None], dict[object, object], dict[object, object], Services]

@@ -563,6 +563,43 @@ class EvidenceRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class NewReport:
+    """A one-message report to store with its first part (reports arriving together)."""
+
+    task_id: int
+    author_id: int
+    chat_id: int
+    message_id: int
+    at: datetime
+    text: str
+    percent: int | None
+    done: bool
+    previous: tuple[int, TaskStatus]  # the task's (percent, status) before it
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressMove:
+    """A task's progress after a report: written for many tasks at once."""
+
+    task_id: int
+    percent: int
+    status: TaskStatus
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewAuditEvent:
+    """An audit line to write (the log gives it its id)."""
+
+    at: datetime
+    actor_id: int | None
+    action: str
+    entity: str
+    entity_id: int | None
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
 class AuditEvent:
     """One line of the append-only audit log."""
 

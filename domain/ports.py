@@ -28,10 +28,13 @@ from domain.model import (
     InviteRecord,
     LookbackCheck,
     LookbackStatus,
+    NewAuditEvent,
+    NewReport,
     Outgoing,
     OutgoingFile,
     Person,
     PlannedTask,
+    ProgressMove,
     Prompt,
     Report,
     ReportBatch,
@@ -60,6 +63,10 @@ class Clock(Protocol):
 class PeopleRepository(Protocol):
     async def get(self, person_id: int) -> Person | None: ...
     async def by_telegram_id(self, telegram_user_id: int) -> Person | None: ...
+    async def by_telegram_ids(self, telegram_user_ids: Sequence[int]) -> dict[int, Person]:
+        """The people bound to these Telegram accounts (retired ones too), by account id."""
+        ...
+
     async def by_name(self, name: str) -> Person | None: ...
     async def search(self, fragment: str) -> list[Person]: ...
     async def with_role(self, role: Role) -> list[Person]: ...
@@ -305,6 +312,10 @@ class TaskRepository(Protocol):
     async def view(self, task_id: int) -> TaskView | None: ...
     async def views_for_owner(self, owner_id: int) -> list[TaskView]: ...
     async def reportable_views(self, person_id: int, unit_id: int | None) -> list[TaskView]: ...
+    async def reportable_of_owners(self, owner_ids: Sequence[int]) -> dict[int, list[TaskView]]:
+        """`reportable_views` of many owners at once (their own tasks only), by owner id."""
+        ...
+
     async def views_for_campaign(self, campaign_id: int) -> list[TaskView]: ...
     async def unclosed_in_problem(self, problem_id: int) -> int:
         """How many measures of the problem are not signed off (0: the problem is rectified)."""
@@ -323,6 +334,10 @@ class TaskRepository(Protocol):
         status: TaskStatus,
         last_update_at: datetime | None,
     ) -> None: ...
+    async def set_progress_many(self, moves: Sequence[ProgressMove]) -> None:
+        """`set_progress` of many tasks in one statement."""
+        ...
+
     async def link_message(
         self, *, chat_id: int, message_id: int, task_id: int, now: datetime
     ) -> None: ...
@@ -365,6 +380,20 @@ class ReportRepository(Protocol):
         """Record many (report_id, ack message_id) at once."""
 
     async def report_for_message(self, chat_id: int, message_id: int) -> int | None: ...
+    async def add_many(self, reports: Sequence[NewReport]) -> list[Report]:
+        """Store one-message reports with their parts, in bulk; returned in the same order."""
+        ...
+
+    async def known_messages(self, messages: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:
+        """Which of these (chat_id, message_id) are already part of a report."""
+        ...
+
+    async def recent_chats(
+        self, author_ids: Sequence[int], since: datetime
+    ) -> set[tuple[int, int]]:
+        """(author_id, chat_id) of reports not withdrawn with a part since `since`."""
+        ...
+
     async def add_part(
         self,
         *,
@@ -621,6 +650,10 @@ class AuditLog(Protocol):
         data: dict[str, Any] | None = None,
         actor_label: str | None = None,
     ) -> None: ...
+    async def record_many(self, events: Sequence[NewAuditEvent]) -> None:
+        """Write many lines in one statement."""
+        ...
+
     async def counts(self, action: str, since: datetime, until: datetime) -> dict[int, int]:
         """How often each entity id met `action` in [since, until)."""
         ...

@@ -17,6 +17,7 @@ from domain.model import Attachment, Person
 from domain.texts import clean_input, text
 from domain.work import reporting
 from domain.work.reporting import IncomingMessage, ReportOutcome, SentAck
+from domain.work.together import Arrival, Received, is_plain
 from handlers import answers, weekly
 from handlers.callback_data import AskPercent, AskSignoff, PickTask, SetPercent, Withdraw
 from handlers.common import caller, language_of
@@ -37,6 +38,10 @@ async def on_message(update: Update, context: BotContext) -> None:
     services = context.bot_data
     message = update.effective_message
     assert message is not None
+    if (received := await _together(update, context, message)) is not None:
+        lang = language_of(received.person, services)
+        await _show_outcome(message, context, received.person, received.outcome, lang)
+        return
     person = await caller(update, context)
     if await answers.answer_prompt(update, context, person):
         return
@@ -71,6 +76,29 @@ async def on_message(update: Update, context: BotContext) -> None:
         await message.reply_text(
             text("report.file_too_big", lang, name=attachment.file_name, limit=limit_mb)
         )
+
+
+async def _together(update: Update, context: BotContext, message: Message) -> Received | None:
+    """Store a plain report with the others handled at this moment (bot/together.py).
+
+    None: not a plain report (or not one the group could take); the usual path decides.
+    """
+    services = context.bot_data
+    user = update.effective_user
+    if user is None or user.id in services.admin_ids or message.text is None:
+        return None  # admins are bound on sight by the usual path
+    incoming = IncomingMessage(
+        chat_id=message.chat_id,
+        message_id=message.message_id,
+        text=clean_input(message.text),
+        reply_to_message_id=message.reply_to_message.message_id
+        if message.reply_to_message
+        else None,
+        media_group_id=message.media_group_id,
+    )
+    if not is_plain(incoming):
+        return None
+    return await services.together(Arrival(user.id, incoming))
 
 
 async def on_edit(update: Update, context: BotContext) -> None:

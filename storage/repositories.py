@@ -43,10 +43,13 @@ from domain.model import (
     InviteRecord,
     LookbackCheck,
     LookbackStatus,
+    NewAuditEvent,
+    NewReport,
     Outgoing,
     OutgoingFile,
     Person,
     PlannedTask,
+    ProgressMove,
     Report,
     Role,
     SentPart,
@@ -154,6 +157,10 @@ _PERSON_BY_TELEGRAM = _person_columns(
     select(PersonRow).where(PersonRow.telegram_user_id == bindparam("telegram_user_id"))
 )
 
+_PEOPLE_BY_TELEGRAM = _person_columns(
+    select(PersonRow).where(PersonRow.telegram_user_id.in_(bindparam("ids", expanding=True)))
+)
+
 
 class SqlPeople(_Repo):
     """People, their roles and units."""
@@ -192,6 +199,10 @@ class SqlPeople(_Repo):
     async def by_telegram_id(self, telegram_user_id: int) -> Person | None:
         found = await self._people(_PERSON_BY_TELEGRAM, {"telegram_user_id": telegram_user_id})
         return found[0] if found else None
+
+    async def by_telegram_ids(self, telegram_user_ids: Sequence[int]) -> dict[int, Person]:
+        found = await self._people(_PEOPLE_BY_TELEGRAM, {"ids": list(telegram_user_ids)})
+        return {p.telegram_user_id: p for p in found if p.telegram_user_id is not None}
 
     async def by_name(self, name: str) -> Person | None:
         return await self._one(select(PersonRow).where(PersonRow.name == name))
@@ -823,6 +834,7 @@ def _reportable(who: ColumnElement[bool]) -> Select[Any]:
 # Built once with bound values: every /mytasks and every report runs one of them, and building
 # the statement cost more than running it. Apart, so the common one is a plain index lookup.
 _REPORTABLE_OWN = _reportable(TaskRow.owner_id == bindparam("person"))
+_REPORTABLE_OWNERS = _reportable(TaskRow.owner_id.in_(bindparam("owners", expanding=True)))
 _REPORTABLE_LIAISON = _reportable(
     or_(TaskRow.owner_id == bindparam("person"), TaskRow.unit_id == bindparam("unit"))
 )
@@ -934,6 +946,13 @@ class SqlTasks(_Repo):
         else:
             rows = await self._rows(_REPORTABLE_LIAISON, {"person": person_id, "unit": unit_id})
         return [_view(r) for r in rows]
+
+    async def reportable_of_owners(self, owner_ids: Sequence[int]) -> dict[int, list[TaskView]]:
+        found: dict[int, list[TaskView]] = {}
+        for row in await self._rows(_REPORTABLE_OWNERS, {"owners": list(owner_ids)}):
+            view = _view(row)
+            found.setdefault(view.owner_id, []).append(view)
+        return found
 
     async def count(self, query: TaskQuery) -> int:
         stmt = select(func.count()).select_from(TaskRow).where(figures.query_filter(query))
@@ -1107,6 +1126,23 @@ class SqlTasks(_Repo):
             },
         )
 
+    async def set_progress_many(self, moves: Sequence[ProgressMove]) -> None:
+        if not moves:
+            return
+        connection = await self.session.connection()
+        await connection.execute(  # one executemany
+            _SET_PROGRESS,
+            [
+                {
+                    "task_id": m.task_id,
+                    "new_percent": m.percent,
+                    "new_status": m.status.value,
+                    "new_last_update_at": m.at,
+                }
+                for m in moves
+            ],
+        )
+
     async def link_message(
         self, *, chat_id: int, message_id: int, task_id: int, now: datetime
     ) -> None:
@@ -1213,10 +1249,25 @@ def _report(row: Any) -> Report:
 # Built once, run through the connection: the statements of a plain report's path.
 _REPORTS = _table(ProgressUpdateRow)
 _INSERT_REPORT = insert(_REPORTS).returning(_REPORTS.c.id)
+# Many rows, ids back in the order of the rows given (SQLAlchemy's "insertmanyvalues").
+_INSERT_REPORTS = insert(_REPORTS).returning(_REPORTS.c.id, sort_by_parameter_order=True)
 _INSERT_PART = insert(_table(ReportPartRow))
 _REPORT_OF_MESSAGE = select(ReportPartRow.update_id).where(
     ReportPartRow.chat_id == bindparam("chat_id"),
     ReportPartRow.message_id == bindparam("message_id"),
+)
+_PARTS_OF_MESSAGES = select(ReportPartRow.chat_id, ReportPartRow.message_id).where(
+    ReportPartRow.message_id.in_(bindparam("message_ids", expanding=True)),
+    ReportPartRow.chat_id.in_(bindparam("chat_ids", expanding=True)),
+)
+_RECENT_CHATS = (
+    select(_REPORTS.c.author_id, _REPORTS.c.chat_id)
+    .where(
+        _REPORTS.c.author_id.in_(bindparam("author_ids", expanding=True)),
+        _REPORTS.c.withdrawn_at.is_(None),
+        _REPORTS.c.last_part_at >= bindparam("since"),
+    )
+    .distinct()
 )
 _LATEST_REPORT = (
     select(_REPORTS)
@@ -1268,6 +1319,71 @@ class SqlReports(_Repo):
                 id=report_id, ack_message_id=None, withdrawn_at=None, batch_id=None, **values
             )
         )
+
+    async def add_many(self, reports: Sequence[NewReport]) -> list[Report]:
+        if not reports:
+            return []
+        rows = [
+            {
+                "task_id": r.task_id,
+                "author_id": r.author_id,
+                "text": r.text,
+                "percent": r.percent,
+                "done": r.done,
+                "created_at": r.at,
+                "last_part_at": r.at,
+                "chat_id": r.chat_id,
+                "message_id": r.message_id,
+                "previous_percent": r.previous[0],
+                "previous_status": r.previous[1].value,
+                "no_change": False,
+            }
+            for r in reports
+        ]
+        connection = await self.session.connection()
+        ids = (await connection.execute(_INSERT_REPORTS, rows)).scalars().all()
+        await connection.execute(
+            _INSERT_PART,
+            [
+                {
+                    "update_id": report_id,
+                    "chat_id": r.chat_id,
+                    "message_id": r.message_id,
+                    "media_group_id": None,
+                    "text": r.text,
+                    "created_at": r.at,
+                }
+                for report_id, r in zip(ids, reports, strict=True)
+            ],
+        )
+        return [
+            _report(
+                SimpleNamespace(
+                    id=report_id, ack_message_id=None, withdrawn_at=None, batch_id=None, **row
+                )
+            )
+            for report_id, row in zip(ids, rows, strict=True)
+        ]
+
+    async def known_messages(self, messages: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:
+        if not messages:
+            return set()
+        rows = await self._rows(  # a superset (chat ids and message ids apart), then exact
+            _PARTS_OF_MESSAGES,
+            {
+                "chat_ids": sorted({chat for chat, _ in messages}),
+                "message_ids": sorted({message for _, message in messages}),
+            },
+        )
+        return {(r.chat_id, r.message_id) for r in rows} & set(messages)
+
+    async def recent_chats(
+        self, author_ids: Sequence[int], since: datetime
+    ) -> set[tuple[int, int]]:
+        if not author_ids:
+            return set()
+        rows = await self._rows(_RECENT_CHATS, {"author_ids": list(author_ids), "since": since})
+        return {(r.author_id, r.chat_id) for r in rows}
 
     async def get(self, report_id: int) -> Report | None:
         row = await self.session.get(ProgressUpdateRow, report_id)
@@ -1923,6 +2039,26 @@ class SqlAudit(_Repo):
                 "entity_id": entity_id,
                 "data": data or {},
             },
+        )
+
+    async def record_many(self, events: Sequence[NewAuditEvent]) -> None:
+        if not events:
+            return
+        connection = await self.session.connection()
+        await connection.execute(
+            _INSERT_AUDIT,
+            [
+                {
+                    "at": e.at,
+                    "actor_id": e.actor_id,
+                    "actor_label": None,
+                    "action": e.action,
+                    "entity": e.entity,
+                    "entity_id": e.entity_id,
+                    "data": e.data,
+                }
+                for e in events
+            ],
         )
 
     async def counts(self, action: str, since: datetime, until: datetime) -> dict[int, int]:

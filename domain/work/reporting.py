@@ -457,20 +457,26 @@ async def _first_part(
     await _add_part(uow, report, message, now)
     if target is None:
         return report, None
-    # The newest report on the task: the "report" transition over the task as it stands
-    # (what recompute_task would derive from all its reports, without reading them again).
-    state = task_status.report(task_status.state_of(target), report.percent)
+    task = moved_on(target, report, now)
     await uow.tasks.set_progress(
-        target.id, percent=state.percent, status=state.status, last_update_at=now
+        task.id, percent=task.percent, status=task.status, last_update_at=now
     )
-    task = replace(
+    return report, task
+
+
+def moved_on(target: TaskView, report: Report, now: datetime) -> TaskView:
+    """The task after its newest report: the "report" transition over the task as it stands.
+
+    (What recompute_task would derive from all its reports, without reading them again.)
+    """
+    state = task_status.report(task_status.state_of(target), report.percent)
+    return replace(
         target,
         percent=state.percent,
         status=state.status,
         last_update_at=now,
         last_update_text=report.text,
     )
-    return report, task
 
 
 async def _next_part(
