@@ -381,7 +381,7 @@ class ReportRepository(Protocol):
 
     async def report_for_message(self, chat_id: int, message_id: int) -> int | None: ...
     async def add_many(self, reports: Sequence[NewReport]) -> list[Report]:
-        """Store one-message reports with their parts, in bulk; returned in the same order."""
+        """Store one-message reports (each message once) with their parts, in bulk; same order."""
         ...
 
     async def known_messages(self, messages: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:

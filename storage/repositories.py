@@ -1249,8 +1249,11 @@ def _report(row: Any) -> Report:
 # Built once, run through the connection: the statements of a plain report's path.
 _REPORTS = _table(ProgressUpdateRow)
 _INSERT_REPORT = insert(_REPORTS).returning(_REPORTS.c.id)
-# Many rows, ids back in the order of the rows given (SQLAlchemy's "insertmanyvalues").
-_INSERT_REPORTS = insert(_REPORTS).returning(_REPORTS.c.id, sort_by_parameter_order=True)
+# Many rows in few statements (SQLAlchemy's "insertmanyvalues"). Each id comes back with its
+# message: asking for them in the rows' order makes SQLite insert one row at a time.
+_INSERT_REPORTS = insert(_REPORTS).returning(
+    _REPORTS.c.id, _REPORTS.c.chat_id, _REPORTS.c.message_id
+)
 _INSERT_PART = insert(_table(ReportPartRow))
 _REPORT_OF_MESSAGE = select(ReportPartRow.update_id).where(
     ReportPartRow.chat_id == bindparam("chat_id"),
@@ -1341,7 +1344,9 @@ class SqlReports(_Repo):
             for r in reports
         ]
         connection = await self.session.connection()
-        ids = (await connection.execute(_INSERT_REPORTS, rows)).scalars().all()
+        inserted = (await connection.execute(_INSERT_REPORTS, rows)).all()
+        by_message = {(r.chat_id, r.message_id): r.id for r in inserted}
+        ids = [by_message[r.chat_id, r.message_id] for r in reports]
         await connection.execute(
             _INSERT_PART,
             [
