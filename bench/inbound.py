@@ -8,13 +8,16 @@
     python bench/inbound.py --fanout           # the burst arrives while a check-in to all goes out
 
 Every official is bound and owns exactly one open task, so a plain "已完成调研，进度60%" becomes a
-report on that task in one step. All N messages are pushed to the simulator at once and the real
+report on that task in one step (the reports handled at the same moment share one transaction:
+bot/together.py). All N messages are pushed to the simulator at once and the real
 Application takes them as fast as getUpdates hands them over (100 at a time): rectibot handles
 different chats concurrently (bot/ordering.py), the echo bot one update after another, as PTB
 does by default. The simulator runs in a child process, so CPU, SQL and commit
 figures are the bot side's alone. A report counts as processed once it is stored with its
 acknowledgement's message id, i.e. the acknowledgement was sent. The same burst then goes to a
-bare PTB echo bot on a fresh simulator, for scale. Each side runs --repeat times, interleaved;
+bare PTB echo bot on a fresh simulator, for scale, and to a third side: the same echo bot with
+rectibot's update processing (chats at once, each chat in order), which shows what handling
+chats concurrently costs by itself. Each side runs --repeat times, interleaved;
 the table shows min and median. Latency runs from the push to the simulator recording the reply,
 so under a burst it is mostly the wait in the queue.
 
@@ -55,6 +58,7 @@ from bench.throwaway import database  # noqa: E402
 from bot.app import Wiring, build_application  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
 from bot.harness import BOT_USERNAME, TOKEN, settings_for  # noqa: E402
+from bot.ordering import ChatOrderedProcessor  # noqa: E402
 from domain.intake import importing  # noqa: E402
 from domain.model import Role, SheetPerson, SheetTask, TaskKind, Workbook  # noqa: E402
 from scheduler.pacing import Limits  # noqa: E402
@@ -390,8 +394,23 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def echo_side(
     conn: Connection, urls: tuple[str, str], n: int, server_url: str | None, counter: SqlCounter
 ) -> Run:
-    """Start a bare PTB echo bot and measure one burst."""
-    app = ApplicationBuilder().token(TOKEN).base_url(urls[0]).base_file_url(urls[1]).build()
+    """Start a bare PTB echo bot (one update after another) and measure one burst."""
+    return await bare_echo(conn, urls, n, counter, ApplicationBuilder())
+
+
+async def concurrent_echo_side(
+    conn: Connection, urls: tuple[str, str], n: int, server_url: str | None, counter: SqlCounter
+) -> Run:
+    """The bare echo bot with rectibot's update processing (chats at once, each in order)."""
+    builder = ApplicationBuilder().concurrent_updates(ChatOrderedProcessor())
+    return await bare_echo(conn, urls, n, counter, builder)
+
+
+async def bare_echo(
+    conn: Connection, urls: tuple[str, str], n: int, counter: SqlCounter, builder: Any
+) -> Run:
+    """Build the echo bot on `builder` and measure one burst."""
+    app = builder.token(TOKEN).base_url(urls[0]).base_file_url(urls[1]).build()
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo))
     await start(app)
     try:
@@ -442,19 +461,29 @@ FIGURES: list[tuple[str, Callable[[Run], float], str]] = [
 ]
 
 
-def table(rectibot: list[Run], bare: list[Run]) -> list[str]:
-    """Lay out min and median of every figure for both sides."""
+def table(sides: list[tuple[str, list[Run]]]) -> list[str]:
+    """Lay out min and median of every figure for every side."""
     lines = [
-        f"{'':28}{'rectibot':>20}{'echo bot':>20}",
-        f"{'':28}{'min':>10}{'median':>10}{'min':>10}{'median':>10}",
+        f"{'':28}" + "".join(f"{label:>20}" for label, _ in sides),
+        f"{'':28}" + f"{'min':>10}{'median':>10}" * len(sides),
     ]
     for title, figure, fmt in FIGURES:
         row = f"{title:28}"
-        for runs in (rectibot, bare):
+        for _, runs in sides:
             values = [figure(r) for r in runs]
             row += f"{fmt.format(min(values)):>10}{fmt.format(statistics.median(values)):>10}"
         lines.append(row)
     return lines
+
+
+def ratio(label: str, top: list[Run], bottom: list[Run]) -> str:
+    """The ratio of two sides' rates, of their medians and of their minimums."""
+    high, low = [r.rate for r in top], [r.rate for r in bottom]
+    return (
+        f"ratio {label} processed per second: "
+        f"{statistics.median(high) / statistics.median(low):.3f} (medians), "
+        f"{min(high) / min(low):.3f} (mins)"
+    )
 
 
 def breakdown(runs: list[Run]) -> list[str]:
@@ -494,6 +523,7 @@ def main() -> None:
     counter = SqlCounter()
     rectibot: list[Run] = []
     bare: list[Run] = []
+    concurrent: list[Run] = []
     global PROFILE, FANOUT
     FANOUT = args.fanout
     for i in range(1, args.repeat + 1):
@@ -505,14 +535,17 @@ def main() -> None:
         print(describe(f"rectibot {i}/{args.repeat}", rectibot[-1]))
         bare.append(run(echo_side, args.n, None, counter, args.timeout))
         print(describe(f"echo bot {i}/{args.repeat}", bare[-1]))
+        concurrent.append(run(concurrent_echo_side, args.n, None, counter, args.timeout))
+        print(describe(f"concurrent echo {i}/{args.repeat}", concurrent[-1]))
     print()
-    print("\n".join(table(rectibot, bare)))
-    rates = [r.rate for r in rectibot], [r.rate for r in bare]
     print(
-        "ratio rectibot/echo processed per second: "
-        f"{statistics.median(rates[0]) / statistics.median(rates[1]):.3f} (medians), "
-        f"{min(rates[0]) / min(rates[1]):.3f} (mins)"
+        "\n".join(
+            table([("rectibot", rectibot), ("echo bot", bare), ("concurrent echo", concurrent)])
+        )
     )
+    print(ratio("rectibot/echo", rectibot, bare))
+    print(ratio("rectibot/concurrent echo", rectibot, concurrent))
+    print(ratio("concurrent echo/echo", concurrent, bare))
     if args.breakdown:
         print("rectibot SQL statements per report, by kind:")
         print("\n".join(breakdown(rectibot)))
