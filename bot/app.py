@@ -13,7 +13,6 @@ from telegram import BotCommand, BotCommandScopeDefault
 from telegram.constants import ParseMode
 from telegram.ext import Application as PtbApplication
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
-from telegram.request import HTTPXRequest
 
 from bot.clock import SystemClock
 from bot.context import BotApp, Rhythm, Services
@@ -22,6 +21,7 @@ from bot.intake import DurableBot, DurableQueue
 from bot.metrics import Metrics
 from bot.ordering import ChatOrderedProcessor
 from bot.renderers import default_renderers
+from bot.telegram_http import AiohttpRequest
 from bot.together import ReportGroup
 from config.settings import ConfigError, Settings, parse_hours, parse_weekly
 from domain.delivery import inbox
@@ -176,8 +176,8 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> BotAp
         base_url=wiring.base_url or f"{api}/bot",
         base_file_url=wiring.base_file_url or f"{api}/file/bot",
         defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz),
-        request=HTTPXRequest(connection_pool_size=256),  # PTB's builder defaults
-        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        request=AiohttpRequest(connection_pool_size=256),  # PTB's builder defaults
+        get_updates_request=AiohttpRequest(connection_pool_size=1),
     )
     bot.attach(queue)
     builder = (

@@ -92,6 +92,10 @@ async def test_a_bot_killed_while_reports_arrive_loses_none_of_them(
             "DATABASE_URL": database_url,
             "DATA_DIR": str(tmp_path / "data"),
         }
+        # The second half's acknowledgements hang, so the kill surely lands mid-way (the bot
+        # answers 40 reports faster than a kill can follow the fifth answer).
+        for user in users[OFFICIALS // 2 :]:
+            sim.faults.add(method="sendMessage", chat_id=user.id, delay=30.0)
         first = await start_bot(env, tmp_path)
         try:
             for user in users:

@@ -1,0 +1,152 @@
+"""The aiohttp client for PTB: what it sends, what it answers, how it fails (a local server)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from aiohttp import web
+from telegram import InputFile
+from telegram.error import NetworkError, TimedOut
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
+
+from bot.telegram_http import AiohttpRequest
+
+
+class Server:
+    """A local HTTP server that records each request and answers as told."""
+
+    def __init__(self) -> None:
+        self.seen: list[dict[str, Any]] = []
+        self.delay = 0.0
+        self.url = ""
+
+    async def handle(self, request: web.Request) -> web.Response:
+        await asyncio.sleep(self.delay)
+        record: dict[str, Any] = {
+            "method": request.method,
+            "agent": request.headers.get("User-Agent", ""),
+            "type": request.content_type,
+        }
+        if request.content_type == "multipart/form-data":
+            async for part in await request.multipart():
+                record[part.name or ""] = (
+                    part.filename,
+                    await part.read(),
+                    part.headers.get("Content-Type"),
+                )
+        else:
+            record.update(await request.post())
+        self.seen.append(record)
+        return web.json_response({"ok": True, "result": True}, status=200)
+
+
+@pytest_asyncio.fixture
+async def server() -> AsyncIterator[Server]:
+    found = Server()
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", found.handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    found.url = f"http://127.0.0.1:{port}/bot123:abc"
+    try:
+        yield found
+    finally:
+        await runner.cleanup()
+
+
+def data(**values: object) -> RequestData:
+    return RequestData([RequestParameter.from_input(k, v) for k, v in values.items()])
+
+
+async def test_parameters_go_as_form_fields_with_json_values(server: Server) -> None:
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        status, body = await request.do_request(
+            f"{server.url}/sendMessage",
+            "POST",
+            data(chat_id=42, text="已收到：进度 60%", reply_markup={"inline_keyboard": []}),
+        )
+    finally:
+        await request.shutdown()
+    assert (status, json.loads(body)) == (200, {"ok": True, "result": True})
+    (seen,) = server.seen
+    assert seen["type"] == "application/x-www-form-urlencoded"
+    assert (seen["chat_id"], seen["text"]) == ("42", "已收到：进度 60%")
+    assert json.loads(seen["reply_markup"]) == {"inline_keyboard": []}
+    assert seen["agent"].startswith("python-telegram-bot")
+
+
+@pytest.mark.parametrize("name", ["整改台账.xlsx", 'report "final".docx', "a\\b.pdf"])
+async def test_a_file_goes_up_as_multipart_with_its_name_and_type(
+    server: Server, name: str
+) -> None:
+    request = AiohttpRequest()
+    await request.initialize()
+    document = InputFile(b"PK\x03\x04 ledger", filename=name)
+    try:
+        await request.do_request(
+            f"{server.url}/sendDocument", "POST", data(chat_id=7, document=document)
+        )
+    finally:
+        await request.shutdown()
+    (seen,) = server.seen
+    assert seen["type"] == "multipart/form-data"
+    assert seen["chat_id"][1] == b"7"
+    filename, content, _ = next(v for k, v in seen.items() if isinstance(v, tuple) and v[0])
+    assert (filename, content) == (name, b"PK\x03\x04 ledger")
+
+
+async def test_a_slow_answer_is_a_timeout_and_the_call_may_allow_longer(server: Server) -> None:
+    request = AiohttpRequest(read_timeout=0.1, write_timeout=0.0)
+    await request.initialize()
+    server.delay = 0.5
+    try:
+        with pytest.raises(TimedOut):
+            await request.do_request(f"{server.url}/getMe", "POST")
+        # A long poll passes its own, longer read timeout.
+        status, _ = await request.do_request(f"{server.url}/getUpdates", "POST", read_timeout=2.0)
+    finally:
+        await request.shutdown()
+    assert status == 200
+
+
+async def test_nobody_listening_is_a_network_error() -> None:
+    with socket.socket() as probe:  # a free port, closed again: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError, match="aiohttp"):
+            await request.do_request(f"http://127.0.0.1:{port}/bot1:a/getMe", "POST")
+    finally:
+        await request.shutdown()
+
+
+async def test_it_must_be_initialized_and_can_be_again_after_shutdown(server: Server) -> None:
+    request = AiohttpRequest()
+    with pytest.raises(RuntimeError, match="not initialized"):
+        await request.do_request(f"{server.url}/getMe", "POST")
+    await request.initialize()
+    await request.shutdown()
+    await request.shutdown()  # twice is harmless
+    with pytest.raises(RuntimeError, match="not initialized"):
+        await request.do_request(f"{server.url}/getMe", "POST")
+    await request.initialize()
+    try:
+        status, _ = await request.do_request(f"{server.url}/getMe", "POST")
+    finally:
+        await request.shutdown()
+    assert status == 200
+    assert request.read_timeout == 5.0
