@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 from telegram import InputFile
 from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
@@ -36,6 +36,7 @@ class Server:
         }
         if request.content_type == "multipart/form-data":
             async for part in await request.multipart():
+                assert isinstance(part, BodyPartReader)  # flat: no nested multipart
                 record[part.name or ""] = (
                     part.filename,
                     await part.read(),
