@@ -23,6 +23,7 @@ from bot.clock import SystemClock
 from bot.failures import telegram_failure
 from bot.serve import SecondPoller, serve
 from bot.single import hold_sqlite_lock
+from bot.telegram_http import AiohttpRequest
 from bot.web import ListenerUnavailable
 from config.settings import ConfigError, Settings, load_settings
 from domain.campaigns import only_open
@@ -421,7 +422,10 @@ async def bot_username(settings: Settings) -> str:
     api = settings.telegram_api_base_url
     with _telegram_explained(settings):
         async with Bot(
-            settings.require_token(), base_url=f"{api}/bot", base_file_url=f"{api}/file/bot"
+            settings.require_token(),
+            base_url=f"{api}/bot",
+            base_file_url=f"{api}/file/bot",
+            request=AiohttpRequest(),  # the bot's own client: the same route and proxy
         ) as bot:
             return str(bot.username)
 

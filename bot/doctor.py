@@ -20,6 +20,7 @@ from telegram.error import TelegramError
 
 from bot.app import grade_rule, milestone_rules, work_calendar
 from bot.failures import telegram_failure
+from bot.telegram_http import AiohttpRequest
 from config.settings import ConfigError, Settings
 from domain.model import CampaignSource
 from domain.rhythm.milestones import Limit, Milestone
@@ -151,7 +152,11 @@ async def _telegram(settings: Settings) -> list[Finding]:
         return [Finding(BAD, "token", str(exc))]
     api = settings.telegram_api_base_url
     try:
-        async with Bot(token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot") as bot:
+        # The bot's own client, so the check takes the route (and proxy) the bot will take.
+        request = AiohttpRequest()
+        async with Bot(
+            token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot", request=request
+        ) as bot:
             found = [Finding(OK, "token", f"accepted: the bot is @{bot.username}")]
             info = await bot.get_webhook_info()
     except TelegramError as exc:

@@ -50,6 +50,7 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size),
                 headers={"User-Agent": self.USER_AGENT},
+                trust_env=True,  # HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as httpx honoured them
             )
 
     async def shutdown(self) -> None:

@@ -33,6 +33,7 @@ class Server:
             "method": request.method,
             "agent": request.headers.get("User-Agent", ""),
             "type": request.content_type,
+            "host": request.host,
         }
         if request.content_type == "multipart/form-data":
             async for part in await request.multipart():
@@ -151,3 +152,20 @@ async def test_it_must_be_initialized_and_can_be_again_after_shutdown(server: Se
         await request.shutdown()
     assert status == 200
     assert request.read_timeout == 5.0
+
+
+async def test_a_proxy_from_the_environment_is_used(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # From mainland China the server reaches Telegram through HTTPS_PROXY (see the README).
+    proxy = server.url.removesuffix("/bot123:abc")
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    monkeypatch.setenv("NO_PROXY", "")
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        status, _ = await request.do_request("http://api.telegram.invalid/bot1:a/getMe", "POST")
+    finally:
+        await request.shutdown()
+    assert status == 200
+    assert [seen["host"] for seen in server.seen] == ["api.telegram.invalid"]
