@@ -229,7 +229,7 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> BotAp
                 arrivals=arrivals,
                 merge_seconds=settings.report_merge_seconds,
             )
-        ).submit,
+        ),
     )
     register(app)
     if wiring.scheduler:
@@ -265,6 +265,7 @@ async def _post_init(app: PtbApplication) -> None:  # type: ignore[type-arg]
 async def _post_shutdown(app: PtbApplication) -> None:  # type: ignore[type-arg]
     """Stop the sender and close the database pool."""
     services = cast(Services, app.bot_data)
+    await services.together.close()
     rhythm = services.rhythm
     rhythm.sender.stop(rhythm.wake)
     if rhythm.background:

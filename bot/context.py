@@ -72,9 +72,27 @@ class Rhythm:
     background: list[asyncio.Task[None]]
 
 
-async def one_by_one(arrival: Arrival) -> Received | None:
+class Together(Protocol):
+    """Where plain reports go to be stored with the others of their moment (bot/together.py)."""
+
+    async def submit(self, arrival: Arrival) -> Received | None:
+        """Store it with its round; None: take the usual path."""
+        ...
+
+    async def close(self) -> None:
+        """Stop at shutdown."""
+        ...
+
+
+class OneByOne:
     """Take no report together: every one goes the usual path."""
-    return None
+
+    async def submit(self, arrival: Arrival) -> Received | None:
+        """Always the usual path."""
+        return None
+
+    async def close(self) -> None:
+        """Nothing runs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +111,7 @@ class Services:
     grade_rule: GradeRule = field(default_factory=GradeRule)  # GRADE_A / GRADE_B
     poller: Lock | None = None  # held by the one process that polls (PostgreSQL)
     # Plain reports handled at the same moment share a transaction (bot/together.py).
-    together: Callable[[Arrival], Awaitable[Received | None]] = one_by_one
+    together: Together = field(default_factory=OneByOne)
 
 
 BotContext = CallbackContext[ExtBot[None], dict[object, object], dict[object, object], Services]

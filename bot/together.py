@@ -15,6 +15,8 @@ failure is told to its sender or the bad one fails alone. Nothing is dropped her
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -37,10 +39,24 @@ class ReportGroup:
     async def submit(self, arrival: Arrival) -> Received | None:
         """Store the report with the others of its round; None: take the usual path."""
         future: asyncio.Future[Received | None] = asyncio.get_running_loop().create_future()
-        self._waiting.append((arrival, future))
+        entry = (arrival, future)
+        self._waiting.append(entry)
         if self._writer is None:
-            self._writer = asyncio.create_task(self._write())
-        return await future
+            # A fresh context: the writer must not carry this update's (bot/intake.py _ACKS).
+            self._writer = asyncio.create_task(self._write(), context=contextvars.Context())
+        try:
+            return await future
+        except asyncio.CancelledError:
+            if entry in self._waiting:  # not yet in a round: it is not stored at all
+                self._waiting.remove(entry)
+            raise
+
+    async def close(self) -> None:
+        """Stop the writer (shutdown); whoever still waits takes the usual path."""
+        if self._writer is not None:
+            self._writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._writer
 
     async def _write(self) -> None:
         try:
@@ -63,6 +79,9 @@ class ReportGroup:
         except Exception:
             log.exception("%d report(s) taken together failed; each goes alone", len(round_))
         finally:  # cancelled too: every waiting handler gets an answer
+            if len(results) != len(round_):
+                log.error("%d answers for %d reports; each goes alone", len(results), len(round_))
+                results = [None] * len(round_)
             for (_, future), result in zip(round_, results, strict=True):
                 if not future.done():
                     future.set_result(result)

@@ -98,7 +98,7 @@ async def _together(update: Update, context: BotContext, message: Message) -> Re
     )
     if not is_plain(incoming):
         return None
-    return await services.together(Arrival(user.id, incoming))
+    return await services.together.submit(Arrival(user.id, incoming))
 
 
 async def on_edit(update: Update, context: BotContext) -> None:

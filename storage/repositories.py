@@ -1139,7 +1139,7 @@ class SqlTasks(_Repo):
                     "new_status": m.status.value,
                     "new_last_update_at": m.at,
                 }
-                for m in moves
+                for m in sorted(moves, key=lambda m: m.task_id)  # one lock order (PostgreSQL)
             ],
         )
 

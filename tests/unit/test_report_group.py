@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -97,6 +98,63 @@ async def test_a_round_holds_at_most_max_round_reports() -> None:
     results = await asyncio.gather(*(group.submit(arrival(n)) for n in range(MAX_ROUND + 5)))
     assert [len(r) for r in receive.rounds] == [MAX_ROUND, 5]
     assert sum(r is not None for r in results) == (MAX_ROUND + 5) // 2
+
+
+async def test_a_handler_cancelled_before_its_round_leaves_nothing_to_store() -> None:
+    receive = Receiver()
+    receive.gate = asyncio.Event()
+    group = ReportGroup(receive)
+    first = asyncio.create_task(group.submit(arrival(1)))
+    await receive.entered.wait()
+    gone = asyncio.create_task(group.submit(arrival(3)))
+    kept = asyncio.create_task(group.submit(arrival(5)))
+    await asyncio.sleep(0)
+    gone.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await gone
+    receive.gate.set()
+    await asyncio.gather(first, kept)
+    assert receive.rounds == [[1], [5]]
+
+
+async def test_answers_that_do_not_match_the_round_send_it_the_usual_way(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def short(arrivals: Sequence[Arrival]) -> list[Received | None]:
+        return [received(arrivals[0])]
+
+    group = ReportGroup(short)
+    with caplog.at_level(logging.ERROR, logger="bot.together"):
+        results = await asyncio.gather(*(group.submit(arrival(n)) for n in (1, 3)))
+    assert results == [None, None]
+    assert "1 answers for 2 reports" in caplog.text
+
+
+WHO: contextvars.ContextVar[str] = contextvars.ContextVar("who", default="nobody")
+
+
+async def test_the_writer_does_not_carry_the_first_handlers_context() -> None:
+    seen: list[str] = []
+
+    async def look(arrivals: Sequence[Arrival]) -> list[Received | None]:
+        seen.append(WHO.get())
+        return [None] * len(arrivals)
+
+    group = ReportGroup(look)
+    WHO.set("the first handler")
+    await group.submit(arrival(1))
+    assert seen == ["nobody"]
+
+
+async def test_close_stops_the_writer_and_answers_whoever_waits() -> None:
+    receive = Receiver()
+    receive.gate = asyncio.Event()  # never set
+    group = ReportGroup(receive)
+    waiting = asyncio.create_task(group.submit(arrival(1)))
+    await receive.entered.wait()
+    await group.close()
+    assert await waiting is None
+    await group.close()  # nothing left to stop
 
 
 async def test_on_shutdown_the_waiting_reports_take_the_usual_path() -> None:

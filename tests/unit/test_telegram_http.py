@@ -16,7 +16,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.telegram_http import AiohttpRequest
+from bot.telegram_http import AiohttpRequest, ProxyUnusable
 
 
 class Server:
@@ -27,8 +27,10 @@ class Server:
         self.delay = 0.0
         self.url = ""
 
-    async def handle(self, request: web.Request) -> web.Response:
+    async def handle(self, request: web.Request) -> web.StreamResponse:
         await asyncio.sleep(self.delay)
+        if request.path.endswith("/moved"):
+            raise web.HTTPFound(location="/elsewhere")
         record: dict[str, Any] = {
             "method": request.method,
             "agent": request.headers.get("User-Agent", ""),
@@ -89,9 +91,17 @@ async def test_parameters_go_as_form_fields_with_json_values(server: Server) -> 
     assert seen["agent"].startswith("python-telegram-bot")
 
 
-@pytest.mark.parametrize("name", ["整改台账.xlsx", 'report "final".docx', "a\\b.pdf"])
+@pytest.mark.parametrize(
+    ("name", "received"),
+    [
+        ("整改台账.xlsx", "整改台账.xlsx"),
+        ('report "final".docx', "report %22final%22.docx"),  # as httpx sends it
+        ("a\\b.pdf", "a\\b.pdf"),
+        ("two\nlines.pdf", "two%0Alines.pdf"),
+    ],
+)
 async def test_a_file_goes_up_as_multipart_with_its_name_and_type(
-    server: Server, name: str
+    server: Server, name: str, received: str
 ) -> None:
     request = AiohttpRequest()
     await request.initialize()
@@ -106,7 +116,7 @@ async def test_a_file_goes_up_as_multipart_with_its_name_and_type(
     assert seen["type"] == "multipart/form-data"
     assert seen["chat_id"][1] == b"7"
     filename, content, _ = next(v for k, v in seen.items() if isinstance(v, tuple) and v[0])
-    assert (filename, content) == (name, b"PK\x03\x04 ledger")
+    assert (filename, content) == (received, b"PK\x03\x04 ledger")
 
 
 async def test_a_slow_answer_is_a_timeout_and_the_call_may_allow_longer(server: Server) -> None:
@@ -169,3 +179,63 @@ async def test_a_proxy_from_the_environment_is_used(
         await request.shutdown()
     assert status == 200
     assert [seen["host"] for seen in server.seen] == ["api.telegram.invalid"]
+
+
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "ALL_PROXY"])
+async def test_no_proxy_skips_the_proxy_and_all_proxy_counts(
+    server: Server, monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, server.url.removesuffix("/bot123:abc"))
+    monkeypatch.setenv("NO_PROXY", "api.telegram.invalid")
+    request = AiohttpRequest(connect_timeout=1.0)
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError):  # bypassed: straight to a host that does not exist
+            await request.do_request("http://api.telegram.invalid/bot1:a/getMe", "POST")
+        status, _ = await request.do_request("http://other.invalid/bot1:a/getMe", "POST")
+    finally:
+        await request.shutdown()
+    assert status == 200
+    assert [seen["host"] for seen in server.seen] == ["other.invalid"]
+
+
+async def test_a_socks_proxy_is_refused_with_what_to_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "socks5://127.0.0.1:1080")
+    monkeypatch.setenv("NO_PROXY", "")
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        with pytest.raises(ProxyUnusable, match="set HTTPS_PROXY"):
+            await request.do_request("https://api.telegram.org/bot1:a/getMe", "POST")
+    finally:
+        await request.shutdown()
+
+
+async def test_a_redirect_is_not_followed(server: Server) -> None:
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        status, _ = await request.do_request(f"{server.url}/moved", "POST", data(chat_id=1))
+    finally:
+        await request.shutdown()
+    assert status == 302  # PTB then reports Telegram's odd answer; nothing is sent as a GET
+    assert [seen["method"] for seen in server.seen] == []
+
+
+async def test_a_stalled_upload_times_out(server: Server) -> None:
+    server.delay = 2.0  # the server reads nothing for 2 s: the upload stalls in the buffers
+    request = AiohttpRequest(
+        read_timeout=0.2, connect_timeout=0.2, pool_timeout=0.1, media_write_timeout=0.2
+    )
+    await request.initialize()
+    big = InputFile(b"x" * (32 * 1024 * 1024), filename="dossier.zip")
+    try:
+        with pytest.raises(TimedOut):
+            await asyncio.wait_for(
+                request.do_request(f"{server.url}/sendDocument", "POST", data(document=big)),
+                timeout=1.5,  # well before the server would read it
+            )
+    finally:
+        await request.shutdown()
