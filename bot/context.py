@@ -84,17 +84,6 @@ class Together(Protocol):
         ...
 
 
-class OneByOne:
-    """Take no report together: every one goes the usual path."""
-
-    async def submit(self, arrival: Arrival) -> Received | None:
-        """Always the usual path."""
-        return None
-
-    async def close(self) -> None:
-        """Nothing runs."""
-
-
 @dataclass(frozen=True, slots=True)
 class Services:
     """Everything a handler needs, built once in the composition root."""
@@ -107,11 +96,11 @@ class Services:
     admin_ids: frozenset[int]
     close: Callable[[], Awaitable[None]]
     rhythm: Rhythm
+    # Plain reports handled at the same moment share a transaction (bot/together.py).
+    together: Together
     metrics: Metrics = field(default_factory=Metrics)
     grade_rule: GradeRule = field(default_factory=GradeRule)  # GRADE_A / GRADE_B
     poller: Lock | None = None  # held by the one process that polls (PostgreSQL)
-    # Plain reports handled at the same moment share a transaction (bot/together.py).
-    together: Together = field(default_factory=OneByOne)
 
 
 BotContext = CallbackContext[ExtBot[None], dict[object, object], dict[object, object], Services]
