@@ -6,6 +6,7 @@ import asyncio
 import html
 import logging
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -38,7 +39,8 @@ async def on_message(update: Update, context: BotContext) -> None:
     services = context.bot_data
     message = update.effective_message
     assert message is not None
-    if (received := await _together(update, context, message)) is not None:
+    incoming = _incoming(message)
+    if (received := await _together(update, context, message, incoming)) is not None:
         lang = language_of(received.person, services)
         await _show_outcome(message, context, received.person, received.outcome, lang)
         return
@@ -47,16 +49,7 @@ async def on_message(update: Update, context: BotContext) -> None:
         return
     lang = language_of(person, services)
     attachment = await _attachment(message, context)
-    incoming = IncomingMessage(
-        chat_id=message.chat_id,
-        message_id=message.message_id,
-        text=clean_input(message.text or message.caption or ""),
-        reply_to_message_id=message.reply_to_message.message_id
-        if message.reply_to_message
-        else None,
-        media_group_id=message.media_group_id,
-        attachment=attachment,
-    )
+    incoming = replace(incoming, attachment=attachment)
     # Several measures in one message (or an album whose caption named several) get a card.
     if not await weekly.try_card(message, context, person, incoming):
         outcome = await reporting.receive_message(
@@ -78,7 +71,22 @@ async def on_message(update: Update, context: BotContext) -> None:
         )
 
 
-async def _together(update: Update, context: BotContext, message: Message) -> Received | None:
+def _incoming(message: Message) -> IncomingMessage:
+    """The message as the domain reads it (its file, if any, is fetched later)."""
+    return IncomingMessage(
+        chat_id=message.chat_id,
+        message_id=message.message_id,
+        text=clean_input(message.text or message.caption or ""),
+        reply_to_message_id=message.reply_to_message.message_id
+        if message.reply_to_message
+        else None,
+        media_group_id=message.media_group_id,
+    )
+
+
+async def _together(
+    update: Update, context: BotContext, message: Message, incoming: IncomingMessage
+) -> Received | None:
     """Store a plain report with the others handled at this moment (bot/together.py).
 
     None: not a plain report (or not one the group could take); the usual path decides.
@@ -86,16 +94,7 @@ async def _together(update: Update, context: BotContext, message: Message) -> Re
     services = context.bot_data
     user = update.effective_user
     if user is None or user.id in services.admin_ids or message.text is None:
-        return None  # admins are bound on sight by the usual path
-    incoming = IncomingMessage(
-        chat_id=message.chat_id,
-        message_id=message.message_id,
-        text=clean_input(message.text),
-        reply_to_message_id=message.reply_to_message.message_id
-        if message.reply_to_message
-        else None,
-        media_group_id=message.media_group_id,
-    )
+        return None  # admins are bound on sight by the usual path; a caption comes with a file
     if not is_plain(incoming):
         return None
     return await services.together.submit(Arrival(user.id, incoming))

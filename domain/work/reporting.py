@@ -441,8 +441,7 @@ async def _first_part(
             raise NoOpenTasks()
         if len(open_tasks) == 1:
             target = open_tasks[0]
-    body = message.text[:MAX_REPORT_CHARS]
-    parsed = parse_progress(body)
+    body, percent, done = read_report(message.text)
     report = await uow.reports.add(
         task_id=target.id if target else None,
         author_id=person.id,
@@ -450,8 +449,8 @@ async def _first_part(
         message_id=message.message_id,
         now=now,
         text=body,
-        percent=100 if parsed.done else parsed.percent,
-        done=parsed.done,
+        percent=percent,
+        done=done,
         previous=(target.percent, target.status) if target else None,
     )
     await _add_part(uow, report, message, now)
@@ -462,6 +461,13 @@ async def _first_part(
         task.id, percent=task.percent, status=task.status, last_update_at=now
     )
     return report, task
+
+
+def read_report(text: str) -> tuple[str, int | None, bool]:
+    """A new report's stored text, percent and done flag ("已完成" counts as 100%)."""
+    body = text[:MAX_REPORT_CHARS]
+    parsed = parse_progress(body)
+    return body, 100 if parsed.done else parsed.percent, parsed.done
 
 
 def moved_on(target: TaskView, report: Report, now: datetime) -> TaskView:

@@ -19,9 +19,8 @@ from datetime import timedelta
 
 from domain.model import NewAuditEvent, NewReport, Person, ProgressMove, Role, TaskView
 from domain.ports import Clock, UnitOfWork
-from domain.work.progress_text import parse_progress
 from domain.work.report_split import ItemKind, split_report
-from domain.work.reporting import MAX_REPORT_CHARS, IncomingMessage, ReportOutcome, moved_on
+from domain.work.reporting import IncomingMessage, ReportOutcome, moved_on, read_report
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +92,7 @@ async def receive_together(
             return [None] * len(arrivals)
         new = []
         for _, person, target, message in taken:
-            body = message.text[:MAX_REPORT_CHARS]
-            parsed = parse_progress(body)
+            body, percent, done = read_report(message.text)
             new.append(
                 NewReport(
                     task_id=target.id,
@@ -103,8 +101,8 @@ async def receive_together(
                     message_id=message.message_id,
                     at=now,
                     text=body,
-                    percent=100 if parsed.done else parsed.percent,
-                    done=parsed.done,
+                    percent=percent,
+                    done=done,
                     previous=(target.percent, target.status),
                 )
             )
